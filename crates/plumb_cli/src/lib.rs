@@ -1,0 +1,288 @@
+//! The `plumb` command line: `check`, `rules`, `explain`. Parses flags with clap, resolves
+//! settings, runs the engine, renders a report and maps the outcome to an exit code:
+//! 0 no violation at or above `--fail-on`, 1 violations, 2 usage, configuration or internal error.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use plumb_engine::{ConfigError, FailOn, Overrides, Settings};
+use plumb_report::{OutputFormat, RuleInfo, RunInfo};
+use plumb_rules::{Registry, RuleMeta};
+
+/// Exit codes, documented in the README.
+const EXIT_CLEAN: u8 = 0;
+const EXIT_VIOLATIONS: u8 = 1;
+const EXIT_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(name = "plumb", version, about = "Architecture-compliance checks for Python and TypeScript/JavaScript repositories")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check files and directories (default: the current directory).
+    Check(CheckArgs),
+    /// List the available rules.
+    Rules {
+        /// `text` (a table), `markdown` (the README table) or `json`.
+        #[arg(long, default_value = "text")]
+        format: RulesFormat,
+    },
+    /// Print a rule's documentation.
+    Explain {
+        /// Rule code (e.g. SYN001) or name (e.g. syntax-error).
+        rule: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Files or directories to check.
+    paths: Vec<PathBuf>,
+    /// Output format: full (default on a terminal), concise (default otherwise), json, sarif.
+    #[arg(long, value_name = "FORMAT")]
+    output_format: Option<String>,
+    /// Write the report to this file instead of standard output (atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output_file: Option<PathBuf>,
+    /// Use this configuration file instead of discovering one.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    config: Option<PathBuf>,
+    /// Ignore all configuration files.
+    #[arg(long)]
+    isolated: bool,
+    /// Rules to enable: codes or family prefixes, comma-separated (replaces config `select`).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    select: Option<Vec<String>>,
+    /// Rules to enable in addition to the selected ones.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    extend_select: Vec<String>,
+    /// Rules to disable.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    ignore: Vec<String>,
+    /// Python version whose syntax is valid, e.g. 3.11 (overrides config and requires-python).
+    #[arg(long, value_name = "VERSION")]
+    target_version: Option<String>,
+    /// Lowest severity that makes the exit code 1: error, warning, info or never.
+    #[arg(long, value_name = "SEVERITY")]
+    fail_on: Option<String>,
+    /// Apply exclusions to files named on the command line too (for pre-commit).
+    #[arg(long)]
+    force_exclude: bool,
+    /// Worker threads (default: all cores). Output is identical for any value.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Print counts per rule instead of each violation (text formats).
+    #[arg(long)]
+    statistics: bool,
+}
+
+/// Runs the CLI and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN });
+        }
+    };
+    let registry = Registry::builtin();
+    let result = match cli.command {
+        Command::Check(args) => run_check(args, &registry),
+        Command::Rules { format } => print_rules(format, &registry).map(|()| EXIT_CLEAN),
+        Command::Explain { rule } => explain(&rule, &registry),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            if let Some(config_error) = error.downcast_ref::<ConfigError>() {
+                eprint!("{}", render_config_error(config_error));
+            } else {
+                eprintln!("plumb: error: {error:#}");
+            }
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn run_check(args: CheckArgs, registry: &Registry) -> anyhow::Result<u8> {
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let overrides = Overrides {
+        config_file: args.config.clone(),
+        isolated: args.isolated,
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+        target_version: args.target_version.clone(),
+        fail_on: args.fail_on.clone(),
+        force_exclude: args.force_exclude,
+        threads: args.threads,
+    };
+    let settings = Settings::resolve(&paths[0], &overrides, registry)?;
+    let stdout_is_terminal = std::io::stdout().is_terminal() && args.output_file.is_none();
+    let format = match &args.output_format {
+        Some(name) => name.parse::<OutputFormat>().map_err(anyhow::Error::msg)?,
+        None if stdout_is_terminal => OutputFormat::Full,
+        None => OutputFormat::Concise,
+    };
+    let outcome = plumb_engine::check(&paths, &settings, registry)?;
+
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    let run = RunInfo {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        rules: registry.iter().map(|rule| rule_info(rule.meta, settings.rules.contains_key(rule.meta.code))).collect(),
+        working_directory: std::env::current_dir()?.to_string_lossy().into_owned(),
+        color: stdout_is_terminal && !no_color,
+        statistics: args.statistics,
+    };
+    let rendered = plumb_report::render(format, &outcome, &run);
+    match &args.output_file {
+        Some(path) => write_atomically(path, rendered.as_bytes())?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`plumb check | head`) is not an error worth reporting.
+            if let Err(error) = stdout.write_all(rendered.as_bytes()).and_then(|()| stdout.flush())
+                && error.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(error).context("cannot write to standard output");
+            }
+        }
+    }
+    let fails = match settings.fail_on {
+        FailOn::Never => false,
+        FailOn::Severity(gate) => outcome.diagnostics.iter().any(|diagnostic| diagnostic.severity >= gate),
+    };
+    Ok(if fails { EXIT_VIOLATIONS } else { EXIT_CLEAN })
+}
+
+fn rule_info(meta: &RuleMeta, enabled: bool) -> RuleInfo {
+    RuleInfo {
+        code: meta.code.to_string(),
+        name: meta.name.to_string(),
+        summary: meta.summary.to_string(),
+        docs: meta.docs.to_string(),
+        default_severity: meta.default_severity,
+        enabled,
+    }
+}
+
+/// Writes through a temporary file in the same directory and renames it into place, so readers
+/// and concurrent `plumb` processes never see a half-written report.
+fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    let directory = path.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut temporary = tempfile::NamedTempFile::new_in(directory)
+        .with_context(|| format!("cannot create a temporary file in {}", directory.display()))?;
+    temporary.write_all(contents)?;
+    temporary.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+fn print_rules(format: RulesFormat, registry: &Registry) -> anyhow::Result<()> {
+    let text = match format {
+        RulesFormat::Markdown => rules_markdown_table(registry),
+        RulesFormat::Json => {
+            let rules: Vec<serde_json::Value> = registry
+                .iter()
+                .map(|rule| {
+                    serde_json::json!({
+                        "code": rule.meta.code,
+                        "name": rule.meta.name,
+                        "family": rule.meta.family,
+                        "scope": rule.meta.scope.as_str(),
+                        "languages": rule.meta.languages,
+                        "default_severity": rule.meta.default_severity,
+                        "since": rule.meta.since,
+                        "summary": rule.meta.summary,
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&rules)? + "\n"
+        }
+        RulesFormat::Text => {
+            let mut out = String::new();
+            for rule in registry.iter() {
+                out.push_str(&format!(
+                    "{:<8} {:<22} {:<8} {}\n",
+                    rule.meta.code, rule.meta.name, rule.meta.default_severity, rule.meta.summary
+                ));
+            }
+            out
+        }
+    };
+    print!("{text}");
+    Ok(())
+}
+
+/// The README's rule table; a test keeps the README copy in sync with this output.
+pub fn rules_markdown_table(registry: &Registry) -> String {
+    let mut out = String::from("| Code | Name | Default severity | Languages | What it does |\n|---|---|---|---|---|\n");
+    for rule in registry.iter() {
+        let languages: Vec<&str> = rule.meta.languages.iter().map(|language| language.as_str()).collect();
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            rule.meta.code,
+            rule.meta.name,
+            rule.meta.default_severity,
+            languages.join(", "),
+            rule.meta.summary.replace('|', "\\|")
+        ));
+    }
+    out
+}
+
+fn explain(rule: &str, registry: &Registry) -> anyhow::Result<u8> {
+    let Some(found) = registry.find(rule) else {
+        let known: Vec<&str> = registry.iter().map(|rule| rule.meta.code).collect();
+        anyhow::bail!("unknown rule `{rule}`; known rules: {}", known.join(", "));
+    };
+    let meta = found.meta;
+    let languages: Vec<&str> = meta.languages.iter().map(|language| language.as_str()).collect();
+    println!("# {} ({})\n", meta.code, meta.name);
+    println!(
+        "Default severity: {}. Runs per {}. Languages: {}. Since {}.\n",
+        meta.default_severity,
+        meta.scope.as_str(),
+        languages.join(", "),
+        meta.since
+    );
+    println!("{}", meta.docs);
+    Ok(EXIT_CLEAN)
+}
+
+/// A config error as a miette report pointing into the config file.
+fn render_config_error(error: &ConfigError) -> String {
+    use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report};
+    let mut diagnostic = MietteDiagnostic::new(error.message.clone()).with_code("plumb::config");
+    if let Some(path) = &error.path {
+        diagnostic = diagnostic.with_help(format!("in {}", path.display()));
+    }
+    if let Some(span) = &error.span {
+        diagnostic = diagnostic.with_label(LabeledSpan::at(span.clone(), "here"));
+    }
+    let report = match (&error.source_text, &error.path) {
+        (Some(text), Some(path)) => Report::new(diagnostic)
+            .with_source_code(NamedSource::new(path.display().to_string(), text.clone())),
+        _ => Report::new(diagnostic),
+    };
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let mut out = String::new();
+    let rendered = GraphicalReportHandler::new_themed(theme).render_report(&mut out, report.as_ref());
+    match rendered {
+        Ok(()) => out,
+        Err(_) => format!("plumb: configuration error: {}\n", error.message),
+    }
+}

@@ -1,0 +1,335 @@
+//! Plain, serializable data shared by every stage: what a violation is and where it is.
+//!
+//! Nothing here renders or decides; the engine produces these values and the reporters print them.
+//! Keeping this crate free of parsers and renderers lets the report crate depend on it alone.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// How serious a violation is. Ordered so that `Error > Warning > Info`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The programming language of a checked file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Python,
+    TypeScript,
+    JavaScript,
+}
+
+impl Language {
+    pub const ALL: [Language; 3] = [Language::Python, Language::TypeScript, Language::JavaScript];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::Python => "python",
+            Language::TypeScript => "typescript",
+            Language::JavaScript => "javascript",
+        }
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether a file is production code or test code; decides which rules apply and its scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileRole {
+    Source,
+    Test,
+}
+
+impl FileRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileRole::Source => "source",
+            FileRole::Test => "test",
+        }
+    }
+}
+
+/// A position in a file: 1-based line, 1-based column counted in Unicode scalar values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// A region of a file, with byte offsets for code frames and line/column for humans and SARIF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Span {
+    pub start: Position,
+    pub end: Position,
+    pub start_byte: u32,
+    pub end_byte: u32,
+}
+
+impl Span {
+    /// The span of a whole file that could not be read: line 1, column 1.
+    pub fn file_start() -> Self {
+        let start = Position { line: 1, column: 1 };
+        Span { start, end: start, start_byte: 0, end_byte: 0 }
+    }
+}
+
+/// Another place that explains a violation (e.g. the other definition of a duplicated type).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RelatedLocation {
+    pub path: String,
+    pub span: Span,
+    pub message: String,
+}
+
+/// One violation of one rule at one place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// Permanent rule code, e.g. `SYN001`.
+    pub code: String,
+    /// Kebab-case rule name, e.g. `syntax-error`.
+    pub rule: String,
+    pub severity: Severity,
+    /// Path relative to the working directory, with `/` separators.
+    pub path: String,
+    pub span: Span,
+    pub message: String,
+    /// Further explanation lines (counts of further errors, hints).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<RelatedLocation>,
+    /// Stable identity that survives unrelated edits; see [`Fingerprint`].
+    pub fingerprint: String,
+}
+
+impl Diagnostic {
+    /// The order every output uses: path, position, code, then message for total determinism.
+    pub fn sort_key(&self) -> (&str, Position, &str, &str) {
+        (&self.path, self.span.start, &self.code, &self.message)
+    }
+}
+
+/// Builds line-number-free fingerprints: rule code, path, enclosing symbol, normalized snippet and
+/// an occurrence index, hashed. Unrelated edits above a violation therefore do not change it.
+#[derive(Debug, Default)]
+pub struct Fingerprint;
+
+impl Fingerprint {
+    pub fn compute(code: &str, path: &str, symbol: &str, snippet: &str, occurrence: u32) -> String {
+        let normalized: String = snippet.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for part in [code, path, symbol, normalized.as_str()] {
+            hasher.update(part.as_bytes());
+            hasher.update(&[0]);
+        }
+        hasher.update(&occurrence.to_le_bytes());
+        format!("{:016x}", hasher.digest())
+    }
+}
+
+/// Converts byte offsets into 1-based line/column positions for one file's text.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<u32>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0u32];
+        for (offset, byte) in text.bytes().enumerate() {
+            if byte == b'\n' {
+                line_starts.push(offset as u32 + 1);
+            }
+        }
+        LineIndex { line_starts }
+    }
+
+    /// 1-based line and 1-based column (in characters) of `offset`, clamped to the text.
+    pub fn position(&self, text: &str, offset: u32) -> Position {
+        let offset = offset.min(text.len() as u32);
+        let line_index = match self.line_starts.binary_search(&offset) {
+            Ok(exact) => exact,
+            Err(next) => next - 1,
+        };
+        let line_start = self.line_starts[line_index] as usize;
+        let mut end = offset as usize;
+        while end > line_start && !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let column = text[line_start..end].chars().count() as u32 + 1;
+        Position { line: line_index as u32 + 1, column }
+    }
+
+    pub fn span(&self, text: &str, start: u32, end: u32) -> Span {
+        Span {
+            start: self.position(text, start),
+            end: self.position(text, end.max(start)),
+            start_byte: start.min(text.len() as u32),
+            end_byte: end.max(start).min(text.len() as u32),
+        }
+    }
+
+    /// Byte offset where 1-based `line` starts, if the line exists.
+    pub fn line_start(&self, line: u32) -> Option<u32> {
+        self.line_starts.get(line.checked_sub(1)? as usize).copied()
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_not_bytes() {
+        let text = "é = 1\nab\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(text, 0), Position { line: 1, column: 1 });
+        assert_eq!(index.position(text, 2), Position { line: 1, column: 2 });
+        assert_eq!(index.position(text, 8), Position { line: 2, column: 1 });
+        assert_eq!(index.position(text, 1000), Position { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn fingerprints_ignore_whitespace_but_not_content() {
+        let a = Fingerprint::compute("SYN001", "a.py", "", "x  =\n 1", 0);
+        let b = Fingerprint::compute("SYN001", "a.py", "", "x = 1", 0);
+        let c = Fingerprint::compute("SYN001", "a.py", "", "x = 2", 0);
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
+}
+
+/// What happened to one discovered file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileStatus {
+    /// Read and parsed without syntax errors.
+    Ok,
+    /// Read, but its compiler would reject it (it has a SYN001).
+    Unparseable,
+    /// Could not be read or decoded (IO001), or checking it failed internally.
+    Unreadable,
+    /// Deliberately not checked: too large or binary (IO002).
+    Skipped,
+}
+
+impl FileStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileStatus::Ok => "ok",
+            FileStatus::Unparseable => "unparseable",
+            FileStatus::Unreadable => "unreadable",
+            FileStatus::Skipped => "skipped",
+        }
+    }
+}
+
+/// One discovered file as the reports list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    pub path: String,
+    pub language: Language,
+    pub role: FileRole,
+    /// `production` or `tests`, then any configured scopes the file belongs to.
+    pub scopes: Vec<String>,
+    pub status: FileStatus,
+    /// Violations in this file after suppressions.
+    pub violations: usize,
+    /// Whether the file has no violation at or above the gate severity.
+    pub compliant: bool,
+}
+
+/// Compliance of one scope: `percent = 100 * compliant / files`, always within 0..=100.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScopeCompliance {
+    pub scope: String,
+    pub files: usize,
+    pub compliant: usize,
+    /// `None` when the scope has no files (a percentage of nothing is not 100%).
+    pub percent: Option<f64>,
+}
+
+impl ScopeCompliance {
+    pub fn new(scope: String, files: usize, compliant: usize) -> Self {
+        let percent = (files > 0).then(|| 100.0 * compliant as f64 / files as f64);
+        ScopeCompliance { scope, files, compliant, percent }
+    }
+}
+
+/// Counts of files by language and role.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileCounts {
+    pub total: usize,
+    pub checked: usize,
+    pub unparseable: usize,
+    pub unreadable: usize,
+    pub skipped: usize,
+    /// `language/role` (e.g. `python/test`) to count, sorted.
+    pub by_language_and_role: std::collections::BTreeMap<String, usize>,
+}
+
+/// Everything a report prints besides the individual diagnostics.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub files: FileCounts,
+    /// Exclusion (pattern or reason) to the number of paths it removed from the walk.
+    pub excluded: std::collections::BTreeMap<String, usize>,
+    pub violations: usize,
+    pub by_rule: std::collections::BTreeMap<String, usize>,
+    pub by_severity: std::collections::BTreeMap<String, usize>,
+    pub by_scope: std::collections::BTreeMap<String, usize>,
+    /// Violations hidden by `plumb: ignore` comments.
+    pub suppressed: usize,
+    pub gate_severity: Option<Severity>,
+    pub compliance: Vec<ScopeCompliance>,
+    pub python_target_version: String,
+}
+
+/// The outcome of one run: what every reporter renders.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CheckOutcome {
+    pub diagnostics: Vec<Diagnostic>,
+    pub files: Vec<FileRecord>,
+    pub summary: Summary,
+}

@@ -1,0 +1,13 @@
+//! The engine: settings, walking, per-file orchestration, suppressions and the summary.
+//!
+//! It knows nothing about output formats; the CLI hands its [`CheckOutcome`] to a reporter.
+
+mod check;
+pub mod config;
+pub mod settings;
+mod walk;
+
+pub use check::{CheckError, check};
+pub use config::ConfigError;
+pub use plumb_diagnostics::CheckOutcome;
+pub use settings::{FailOn, Overrides, Settings};

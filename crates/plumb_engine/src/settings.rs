@@ -1,0 +1,364 @@
+//! Resolved settings: config file plus command-line overrides, with globs compiled and rules
+//! selected once, before any file is touched.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use plumb_diagnostics::Severity;
+use plumb_rules::Registry;
+use plumb_syntax::PythonVersion;
+
+use crate::config::{self, ConfigError, LoadedConfig, RawConfig};
+
+/// Directory names never walked into unless named on the command line.
+pub const DEFAULT_EXCLUDES: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    ".venv",
+    "venv",
+    "__pycache__",
+    "site-packages",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+];
+
+/// Globs that make a file a test file (matched at any depth, see [`PathMatcher`]).
+pub const DEFAULT_TEST_FILES: &[&str] = &[
+    "test_*.py",
+    "*_test.py",
+    "conftest.py",
+    "tests/**",
+    "test/**",
+    "__tests__/**",
+    "*.test.*",
+    "*.spec.*",
+    "cypress/**",
+    "e2e/**",
+];
+
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 5_000_000;
+
+/// Where the run fails: at this severity or above, or never.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Severity(Severity),
+    Never,
+}
+
+impl FailOn {
+    pub fn parse(text: &str) -> Option<Self> {
+        if text == "never" {
+            return Some(FailOn::Never);
+        }
+        Severity::parse(text).map(FailOn::Severity)
+    }
+
+    /// The severity that decides compliance: the gate's, or `error` when nothing fails the run.
+    pub fn gate(self) -> Severity {
+        match self {
+            FailOn::Severity(severity) => severity,
+            FailOn::Never => Severity::Error,
+        }
+    }
+}
+
+/// Command-line values that override the configuration file.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub config_file: Option<PathBuf>,
+    pub isolated: bool,
+    pub select: Option<Vec<String>>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub target_version: Option<String>,
+    pub fail_on: Option<String>,
+    pub force_exclude: bool,
+    pub threads: Option<usize>,
+}
+
+/// A set of gitignore-flavoured globs: a pattern without a leading `/` matches at any depth
+/// (`tests/**` matches `pkg/tests/x.py`), one with a leading `/` only from the project root.
+#[derive(Debug, Clone)]
+pub struct PathMatcher {
+    patterns: Vec<String>,
+    set: GlobSet,
+}
+
+impl PathMatcher {
+    pub fn new(patterns: &[String]) -> Result<Self, (String, globset::Error)> {
+        let mut builder = GlobSetBuilder::new();
+        for pattern in patterns {
+            let anchored = pattern.strip_prefix('/');
+            let body = anchored.unwrap_or(pattern).trim_end_matches('/');
+            let full = if anchored.is_some() || body.starts_with("**/") {
+                body.to_string()
+            } else {
+                format!("**/{body}")
+            };
+            let glob: Glob = GlobBuilder::new(&full)
+                .literal_separator(true)
+                .build()
+                .map_err(|error| (pattern.clone(), error))?;
+            builder.add(glob);
+        }
+        let set = builder.build().map_err(|error| (patterns.join(", "), error))?;
+        Ok(PathMatcher { patterns: patterns.to_vec(), set })
+    }
+
+    /// The first pattern matching `relative` (a `/`-separated path from the project root).
+    pub fn first_match(&self, relative: &str) -> Option<&str> {
+        self.set.matches(relative).first().map(|&index| self.patterns[index].as_str())
+    }
+
+    pub fn is_match(&self, relative: &str) -> bool {
+        self.set.is_match(relative)
+    }
+}
+
+/// Everything a run needs to know, resolved.
+#[derive(Debug)]
+pub struct Settings {
+    /// Directory paths are matched against: the config file's directory, else the cwd.
+    pub project_root: PathBuf,
+    pub config_path: Option<PathBuf>,
+    /// Enabled rule codes with their effective severities.
+    pub rules: BTreeMap<&'static str, Severity>,
+    pub exclude: PathMatcher,
+    /// Exclusions that are plain directory names (fast path, also used for the summary).
+    pub test_files: PathMatcher,
+    pub scopes: Vec<(String, PathMatcher)>,
+    pub max_file_size: u64,
+    pub fail_on: FailOn,
+    pub python_version: PythonVersion,
+    /// Where the Python version came from, for the summary and `--show-settings`.
+    pub python_version_source: String,
+    pub force_exclude: bool,
+    pub threads: usize,
+}
+
+impl Settings {
+    /// Finds and reads the configuration for `first_path`, then applies `overrides`.
+    pub fn resolve(first_path: &Path, overrides: &Overrides, registry: &Registry) -> Result<Self, ConfigError> {
+        let cwd = std::env::current_dir()
+            .map_err(|error| ConfigError::plain(format!("cannot read the current directory: {error}")))?;
+        let start = absolute(&cwd, first_path);
+        let start_dir = if start.is_dir() { start.clone() } else { start.parent().map(Path::to_path_buf).unwrap_or(start.clone()) };
+        let loaded = match (&overrides.config_file, overrides.isolated) {
+            (Some(path), _) => Some(config::load(path)?.ok_or_else(|| {
+                ConfigError::plain(format!("{} has no [tool.plumb] table", path.display()))
+            })?),
+            (None, true) => None,
+            (None, false) => config::discover(&start_dir)?,
+        };
+        let empty = RawConfig::default();
+        let raw = loaded.as_ref().map_or(&empty, |loaded| &loaded.config);
+        let project_root = loaded
+            .as_ref()
+            .and_then(|loaded| loaded.path.parent().map(|dir| absolute(&cwd, dir)))
+            .unwrap_or(cwd.clone());
+        let config_error = |needle: &str, message: String| match &loaded {
+            Some(loaded) => loaded.error_at(needle, message),
+            None => ConfigError::plain(message),
+        };
+
+        let rules = select_rules(raw, overrides, registry, loaded.as_ref())?;
+
+        let mut excludes: Vec<String> = match &raw.exclude {
+            Some(exclude) => exclude.clone(),
+            None => DEFAULT_EXCLUDES.iter().map(|name| name.to_string()).collect(),
+        };
+        excludes.extend(raw.extend_exclude.iter().flatten().cloned());
+        let exclude = PathMatcher::new(&excludes)
+            .map_err(|(pattern, error)| config_error(&pattern, format!("invalid exclude glob `{pattern}`: {error}")))?;
+
+        let mut tests: Vec<String> = match &raw.test_files {
+            Some(globs) => globs.clone(),
+            None => DEFAULT_TEST_FILES.iter().map(|glob| glob.to_string()).collect(),
+        };
+        tests.extend(raw.extend_test_files.iter().flatten().cloned());
+        let test_files = PathMatcher::new(&tests)
+            .map_err(|(pattern, error)| config_error(&pattern, format!("invalid test-files glob `{pattern}`: {error}")))?;
+
+        let mut scopes = Vec::new();
+        for (name, globs) in raw.scopes.iter().flatten() {
+            if name == "production" || name == "tests" {
+                return Err(config_error(name, format!("scope name `{name}` is built in; choose another")));
+            }
+            let matcher = PathMatcher::new(globs)
+                .map_err(|(pattern, error)| config_error(&pattern, format!("invalid glob `{pattern}` in scope `{name}`: {error}")))?;
+            scopes.push((name.clone(), matcher));
+        }
+
+        let fail_on_text = overrides.fail_on.clone().or_else(|| raw.fail_on.clone()).unwrap_or_else(|| "error".into());
+        let fail_on = FailOn::parse(&fail_on_text).ok_or_else(|| {
+            config_error(&format!("\"{fail_on_text}\""), format!("fail-on must be error, warning, info or never, not `{fail_on_text}`"))
+        })?;
+
+        let (python_version, python_version_source) =
+            resolve_python_version(raw, overrides, &start_dir, loaded.as_ref())?;
+
+        let threads = overrides.threads.filter(|&threads| threads > 0).unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+
+        Ok(Settings {
+            project_root,
+            config_path: loaded.as_ref().map(|loaded| loaded.path.clone()),
+            rules,
+            exclude,
+            test_files,
+            scopes,
+            max_file_size: raw.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            fail_on,
+            python_version,
+            python_version_source,
+            force_exclude: overrides.force_exclude,
+            threads,
+        })
+    }
+
+    pub fn severity_of(&self, code: &str) -> Option<Severity> {
+        self.rules.get(code).copied()
+    }
+}
+
+/// `path` made absolute against `cwd`, with `.` components dropped so messages show clean paths.
+fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
+    joined.components().filter(|component| !matches!(component, std::path::Component::CurDir)).collect()
+}
+
+fn resolve_python_version(
+    raw: &RawConfig,
+    overrides: &Overrides,
+    start_dir: &Path,
+    loaded: Option<&LoadedConfig>,
+) -> Result<(PythonVersion, String), ConfigError> {
+    if let Some(text) = &overrides.target_version {
+        let version = text.parse().map_err(|message: String| ConfigError::plain(format!("--target-version: {message}")))?;
+        return Ok((version, "--target-version".into()));
+    }
+    if let Some(text) = raw.python.as_ref().and_then(|python| python.target_version.as_ref()) {
+        let version = text.parse().map_err(|message: String| match loaded {
+            Some(loaded) => loaded.error_at(&format!("\"{text}\""), message),
+            None => ConfigError::plain(message),
+        })?;
+        return Ok((version, "python.target-version".into()));
+    }
+    if let Some((text, path)) = config::requires_python(start_dir)
+        && let Ok(version) = text.parse::<PythonVersion>()
+    {
+        return Ok((version, format!("requires-python in {}", path.display())));
+    }
+    Ok((PythonVersion::DEFAULT, "default".into()))
+}
+
+/// Applies `select`/`extend-select`/`ignore` (config, then flags) and per-rule severities.
+fn select_rules(
+    raw: &RawConfig,
+    overrides: &Overrides,
+    registry: &Registry,
+    loaded: Option<&LoadedConfig>,
+) -> Result<BTreeMap<&'static str, Severity>, ConfigError> {
+    let unknown = |selector: &str, from_config: bool| {
+        let message = format!(
+            "unknown rule selector `{selector}`: use a rule code (e.g. SYN001) or a family ({})",
+            registry.families().join(", ")
+        );
+        match loaded {
+            Some(loaded) if from_config => loaded.error_at(&format!("\"{selector}\""), message),
+            _ => ConfigError::plain(message),
+        }
+    };
+    let matches = |selector: &str, code: &str| {
+        selector == "ALL" || code.eq_ignore_ascii_case(selector) || (code.starts_with(selector) && !selector.is_empty())
+    };
+    let check_known = |selectors: &[String], from_config: bool| -> Result<(), ConfigError> {
+        for selector in selectors {
+            if !registry.iter().any(|rule| matches(selector, rule.meta.code)) {
+                return Err(unknown(selector, from_config));
+            }
+        }
+        Ok(())
+    };
+
+    let config_select = raw.select.clone().unwrap_or_else(|| vec!["ALL".into()]);
+    check_known(&config_select, true)?;
+    let config_extend = raw.extend_select.clone().unwrap_or_default();
+    check_known(&config_extend, true)?;
+    let config_ignore = raw.ignore.clone().unwrap_or_default();
+    check_known(&config_ignore, true)?;
+    check_known(overrides.select.as_deref().unwrap_or_default(), false)?;
+    check_known(&overrides.extend_select, false)?;
+    check_known(&overrides.ignore, false)?;
+
+    let select = overrides.select.clone().unwrap_or(config_select);
+    let mut enabled = BTreeMap::new();
+    for rule in registry.iter() {
+        let code = rule.meta.code;
+        let selected = select.iter().chain(&config_extend).chain(&overrides.extend_select).any(|s| matches(s, code));
+        let ignored = config_ignore.iter().chain(&overrides.ignore).any(|s| matches(s, code));
+        if selected && !ignored {
+            enabled.insert(code, rule.meta.default_severity);
+        }
+    }
+    for (code, rule_config) in raw.rules.iter().flatten() {
+        let Some(rule) = registry.find(code) else {
+            return Err(unknown(code, true).with_message(format!("unknown rule `{code}` in [rules]")));
+        };
+        if let Some(severity_text) = &rule_config.severity {
+            let severity = Severity::parse(severity_text).ok_or_else(|| match loaded {
+                Some(loaded) => loaded.error_at(
+                    &format!("\"{severity_text}\""),
+                    format!("severity must be error, warning or info, not `{severity_text}`"),
+                ),
+                None => ConfigError::plain("bad severity"),
+            })?;
+            if let Some(slot) = enabled.get_mut(rule.meta.code) {
+                *slot = severity;
+            }
+        }
+    }
+    Ok(enabled)
+}
+
+impl ConfigError {
+    fn with_message(mut self, message: String) -> Self {
+        self.message = message;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unanchored_patterns_match_at_any_depth() {
+        let matcher = PathMatcher::new(&["tests/**".into(), "test_*.py".into(), "/build".into()]).unwrap();
+        assert!(matcher.is_match("tests/test_a.py"));
+        assert!(matcher.is_match("backend/tests/helpers.py"));
+        assert!(matcher.is_match("pkg/test_x.py"));
+        assert!(!matcher.is_match("pkg/latest_x.py"));
+        assert!(matcher.is_match("build"));
+        assert!(!matcher.is_match("src/build"));
+    }
+
+    #[test]
+    fn default_test_globs_cover_common_layouts() {
+        let globs: Vec<String> = DEFAULT_TEST_FILES.iter().map(|g| g.to_string()).collect();
+        let matcher = PathMatcher::new(&globs).unwrap();
+        for path in ["a/test_x.py", "x_test.py", "conftest.py", "web/src/__tests__/a.ts", "a.test.tsx", "b.spec.js", "cypress/e2e/x.cy.ts"] {
+            assert!(matcher.is_match(path), "{path}");
+        }
+        for path in ["src/app.py", "src/contest.py", "src/latest.ts", "testing.py"] {
+            assert!(!matcher.is_match(path), "{path}");
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! What the rules need to know about one file, extracted from a single parse and then owned,
+//! small and serializable. The AST is dropped once facts are taken, so project-wide rules and the
+//! cache work from facts alone.
+
+pub mod directives;
+
+use std::cell::RefCell;
+
+use oxc_allocator::Allocator;
+use plumb_diagnostics::{LineIndex, Span};
+use plumb_syntax::{PythonVersion, SourceKind, ecma, python};
+use ruff_python_ast::token::TokenKind;
+use ruff_text_size::Ranged;
+use serde::{Deserialize, Serialize};
+
+pub use directives::{Directive, DirectiveKind, DirectiveProblem};
+
+/// The first syntax error of a file and how many more followed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyntaxFacts {
+    pub span: Span,
+    pub message: String,
+    pub further_errors: usize,
+    /// The offending line, trimmed, for fingerprints and code frames.
+    pub snippet: String,
+}
+
+/// Everything per-file rules and the engine read about one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileFacts {
+    /// `Some` when the file's compiler would reject it.
+    pub syntax_error: Option<SyntaxFacts>,
+    /// `plumb:` directives found in comments.
+    pub directives: Vec<Directive>,
+    pub line_count: usize,
+}
+
+/// Options that change what a parse means.
+#[derive(Debug, Clone, Copy)]
+pub struct ExtractOptions {
+    pub python_version: PythonVersion,
+}
+
+thread_local! {
+    /// One oxc arena per worker thread, reset between files instead of reallocated.
+    static ALLOCATOR: RefCell<Allocator> = RefCell::new(Allocator::default());
+}
+
+/// Parses `text` once with the right parser and extracts its facts.
+pub fn extract(text: &str, kind: SourceKind, options: ExtractOptions) -> FileFacts {
+    let index = LineIndex::new(text);
+    let (errors, comments) = match kind {
+        SourceKind::Python { is_stub } => {
+            let parsed = python::parse(text, options.python_version, is_stub);
+            let comments: Vec<(u32, u32)> = parsed
+                .parsed
+                .tokens()
+                .iter()
+                .filter(|token| token.kind() == TokenKind::Comment)
+                .map(|token| (token.start().to_u32(), token.end().to_u32()))
+                .collect();
+            (parsed.errors, comments)
+        }
+        SourceKind::Ecma(ecma_kind) => ALLOCATOR.with(|cell| {
+            let mut allocator = cell.borrow_mut();
+            allocator.reset();
+            let parsed = ecma::parse(&allocator, text, ecma_kind);
+            let comments =
+                parsed.program.comments.iter().map(|comment| (comment.span.start, comment.span.end)).collect();
+            (parsed.errors, comments)
+        }),
+    };
+
+    let syntax_error = errors.first().map(|first| {
+        let span = index.span(text, first.start, first.end);
+        SyntaxFacts {
+            span,
+            message: first.message.clone(),
+            further_errors: errors.len() - 1,
+            snippet: line_text(text, &index, span.start.line).trim().to_string(),
+        }
+    });
+    let directives = comments
+        .into_iter()
+        .filter_map(|(start, end)| directives::parse_comment(text, &index, start, end))
+        .collect();
+    FileFacts { syntax_error, directives, line_count: index.line_count() }
+}
+
+/// The text of 1-based `line`, without its line break.
+pub fn line_text<'t>(text: &'t str, index: &LineIndex, line: u32) -> &'t str {
+    let Some(start) = index.line_start(line) else { return "" };
+    let rest = &text[start as usize..];
+    rest.split(['\n', '\r']).next().unwrap_or("")
+}

@@ -1,0 +1,62 @@
+//! The default terminal format: miette code frames around each violation, then the summary.
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report};
+use plumb_diagnostics::{CheckOutcome, Diagnostic, Severity};
+
+use crate::RunInfo;
+use crate::text;
+
+pub(crate) fn render(outcome: &CheckOutcome, run: &RunInfo) -> String {
+    if run.statistics {
+        return text::render_concise(outcome, run);
+    }
+    let theme = if run.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
+    let mut out = String::new();
+    let mut current_file: Option<(String, Option<String>)> = None;
+    for diagnostic in &outcome.diagnostics {
+        // Diagnostics are sorted by path: read each file once.
+        if current_file.as_ref().is_none_or(|(path, _)| path != &diagnostic.path) {
+            let text = std::fs::read_to_string(&diagnostic.path).ok();
+            current_file = Some((diagnostic.path.clone(), text));
+        }
+        let source = current_file.as_ref().and_then(|(_, text)| text.as_deref());
+        match source {
+            Some(source) if (diagnostic.span.end_byte as usize) <= source.len() => {
+                let report = to_report(diagnostic, source);
+                if handler.render_report(&mut out, report.as_ref()).is_err() {
+                    out.push_str(&text::concise_line(diagnostic));
+                    out.push('\n');
+                }
+            }
+            _ => {
+                out.push_str(&text::concise_line(diagnostic));
+                out.push('\n');
+            }
+        }
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&text::summary(&outcome.summary));
+    out
+}
+
+fn to_report(diagnostic: &Diagnostic, source: &str) -> Report {
+    let severity = match diagnostic.severity {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    };
+    let start = diagnostic.span.start_byte as usize;
+    let length = (diagnostic.span.end_byte as usize).saturating_sub(start);
+    let location = format!("{}:{}:{}", diagnostic.path, diagnostic.span.start.line, diagnostic.span.start.column);
+    let mut miette_diagnostic = MietteDiagnostic::new(diagnostic.message.clone())
+        .with_code(format!("{} {}", diagnostic.code, diagnostic.rule))
+        .with_severity(severity)
+        .with_label(LabeledSpan::at(start..start + length, location));
+    if !diagnostic.notes.is_empty() {
+        miette_diagnostic = miette_diagnostic.with_help(diagnostic.notes.join("\n"));
+    }
+    Report::new(miette_diagnostic).with_source_code(NamedSource::new(diagnostic.path.clone(), source.to_string()))
+}

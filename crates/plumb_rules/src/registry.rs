@@ -1,0 +1,99 @@
+//! The explicit list of built-in rules. Adding a rule is one line here; the consistency tests
+//! below keep codes unique, names kebab-case and every rule documented and covered by fixtures.
+
+use crate::rules::{io, sup, syn};
+use crate::{FileRule, RuleMeta, RuleMetadata, RuleScope};
+
+/// One rule as the engine sees it: metadata, and the check if it is a file rule.
+pub struct RegisteredRule {
+    pub meta: &'static RuleMeta,
+    pub file_check: Option<Box<dyn FileRule>>,
+}
+
+fn file_rule<R: RuleMetadata + FileRule + Default + 'static>() -> RegisteredRule {
+    RegisteredRule { meta: &R::META, file_check: Some(Box::new(R::default())) }
+}
+
+fn engine_rule<R: RuleMetadata>() -> RegisteredRule {
+    RegisteredRule { meta: &R::META, file_check: None }
+}
+
+/// All built-in rules, sorted by code.
+pub struct Registry {
+    rules: Vec<RegisteredRule>,
+}
+
+impl Registry {
+    pub fn builtin() -> Self {
+        let mut rules = vec![
+            engine_rule::<io::unreadable_file::UnreadableFile>(),
+            engine_rule::<io::skipped_file::SkippedFile>(),
+            engine_rule::<sup::invalid_suppression::InvalidSuppression>(),
+            engine_rule::<sup::unused_suppression::UnusedSuppression>(),
+            file_rule::<syn::syntax_error::SyntaxError>(),
+        ];
+        rules.sort_by_key(|rule| rule.meta.code);
+        Registry { rules }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &RegisteredRule> {
+        self.rules.iter()
+    }
+
+    /// Looks a rule up by code or by name, case-insensitively for codes.
+    pub fn find(&self, code_or_name: &str) -> Option<&RegisteredRule> {
+        self.rules.iter().find(|rule| {
+            rule.meta.code.eq_ignore_ascii_case(code_or_name) || rule.meta.name == code_or_name
+        })
+    }
+
+    /// Families (`SYN`, `IO`, ...) present, for selecting a whole family by prefix.
+    pub fn families(&self) -> Vec<&'static str> {
+        let mut families: Vec<_> = self.rules.iter().map(|rule| rule.meta.family).collect();
+        families.dedup();
+        families
+    }
+
+    pub fn metas(&self) -> Vec<&'static RuleMeta> {
+        self.rules.iter().map(|rule| rule.meta).collect()
+    }
+}
+
+impl RegisteredRule {
+    pub fn is_engine(&self) -> bool {
+        self.meta.scope == RuleScope::Engine
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+    use std::path::Path;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let registry = Registry::builtin();
+        let mut codes = HashSet::new();
+        let mut names = HashSet::new();
+        for rule in registry.iter() {
+            assert!(codes.insert(rule.meta.code), "duplicate code {}", rule.meta.code);
+            assert!(names.insert(rule.meta.name), "duplicate name {}", rule.meta.name);
+            assert_eq!(rule.meta.scope == RuleScope::File, rule.file_check.is_some());
+        }
+    }
+
+    #[test]
+    fn every_rule_has_fixture_folders() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/rules");
+        for rule in Registry::builtin().iter() {
+            let folder = fixtures.join(format!("{}-{}", rule.meta.code, rule.meta.name));
+            let cases: Vec<String> = std::fs::read_dir(&folder)
+                .unwrap_or_else(|_| panic!("missing fixture folder {}", folder.display()))
+                .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+                .collect();
+            assert!(cases.iter().any(|case| case.starts_with("clean-")), "{} has no clean- case", rule.meta.code);
+            assert!(cases.iter().any(|case| !case.starts_with("clean-")), "{} has no violating case", rule.meta.code);
+        }
+    }
+}

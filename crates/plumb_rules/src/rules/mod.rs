@@ -1,0 +1,5 @@
+//! Built-in rules, one module per family and one file per rule.
+
+pub mod io;
+pub mod sup;
+pub mod syn;

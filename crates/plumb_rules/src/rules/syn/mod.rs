@@ -1,0 +1,3 @@
+//! SYN: syntax errors.
+
+pub mod syntax_error;

@@ -1,0 +1,332 @@
+#!/usr/bin/env node
+/**
+ * ts_verdict.js - TypeScript's own syntax verdict for TS/JS files.
+ *
+ * Usage:
+ *   node tools/oracles/ts_verdict.js [--batch N] [PATH...]
+ *   find src -name '*.ts' | node tools/oracles/ts_verdict.js
+ *   node tools/oracles/ts_verdict.js --version
+ *
+ * Paths come from argv, or (when argv has none) from stdin, one per line.
+ * For every path it prints one JSON object per line, in input order:
+ *
+ *   {"path": <as given>, "error": true|false, "line": N|null,
+ *    "column": N|null, "message": "...", "code": N|null}
+ *
+ * or, for a file that cannot be judged (excluded from comparisons):
+ *
+ *   {"path": <as given>, "skip": "<reason>"}
+ *
+ * line and column are 1-based and belong to the first error (lowest source
+ * position); column counts UTF-16 code units, as TypeScript does. Lines are
+ * split by TypeScript's rules (\n, \r\n, \r, U+2028, U+2029).
+ *
+ * The verdict is "does TypeScript reject this file's syntax", made of:
+ *
+ *   1. program.getSyntacticDiagnostics(sf): the parser's diagnostics plus,
+ *      for .js/.jsx files, the "X can only be used in TypeScript files"
+ *      diagnostics (8002-8017).
+ *   2. The checker's grammar diagnostics that depend neither on types nor on
+ *      compiler/module options: program.getSemanticDiagnostics(sf) filtered to
+ *      codes 1000-1999 and 17000-17999, minus DENYLIST below.
+ *
+ * Every file is judged the same way, whatever comment directives it holds:
+ *   - each file is an ES module (moduleDetection "force"), hence strict code;
+ *   - .js/.jsx files are "plain JS": TypeScript itself restricts them to its
+ *     list of JS grammar/binder errors (checkJs left unset on purpose;
+ *     checkJs: false would drop those too, e.g. `const a;`);
+ *   - `// @ts-check`, `// @ts-nocheck`, `// @ts-ignore` and
+ *     `// @ts-expect-error` are ignored, because they would otherwise turn
+ *     plain JS into checked JS, skip checking, or hide grammar errors.
+ *
+ * Files are checked in batches (one ts.Program per --batch files, default
+ * 100); imports are never resolved, so files in a batch do not see each other.
+ */
+"use strict";
+
+const fs = require("fs");
+const path = require("path");
+const ts = require("typescript");
+
+/** Extensions this oracle judges, longest first, mapped to ScriptKind. */
+const SCRIPT_KINDS = [
+  [".d.mts", ts.ScriptKind.TS],
+  [".d.cts", ts.ScriptKind.TS],
+  [".d.ts", ts.ScriptKind.TS],
+  [".mts", ts.ScriptKind.TS],
+  [".cts", ts.ScriptKind.TS],
+  [".ts", ts.ScriptKind.TS],
+  [".tsx", ts.ScriptKind.TSX],
+  [".mjs", ts.ScriptKind.JS],
+  [".cjs", ts.ScriptKind.JS],
+  [".js", ts.ScriptKind.JS],
+  [".jsx", ts.ScriptKind.JSX],
+];
+
+/**
+ * Checker codes in the kept ranges that are NOT syntax verdicts: each one
+ * depends on compiler/module options, on types or type resolution, or on
+ * other files. Under the options below many of them cannot fire at all; they
+ * are listed anyway so that the filter does not silently rely on that.
+ */
+const DENYLIST = new Map([
+  // --- module kind / module format / emit options ---
+  [1202, "import x = require() when targeting ECMAScript modules (module option)"],
+  [1203, "export = when targeting ECMAScript modules (module option)"],
+  [1216, "'__esModule' identifier reserved in CommonJS output (module option)"],
+  [1218, "export assignment not supported with module system (module option)"],
+  [1286, "ESM syntax in CommonJS module with verbatimModuleSyntax"],
+  [1287, "top-level export modifier in CommonJS with verbatimModuleSyntax"],
+  [1293, "ESM syntax in CommonJS module with module 'preserve'"],
+  [1309, "top-level await in a CommonJS module (module format)"],
+  [1323, "dynamic import() needs a module option"],
+  [1324, "dynamic import() second argument needs a module option"],
+  [1343, "import.meta needs a module option"],
+  [1375, "top-level await needs the file to be a module (module detection)"],
+  [1378, "top-level await needs module/target options"],
+  [1431, "top-level for-await needs the file to be a module (module detection)"],
+  [1432, "top-level for-await needs module/target options"],
+  [1470, "import.meta in a file built to CommonJS (module format)"],
+  [1471, "ESM-only module imported with require() (module resolution)"],
+  [1479, "CommonJS file importing an ES module (module format)"],
+  [1541, "type-only import of ESM from CommonJS needs resolution-mode"],
+  [1542, "type import of ESM from CommonJS needs resolution-mode"],
+  // --- isolatedModules / verbatimModuleSyntax / erasableSyntaxOnly ---
+  [1205, "re-exporting a type with isolatedModules"],
+  [1208, "global script file with isolatedModules"],
+  [1269, "export import of a type with isolatedModules"],
+  [1280, "namespace in global script file with isolatedModules"],
+  [1284, "export default of a type with verbatimModuleSyntax"],
+  [1285, "export default of a type with isolatedModules"],
+  [1294, "syntax rejected only with erasableSyntaxOnly"],
+  [1371, "importsNotUsedAsValues / preserveValueImports"],
+  [1448, "type-only re-export needed with isolatedModules"],
+  [1484, "type must be imported with import type under verbatimModuleSyntax"],
+  [1485, "type-only export must be re-exported with export type (verbatimModuleSyntax)"],
+  // --- module resolution / other files ---
+  [1192, "module has no default export (needs the imported module)"],
+  [1259, "default import needs esModuleInterop (needs the imported module)"],
+  [1361, "value use of an `import type` binding (name resolution, other files)"],
+  [1362, "value use of an `export type` binding (name resolution, other files)"],
+  // --- target / lib ---
+  [1056, "accessors need target ES5+ (target option)"],
+  [1250, "function declarations in blocks with target ES5 (target option)"],
+  [1251, "function declarations in blocks in classes with target ES5 (target option)"],
+  [1252, "function declarations in blocks in modules with target ES5 (target option)"],
+  // --- decorators: experimentalDecorators and decorator signatures ---
+  [1219, "experimental decorators warning (experimentalDecorators option)"],
+  [1238, "class decorator signature cannot be resolved (types)"],
+  [1239, "parameter decorator signature cannot be resolved (types)"],
+  [1240, "property decorator signature cannot be resolved (types)"],
+  [1241, "method decorator signature cannot be resolved (types)"],
+  [1270, "decorator function return type mismatch (types)"],
+  [1271, "decorator function return type mismatch (types)"],
+  [1278, "decorator runtime name needs emitDecoratorMetadata (options)"],
+  [1329, "decorator accepts too few arguments (types)"],
+  // --- types / type resolution ---
+  [1055, "async return type not a valid Promise for ES5/ES3 (types, target)"],
+  [1058, "async return type has a callable 'then' member (types)"],
+  [1062, "type referenced in its own 'then' fulfillment callback (types)"],
+  [1064, "async return type must be the global Promise<T> (types, lib)"],
+  [1065, "async return type must be the global Promise<T> (types, lib)"],
+  [1165, "computed property name in ambient context needs literal type (types)"],
+  [1166, "computed property name in class property needs literal type (types)"],
+  [1168, "computed property name in method overload needs literal type (types)"],
+  [1169, "computed property name in interface needs literal type (types)"],
+  [1170, "computed property name in type literal needs literal type (types)"],
+  [1196, "catch clause variable type must be any/unknown (types)"],
+  [1268, "index signature parameter type must be string/number/... (types)"],
+  [1320, "await operand type must be a valid promise (types)"],
+  [1321, "yield operand type must be a valid promise (types)"],
+  [1322, "for-await iterator type must be a valid promise (types)"],
+  [1337, "index signature parameter cannot be literal/generic type (types)"],
+  [1360, "`satisfies` type mismatch (types)"],
+  // --- JSX options / types ---
+  [17004, "JSX needs the --jsx option"],
+  [17009, "super() before this: depends on the base expression's type (`extends null`)"],
+  [17011, "super() before super.x: depends on the base expression's type (`extends null`)"],
+  [17016, "jsxFragmentFactory pragma/option mismatch (options)"],
+  [17017, "jsxFragmentFactory needed with jsxFactory (options)"],
+]);
+
+/**
+ * Options under which grammar errors do not depend on options: newest
+ * target (no target-gated syntax errors), every file a module (strict code,
+ * top-level await allowed), JSX preserved, no libs, no type packages, no
+ * import resolution.
+ */
+const COMPILER_OPTIONS = {
+  target: ts.ScriptTarget.ESNext,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  moduleDetection: ts.ModuleDetectionKind.Force,
+  jsx: ts.JsxEmit.Preserve,
+  allowJs: true,
+  // checkJs deliberately unset: see the file comment ("plain JS").
+  strict: true,
+  noLib: true,
+  noResolve: true,
+  types: [],
+  noEmit: true,
+  allowArbitraryExtensions: true,
+  allowImportingTsExtensions: true,
+};
+
+/** Returns the ScriptKind for a path, or undefined if it is not TS/JS. */
+function scriptKindOf(filePath) {
+  const lower = filePath.toLowerCase();
+  for (const [ext, kind] of SCRIPT_KINDS) {
+    if (lower.endsWith(ext)) return kind;
+  }
+  return undefined;
+}
+
+/** True if a diagnostic from the checker is a syntax (grammar) verdict. */
+function isGrammarCode(code) {
+  const inRange = (code >= 1000 && code <= 1999) || (code >= 17000 && code <= 17999);
+  return inRange && !DENYLIST.has(code);
+}
+
+/**
+ * Reads a file as strict UTF-8 (BOM stripped, like TypeScript's sys).
+ * Returns {text} or {skip: reason}.
+ */
+function readSource(filePath) {
+  let bytes;
+  try {
+    bytes = fs.readFileSync(filePath);
+  } catch (err) {
+    return { skip: `unreadable: ${err.code || err.message}` };
+  }
+  let text;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return { skip: "unreadable: not valid UTF-8" };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { text };
+}
+
+/**
+ * A compiler host serving only the given files from memory. Source files are
+ * created with the options the program asks for (so module detection applies)
+ * and stripped of comment directives (so no file opts in or out of checks).
+ */
+function createHost(texts) {
+  return {
+    getSourceFile(fileName, languageVersionOrOptions) {
+      const text = texts.get(fileName);
+      if (text === undefined) return undefined;
+      const sf = ts.createSourceFile(
+        fileName, text, languageVersionOrOptions, /*setParentNodes*/ true, scriptKindOf(fileName));
+      sf.checkJsDirective = undefined;
+      sf.commentDirectives = undefined;
+      return sf;
+    },
+    fileExists: (fileName) => texts.has(fileName),
+    readFile: (fileName) => texts.get(fileName),
+    resolveModuleNameLiterals: (literals) => literals.map(() => ({ resolvedModule: undefined })),
+    resolveTypeReferenceDirectiveReferences: (refs) =>
+      refs.map(() => ({ resolvedTypeReferenceDirective: undefined })),
+    getDefaultLibFileName: () => "lib.d.ts",
+    writeFile: () => {},
+    getCurrentDirectory: () => "/",
+    getCanonicalFileName: (fileName) => fileName,
+    useCaseSensitiveFileNames: () => true,
+    getNewLine: () => "\n",
+    getDirectories: () => [],
+    directoryExists: () => true,
+  };
+}
+
+/** Turns the diagnostics of one file into the verdict fields. */
+function verdictOf(sf, diagnostics) {
+  const errors = diagnostics.filter(
+    (d) => d.category === ts.DiagnosticCategory.Error && d.file === sf && d.start !== undefined);
+  if (errors.length === 0) {
+    return { error: false, line: null, column: null, message: "", code: null };
+  }
+  errors.sort((a, b) => a.start - b.start || a.code - b.code);
+  const first = errors[0];
+  const { line, character } = sf.getLineAndCharacterOfPosition(first.start);
+  return {
+    error: true,
+    line: line + 1,
+    column: character + 1,
+    message: ts.flattenDiagnosticMessageText(first.messageText, "\n"),
+    code: first.code,
+  };
+}
+
+/**
+ * Judges one batch of readable files. `files` is a Map from absolute path to
+ * text; returns a Map from absolute path to verdict fields.
+ */
+function judgeBatch(files) {
+  const program = ts.createProgram([...files.keys()], COMPILER_OPTIONS, createHost(files));
+  const verdicts = new Map();
+  for (const fileName of files.keys()) {
+    const sf = program.getSourceFile(fileName);
+    const diagnostics = [
+      ...program.getSyntacticDiagnostics(sf),
+      ...program.getSemanticDiagnostics(sf).filter((d) => isGrammarCode(d.code)),
+    ];
+    verdicts.set(fileName, verdictOf(sf, diagnostics));
+  }
+  return verdicts;
+}
+
+/** Parses argv into {batch, version, paths}. */
+function parseArgs(argv) {
+  const args = { batch: 100, version: false, paths: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--version") args.version = true;
+    else if (arg === "--batch") args.batch = Math.max(1, parseInt(argv[++i], 10) || 1);
+    else args.paths.push(arg);
+  }
+  return args;
+}
+
+/** Reads the path list: argv if any, else stdin lines. */
+function inputPaths(argvPaths) {
+  if (argvPaths.length > 0) return argvPaths;
+  return fs.readFileSync(0, "utf8").split(/\r?\n/).filter((line) => line.length > 0);
+}
+
+function main() {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.version) {
+    process.stdout.write(`${ts.version}\n`);
+    return;
+  }
+  const paths = inputPaths(args.paths);
+  const out = [];
+  const flush = () => {
+    if (out.length > 0) fs.writeSync(1, out.join(""));
+    out.length = 0;
+  };
+  for (let start = 0; start < paths.length; start += args.batch) {
+    const chunk = paths.slice(start, start + args.batch);
+    const texts = new Map();
+    const early = new Map(); // given path -> skip record
+    for (const given of chunk) {
+      if (scriptKindOf(given) === undefined) {
+        early.set(given, { skip: "unsupported extension" });
+        continue;
+      }
+      const source = readSource(given);
+      if (source.skip) early.set(given, { skip: source.skip });
+      else texts.set(path.resolve(given), source.text);
+    }
+    const verdicts = judgeBatch(texts);
+    for (const given of chunk) {
+      const verdict = early.get(given) || verdicts.get(path.resolve(given));
+      out.push(JSON.stringify({ path: given, ...verdict }) + "\n");
+    }
+    flush();
+  }
+}
+
+main();
