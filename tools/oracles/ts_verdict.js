@@ -3,7 +3,7 @@
  * ts_verdict.js - TypeScript's own syntax verdict for TS/JS files.
  *
  * Usage:
- *   node tools/oracles/ts_verdict.js [--batch N] [PATH...]
+ *   node tools/oracles/ts_verdict.js [--batch N] [--jobs N] [PATH...]
  *   find src -name '*.ts' | node tools/oracles/ts_verdict.js
  *   node tools/oracles/ts_verdict.js --version
  *
@@ -28,7 +28,8 @@
  *      diagnostics (8002-8017).
  *   2. The checker's grammar diagnostics that depend neither on types nor on
  *      compiler/module options: program.getSemanticDiagnostics(sf) filtered to
- *      codes 1000-1999 and 17000-17999, minus DENYLIST below.
+ *      codes 1000-1999 and 17000-17999, minus DENYLIST, plus the few
+ *      grammar codes in EXTRA_GRAMMAR_CODES (private names and the like).
  *
  * Every file is judged the same way, whatever comment directives it holds:
  *   - each file is an ES module (moduleDetection "force"), hence strict code;
@@ -40,12 +41,16 @@
  *     plain JS into checked JS, skip checking, or hide grammar errors.
  *
  * Files are checked in batches (one ts.Program per --batch files, default
- * 100); imports are never resolved, so files in a batch do not see each other.
+ * 100) on --jobs worker threads (default: 2, or 1 on a one-core machine).
+ * Imports are never resolved, so files in a batch do not see each other: the
+ * verdicts do not depend on --batch or --jobs.
  */
 "use strict";
 
 const fs = require("fs");
+const os = require("os");
 const path = require("path");
+const { Worker, isMainThread, parentPort } = require("worker_threads");
 const ts = require("typescript");
 
 /** Extensions this oracle judges, longest first, mapped to ScriptKind. */
@@ -150,6 +155,37 @@ const DENYLIST = new Map([
 ]);
 
 /**
+ * Grammar errors the checker numbers outside the two ranges, all of them
+ * ECMAScript early errors or TypeScript syntax rules about private names,
+ * class static blocks, JSX and `import defer`. Binder/checker 2xxx codes
+ * such as 2451 (redeclared let/const), 2528 (two default exports) or 2300
+ * (duplicate identifier) stay out: that series mixes a few early errors with
+ * declaration merging and type-level rules.
+ */
+const EXTRA_GRAMMAR_CODES = new Map([
+  [18006, "class field named 'constructor'"],
+  [18007, "comma operator in a JSX expression"],
+  [18009, "private identifier as a parameter"],
+  [18010, "accessibility modifier on a private identifier"],
+  [18011, "delete of a private identifier"],
+  [18012, "'#constructor' is reserved"],
+  [18016, "private identifier outside a class body"],
+  [18019, "modifier not allowed on a private identifier"],
+  [18024, "enum member named with a private identifier"],
+  [18026, "'#!' not at the start of the file"],
+  [18029, "private identifier in a variable declaration"],
+  [18030, "private identifier in an optional chain"],
+  [18037, "await in a class static block"],
+  [18038, "for await in a class static block"],
+  [18039, "'arguments'/'await' in a class static block"],
+  [18041, "return in a class static block"],
+  [18054, "await using in a class static block"],
+  [18058, "default import in `import defer`"],
+  [18059, "named imports in `import defer`"],
+  [18061, "invalid meta-property for `import`"],
+]);
+
+/**
  * Options under which grammar errors do not depend on options: newest
  * target (no target-gated syntax errors), every file a module (strict code,
  * top-level await allowed), JSX preserved, no libs, no type packages, no
@@ -184,7 +220,7 @@ function scriptKindOf(filePath) {
 /** True if a diagnostic from the checker is a syntax (grammar) verdict. */
 function isGrammarCode(code) {
   const inRange = (code >= 1000 && code <= 1999) || (code >= 17000 && code <= 17999);
-  return inRange && !DENYLIST.has(code);
+  return (inRange && !DENYLIST.has(code)) || EXTRA_GRAMMAR_CODES.has(code);
 }
 
 /**
@@ -277,13 +313,37 @@ function judgeBatch(files) {
   return verdicts;
 }
 
-/** Parses argv into {batch, version, paths}. */
+/**
+ * Judges one chunk of given paths; returns their JSON lines, in order.
+ * A path given twice in a chunk is judged once.
+ */
+function judgeChunk(chunk) {
+  const texts = new Map();
+  const early = new Map(); // given path -> skip record
+  for (const given of chunk) {
+    if (scriptKindOf(given) === undefined) {
+      early.set(given, { skip: "unsupported extension" });
+      continue;
+    }
+    const source = readSource(given);
+    if (source.skip) early.set(given, { skip: source.skip });
+    else texts.set(path.resolve(given), source.text);
+  }
+  const verdicts = judgeBatch(texts);
+  return chunk
+    .map((given) => JSON.stringify({ path: given, ...(early.get(given) || verdicts.get(path.resolve(given))) }) + "\n")
+    .join("");
+}
+
+/** Parses argv into {batch, jobs, version, paths}. */
 function parseArgs(argv) {
-  const args = { batch: 100, version: false, paths: [] };
+  const args = { batch: 100, jobs: Math.min(2, os.availableParallelism()), version: false, paths: [] };
+  const count = (value) => Math.max(1, parseInt(value, 10) || 1);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--version") args.version = true;
-    else if (arg === "--batch") args.batch = Math.max(1, parseInt(argv[++i], 10) || 1);
+    else if (arg === "--batch") args.batch = count(argv[++i]);
+    else if (arg === "--jobs") args.jobs = count(argv[++i]);
     else args.paths.push(arg);
   }
   return args;
@@ -295,6 +355,39 @@ function inputPaths(argvPaths) {
   return fs.readFileSync(0, "utf8").split(/\r?\n/).filter((line) => line.length > 0);
 }
 
+/**
+ * Judges the chunks on `jobs` worker threads, writing each chunk's lines to
+ * stdout as soon as it and all the chunks before it are done.
+ */
+function runWorkers(chunks, jobs) {
+  const done = new Map(); // chunk index -> output
+  let next = 0; // next chunk to hand out
+  let written = 0; // next chunk to write
+  const workers = [];
+  const feed = (worker) => {
+    if (next < chunks.length) worker.postMessage({ index: next, chunk: chunks[next++] });
+    else worker.terminate();
+  };
+  for (let i = 0; i < Math.min(jobs, chunks.length); i++) {
+    const worker = new Worker(__filename);
+    worker.on("message", ({ index, output }) => {
+      done.set(index, output);
+      while (done.has(written)) {
+        fs.writeSync(1, done.get(written));
+        done.delete(written++);
+      }
+      feed(worker);
+    });
+    worker.on("error", (err) => {
+      process.stderr.write(`ts_verdict: ${err.stack || err}\n`);
+      process.exitCode = 1;
+      workers.forEach((w) => w.terminate());
+    });
+    workers.push(worker);
+    feed(worker);
+  }
+}
+
 function main() {
   const args = parseArgs(process.argv.slice(2));
   if (args.version) {
@@ -302,31 +395,16 @@ function main() {
     return;
   }
   const paths = inputPaths(args.paths);
-  const out = [];
-  const flush = () => {
-    if (out.length > 0) fs.writeSync(1, out.join(""));
-    out.length = 0;
-  };
+  const chunks = [];
   for (let start = 0; start < paths.length; start += args.batch) {
-    const chunk = paths.slice(start, start + args.batch);
-    const texts = new Map();
-    const early = new Map(); // given path -> skip record
-    for (const given of chunk) {
-      if (scriptKindOf(given) === undefined) {
-        early.set(given, { skip: "unsupported extension" });
-        continue;
-      }
-      const source = readSource(given);
-      if (source.skip) early.set(given, { skip: source.skip });
-      else texts.set(path.resolve(given), source.text);
-    }
-    const verdicts = judgeBatch(texts);
-    for (const given of chunk) {
-      const verdict = early.get(given) || verdicts.get(path.resolve(given));
-      out.push(JSON.stringify({ path: given, ...verdict }) + "\n");
-    }
-    flush();
+    chunks.push(paths.slice(start, start + args.batch));
   }
+  if (args.jobs === 1) chunks.forEach((chunk) => fs.writeSync(1, judgeChunk(chunk)));
+  else runWorkers(chunks, args.jobs);
 }
 
-main();
+if (isMainThread) {
+  main();
+} else {
+  parentPort.on("message", ({ index, chunk }) => parentPort.postMessage({ index, output: judgeChunk(chunk) }));
+}

@@ -18,7 +18,11 @@ const EXIT_VIOLATIONS: u8 = 1;
 const EXIT_ERROR: u8 = 2;
 
 #[derive(Debug, Parser)]
-#[command(name = "plumb", version, about = "Architecture-compliance checks for Python and TypeScript/JavaScript repositories")]
+#[command(
+    name = "plumb",
+    version,
+    about = "Architecture-compliance checks for Python and TypeScript/JavaScript repositories"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -27,7 +31,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check files and directories (default: the current directory).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the available rules.
     Rules {
         /// `text` (a table), `markdown` (the README table) or `json`.
@@ -96,12 +100,16 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return ExitCode::from(if error.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN });
+            return ExitCode::from(if error.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            });
         }
     };
     let registry = Registry::builtin();
     let result = match cli.command {
-        Command::Check(args) => run_check(args, &registry),
+        Command::Check(args) => run_check(*args, &registry),
         Command::Rules { format } => print_rules(format, &registry).map(|()| EXIT_CLEAN),
         Command::Explain { rule } => explain(&rule, &registry),
     };
@@ -119,7 +127,11 @@ pub fn main() -> ExitCode {
 }
 
 fn run_check(args: CheckArgs, registry: &Registry) -> anyhow::Result<u8> {
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let overrides = Overrides {
         config_file: args.config.clone(),
         isolated: args.isolated,
@@ -143,7 +155,10 @@ fn run_check(args: CheckArgs, registry: &Registry) -> anyhow::Result<u8> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
     let run = RunInfo {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        rules: registry.iter().map(|rule| rule_info(rule.meta, settings.rules.contains_key(rule.meta.code))).collect(),
+        rules: registry
+            .iter()
+            .map(|rule| rule_info(rule.meta, settings.rules.contains_key(rule.meta.code)))
+            .collect(),
         working_directory: std::env::current_dir()?.to_string_lossy().into_owned(),
         color: stdout_is_terminal && !no_color,
         statistics: args.statistics,
@@ -154,7 +169,9 @@ fn run_check(args: CheckArgs, registry: &Registry) -> anyhow::Result<u8> {
         None => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`plumb check | head`) is not an error worth reporting.
-            if let Err(error) = stdout.write_all(rendered.as_bytes()).and_then(|()| stdout.flush())
+            if let Err(error) = stdout
+                .write_all(rendered.as_bytes())
+                .and_then(|()| stdout.flush())
                 && error.kind() != std::io::ErrorKind::BrokenPipe
             {
                 return Err(error).context("cannot write to standard output");
@@ -163,7 +180,10 @@ fn run_check(args: CheckArgs, registry: &Registry) -> anyhow::Result<u8> {
     }
     let fails = match settings.fail_on {
         FailOn::Never => false,
-        FailOn::Severity(gate) => outcome.diagnostics.iter().any(|diagnostic| diagnostic.severity >= gate),
+        FailOn::Severity(gate) => outcome
+            .diagnostics
+            .iter()
+            .any(|diagnostic| diagnostic.severity >= gate),
     };
     Ok(if fails { EXIT_VIOLATIONS } else { EXIT_CLEAN })
 }
@@ -182,11 +202,16 @@ fn rule_info(meta: &RuleMeta, enabled: bool) -> RuleInfo {
 /// Writes through a temporary file in the same directory and renames it into place, so readers
 /// and concurrent `plumb` processes never see a half-written report.
 fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
-    let directory = path.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let directory = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mut temporary = tempfile::NamedTempFile::new_in(directory)
         .with_context(|| format!("cannot create a temporary file in {}", directory.display()))?;
     temporary.write_all(contents)?;
-    temporary.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+    temporary
+        .persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 
@@ -228,9 +253,16 @@ fn print_rules(format: RulesFormat, registry: &Registry) -> anyhow::Result<()> {
 
 /// The README's rule table; a test keeps the README copy in sync with this output.
 pub fn rules_markdown_table(registry: &Registry) -> String {
-    let mut out = String::from("| Code | Name | Default severity | Languages | What it does |\n|---|---|---|---|---|\n");
+    let mut out = String::from(
+        "| Code | Name | Default severity | Languages | What it does |\n|---|---|---|---|---|\n",
+    );
     for rule in registry.iter() {
-        let languages: Vec<&str> = rule.meta.languages.iter().map(|language| language.as_str()).collect();
+        let languages: Vec<&str> = rule
+            .meta
+            .languages
+            .iter()
+            .map(|language| language.as_str())
+            .collect();
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} |\n",
             rule.meta.code,
@@ -249,7 +281,11 @@ fn explain(rule: &str, registry: &Registry) -> anyhow::Result<u8> {
         anyhow::bail!("unknown rule `{rule}`; known rules: {}", known.join(", "));
     };
     let meta = found.meta;
-    let languages: Vec<&str> = meta.languages.iter().map(|language| language.as_str()).collect();
+    let languages: Vec<&str> = meta
+        .languages
+        .iter()
+        .map(|language| language.as_str())
+        .collect();
     println!("# {} ({})\n", meta.code, meta.name);
     println!(
         "Default severity: {}. Runs per {}. Languages: {}. Since {}.\n",
@@ -264,7 +300,9 @@ fn explain(rule: &str, registry: &Registry) -> anyhow::Result<u8> {
 
 /// A config error as a miette report pointing into the config file.
 fn render_config_error(error: &ConfigError) -> String {
-    use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report};
+    use miette::{
+        GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
+    };
     let mut diagnostic = MietteDiagnostic::new(error.message.clone()).with_code("plumb::config");
     if let Some(path) = &error.path {
         diagnostic = diagnostic.with_help(format!("in {}", path.display()));
@@ -277,10 +315,16 @@ fn render_config_error(error: &ConfigError) -> String {
             .with_source_code(NamedSource::new(path.display().to_string(), text.clone())),
         _ => Report::new(diagnostic),
     };
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let mut out = String::new();
-    let rendered = GraphicalReportHandler::new_themed(theme).render_report(&mut out, report.as_ref());
+    let rendered =
+        GraphicalReportHandler::new_themed(theme).render_report(&mut out, report.as_ref());
     match rendered {
         Ok(()) => out,
         Err(_) => format!("plumb: configuration error: {}\n", error.message),

@@ -106,7 +106,12 @@ impl Span {
     /// The span of a whole file that could not be read: line 1, column 1.
     pub fn file_start() -> Self {
         let start = Position { line: 1, column: 1 };
-        Span { start, end: start, start_byte: 0, end_byte: 0 }
+        Span {
+            start,
+            end: start,
+            start_byte: 0,
+            end_byte: 0,
+        }
     }
 }
 
@@ -194,7 +199,10 @@ impl LineIndex {
             end -= 1;
         }
         let column = text[line_start..end].chars().count() as u32 + 1;
-        Position { line: line_index as u32 + 1, column }
+        Position {
+            line: line_index as u32 + 1,
+            column,
+        }
     }
 
     pub fn span(&self, text: &str, start: u32, end: u32) -> Span {
@@ -226,7 +234,8 @@ mod tests {
         let index = LineIndex::new(text);
         assert_eq!(index.position(text, 0), Position { line: 1, column: 1 });
         assert_eq!(index.position(text, 2), Position { line: 1, column: 2 });
-        assert_eq!(index.position(text, 8), Position { line: 2, column: 1 });
+        assert_eq!(index.position(text, 7), Position { line: 2, column: 1 });
+        assert_eq!(index.position(text, 8), Position { line: 2, column: 2 });
         assert_eq!(index.position(text, 1000), Position { line: 3, column: 1 });
     }
 
@@ -293,7 +302,12 @@ pub struct ScopeCompliance {
 impl ScopeCompliance {
     pub fn new(scope: String, files: usize, compliant: usize) -> Self {
         let percent = (files > 0).then(|| 100.0 * compliant as f64 / files as f64);
-        ScopeCompliance { scope, files, compliant, percent }
+        ScopeCompliance {
+            scope,
+            files,
+            compliant,
+            percent,
+        }
     }
 }
 

@@ -40,7 +40,11 @@ struct FileResult {
 }
 
 /// Checks `inputs` with `settings` and returns the sorted diagnostics, per-file records and summary.
-pub fn check(inputs: &[PathBuf], settings: &Settings, registry: &Registry) -> Result<CheckOutcome, CheckError> {
+pub fn check(
+    inputs: &[PathBuf],
+    settings: &Settings,
+    registry: &Registry,
+) -> Result<CheckOutcome, CheckError> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let discovery = walk::discover(inputs, settings, &cwd);
     if let Some(missing) = discovery.missing.first() {
@@ -50,9 +54,15 @@ pub fn check(inputs: &[PathBuf], settings: &Settings, registry: &Registry) -> Re
         .num_threads(settings.threads)
         .build()
         .map_err(|error| CheckError::ThreadPool(error.to_string()))?;
-    let options = ExtractOptions { python_version: settings.python_version };
+    let options = ExtractOptions {
+        python_version: settings.python_version,
+    };
     let results: Vec<FileResult> = pool.install(|| {
-        discovery.files.par_iter().map(|file| check_file(file, settings, registry, options)).collect()
+        discovery
+            .files
+            .par_iter()
+            .map(|file| check_file(file, settings, registry, options))
+            .collect()
     });
 
     let mut outcome = CheckOutcome::default();
@@ -61,13 +71,20 @@ pub fn check(inputs: &[PathBuf], settings: &Settings, registry: &Registry) -> Re
         suppressed += apply_suppressions(file, &mut result, settings);
         let role = role_of(file, settings);
         let gate = settings.fail_on.gate();
-        let compliant = !result.diagnostics.iter().any(|diagnostic| diagnostic.severity >= gate);
+        let compliant = !result
+            .diagnostics
+            .iter()
+            .any(|diagnostic| diagnostic.severity >= gate);
         let mut scopes = vec![match role {
             FileRole::Source => "production".to_string(),
             FileRole::Test => "tests".to_string(),
         }];
         scopes.extend(
-            settings.scopes.iter().filter(|(_, matcher)| matcher.is_match(&file.project_path)).map(|(name, _)| name.clone()),
+            settings
+                .scopes
+                .iter()
+                .filter(|(_, matcher)| matcher.is_match(&file.project_path))
+                .map(|(name, _)| name.clone()),
         );
         outcome.files.push(FileRecord {
             path: file.display_path.clone(),
@@ -80,22 +97,39 @@ pub fn check(inputs: &[PathBuf], settings: &Settings, registry: &Registry) -> Re
         });
         outcome.diagnostics.append(&mut result.diagnostics);
     }
-    outcome.diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    outcome
+        .diagnostics
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     outcome.summary = summarize(&outcome, discovery.excluded, suppressed, settings);
     Ok(outcome)
 }
 
 fn role_of(file: &DiscoveredFile, settings: &Settings) -> FileRole {
-    if settings.test_files.is_match(&file.project_path) { FileRole::Test } else { FileRole::Source }
+    if settings.test_files.is_match(&file.project_path) {
+        FileRole::Test
+    } else {
+        FileRole::Source
+    }
 }
 
-fn check_file(file: &DiscoveredFile, settings: &Settings, registry: &Registry, options: ExtractOptions) -> FileResult {
+fn check_file(
+    file: &DiscoveredFile,
+    settings: &Settings,
+    registry: &Registry,
+    options: ExtractOptions,
+) -> FileResult {
     let text = match read_source(&file.path, settings.max_file_size) {
         Ok(text) => text,
-        Err(ReadProblem::Unreadable(reason)) => return engine_only(file, settings, UNREADABLE, FileStatus::Unreadable, reason),
-        Err(ReadProblem::Skipped(reason)) => return engine_only(file, settings, SKIPPED, FileStatus::Skipped, reason),
+        Err(ReadProblem::Unreadable(reason)) => {
+            return engine_only(file, settings, UNREADABLE, FileStatus::Unreadable, reason);
+        }
+        Err(ReadProblem::Skipped(reason)) => {
+            return engine_only(file, settings, SKIPPED, FileStatus::Skipped, reason);
+        }
     };
-    let extracted = catch_unwind(AssertUnwindSafe(|| plumb_facts::extract(&text, file.kind, options)));
+    let extracted = catch_unwind(AssertUnwindSafe(|| {
+        plumb_facts::extract(&text, file.kind, options)
+    }));
     let facts: FileFacts = match extracted {
         Ok(facts) => facts,
         Err(panic) => {
@@ -117,16 +151,30 @@ fn check_file(file: &DiscoveredFile, settings: &Settings, registry: &Registry, o
     let mut diagnostics = Vec::new();
     let mut occurrences: HashMap<(String, String, String), u32> = HashMap::new();
     for rule in registry.iter() {
-        let (Some(check), Some(severity)) = (&rule.file_check, settings.severity_of(rule.meta.code)) else { continue };
+        let (Some(check), Some(severity)) =
+            (&rule.file_check, settings.severity_of(rule.meta.code))
+        else {
+            continue;
+        };
         if !rule.meta.languages.contains(&context.language) {
             continue;
         }
         let mut violations: Vec<Violation> = Vec::new();
         check.check(&context, &facts, &mut violations);
         for violation in violations {
-            let key = (rule.meta.code.to_string(), violation.symbol.clone(), violation.snippet.clone());
+            let key = (
+                rule.meta.code.to_string(),
+                violation.symbol.clone(),
+                violation.snippet.clone(),
+            );
             let occurrence = occurrences.entry(key).or_default();
-            let fingerprint = Fingerprint::compute(rule.meta.code, &file.display_path, &violation.symbol, &violation.snippet, *occurrence);
+            let fingerprint = Fingerprint::compute(
+                rule.meta.code,
+                &file.display_path,
+                &violation.symbol,
+                &violation.snippet,
+                *occurrence,
+            );
             *occurrence += 1;
             diagnostics.push(Diagnostic {
                 code: rule.meta.code.to_string(),
@@ -141,21 +189,55 @@ fn check_file(file: &DiscoveredFile, settings: &Settings, registry: &Registry, o
             });
         }
     }
-    let status = if facts.syntax_error.is_some() { FileStatus::Unparseable } else { FileStatus::Ok };
-    FileResult { status, diagnostics, directives: facts.directives }
+    let status = if facts.syntax_error.is_some() {
+        FileStatus::Unparseable
+    } else {
+        FileStatus::Ok
+    };
+    FileResult {
+        status,
+        diagnostics,
+        directives: facts.directives,
+    }
 }
 
 /// A file that produced only an engine diagnostic (it could not be read or was skipped).
-fn engine_only(file: &DiscoveredFile, settings: &Settings, code: &str, status: FileStatus, reason: String) -> FileResult {
+fn engine_only(
+    file: &DiscoveredFile,
+    settings: &Settings,
+    code: &str,
+    status: FileStatus,
+    reason: String,
+) -> FileResult {
     let diagnostics = settings
         .severity_of(code)
-        .map(|severity| engine_diagnostic(code, severity, &file.display_path, Span::file_start(), reason, Vec::new()))
+        .map(|severity| {
+            engine_diagnostic(
+                code,
+                severity,
+                &file.display_path,
+                Span::file_start(),
+                reason,
+                Vec::new(),
+            )
+        })
         .into_iter()
         .collect();
-    FileResult { status, diagnostics, directives: Vec::new() }
+    FileResult {
+        status,
+        diagnostics,
+        directives: Vec::new(),
+    }
 }
 
-fn engine_diagnostic(code: &str, severity: Severity, path: &str, span: Span, message: String, notes: Vec<String>) -> Diagnostic {
+fn engine_diagnostic(
+    code: &str,
+    severity: Severity,
+    path: &str,
+    span: Span,
+    message: String,
+    notes: Vec<String>,
+) -> Diagnostic {
     let name = match code {
         UNREADABLE => "unreadable-file",
         SKIPPED => "skipped-file",
@@ -183,35 +265,57 @@ enum ReadProblem {
 
 /// Reads a file as UTF-8 text (BOM removed), refusing oversized and binary files.
 fn read_source(path: &Path, max_size: u64) -> Result<String, ReadProblem> {
-    let unreadable = |error: std::io::Error| ReadProblem::Unreadable(format!("cannot read file: {error}"));
+    let unreadable =
+        |error: std::io::Error| ReadProblem::Unreadable(format!("cannot read file: {error}"));
     let file = std::fs::File::open(path).map_err(unreadable)?;
     let size = file.metadata().map_err(unreadable)?.len();
     if size > max_size {
-        return Err(ReadProblem::Skipped(format!("file is {size} bytes, over max-file-size ({max_size} bytes)")));
+        return Err(ReadProblem::Skipped(format!(
+            "file is {size} bytes, over max-file-size ({max_size} bytes)"
+        )));
     }
     let mut bytes = Vec::with_capacity(size as usize);
     // Read one byte past the cap so a file that grew since `metadata` is still caught.
-    file.take(max_size + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    file.take(max_size + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
     if bytes.len() as u64 > max_size {
-        return Err(ReadProblem::Skipped(format!("file is over max-file-size ({max_size} bytes)")));
+        return Err(ReadProblem::Skipped(format!(
+            "file is over max-file-size ({max_size} bytes)"
+        )));
     }
     if let Some(offset) = bytes.iter().position(|&byte| byte == 0) {
-        return Err(ReadProblem::Skipped(format!("binary content (NUL byte at offset {offset})")));
+        return Err(ReadProblem::Skipped(format!(
+            "binary content (NUL byte at offset {offset})"
+        )));
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .map(<[u8]>::to_vec)
+        .unwrap_or(bytes);
     String::from_utf8(bytes).map_err(|error| {
         let offset = error.utf8_error().valid_up_to();
-        ReadProblem::Unreadable(format!("not valid UTF-8 (first invalid byte at offset {offset})"))
+        ReadProblem::Unreadable(format!(
+            "not valid UTF-8 (first invalid byte at offset {offset})"
+        ))
     })
 }
 
 /// Removes diagnostics covered by `plumb: ignore` directives and reports directive problems.
 /// Returns how many diagnostics were suppressed.
-fn apply_suppressions(file: &DiscoveredFile, result: &mut FileResult, settings: &Settings) -> usize {
+fn apply_suppressions(
+    file: &DiscoveredFile,
+    result: &mut FileResult,
+    settings: &Settings,
+) -> usize {
     if result.directives.is_empty() {
         return 0;
     }
-    let mut used: Vec<Vec<bool>> = result.directives.iter().map(|d| vec![false; d.codes.len()]).collect();
+    let mut used: Vec<Vec<bool>> = result
+        .directives
+        .iter()
+        .map(|d| vec![false; d.codes.len()])
+        .collect();
     let before = result.diagnostics.len();
     result.diagnostics.retain(|diagnostic| {
         let mut suppressed = false;
@@ -244,15 +348,32 @@ fn apply_suppressions(file: &DiscoveredFile, result: &mut FileResult, settings: 
                 None => None,
             };
             if let Some(message) = problem {
-                result.diagnostics.push(engine_diagnostic(INVALID_SUPPRESSION, severity, &file.display_path, directive.span, message, Vec::new()));
+                result.diagnostics.push(engine_diagnostic(
+                    INVALID_SUPPRESSION,
+                    severity,
+                    &file.display_path,
+                    directive.span,
+                    message,
+                    Vec::new(),
+                ));
             }
         }
         if let Some(severity) = settings.severity_of(UNUSED_SUPPRESSION) {
             for (code, was_used) in directive.codes.iter().zip(used_codes) {
-                let enabled = settings.rules.keys().any(|enabled| enabled.eq_ignore_ascii_case(code));
+                let enabled = settings
+                    .rules
+                    .keys()
+                    .any(|enabled| enabled.eq_ignore_ascii_case(code));
                 if !was_used && enabled {
                     let message = format!("suppression of {code} matches no violation");
-                    result.diagnostics.push(engine_diagnostic(UNUSED_SUPPRESSION, severity, &file.display_path, directive.span, message, Vec::new()));
+                    result.diagnostics.push(engine_diagnostic(
+                        UNUSED_SUPPRESSION,
+                        severity,
+                        &file.display_path,
+                        directive.span,
+                        message,
+                        Vec::new(),
+                    ));
                 }
             }
         }
@@ -260,8 +381,16 @@ fn apply_suppressions(file: &DiscoveredFile, result: &mut FileResult, settings: 
     suppressed
 }
 
-fn summarize(outcome: &CheckOutcome, excluded: BTreeMap<String, usize>, suppressed: usize, settings: &Settings) -> Summary {
-    let mut files = FileCounts { total: outcome.files.len(), ..FileCounts::default() };
+fn summarize(
+    outcome: &CheckOutcome,
+    excluded: BTreeMap<String, usize>,
+    suppressed: usize,
+    settings: &Settings,
+) -> Summary {
+    let mut files = FileCounts {
+        total: outcome.files.len(),
+        ..FileCounts::default()
+    };
     let mut scope_totals: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut scope_of_path: HashMap<&str, &[String]> = HashMap::new();
     for record in &outcome.files {
@@ -271,7 +400,10 @@ fn summarize(outcome: &CheckOutcome, excluded: BTreeMap<String, usize>, suppress
             FileStatus::Unreadable => files.unreadable += 1,
             FileStatus::Skipped => files.skipped += 1,
         }
-        *files.by_language_and_role.entry(format!("{}/{}", record.language, record.role.as_str())).or_default() += 1;
+        *files
+            .by_language_and_role
+            .entry(format!("{}/{}", record.language, record.role.as_str()))
+            .or_default() += 1;
         for scope in &record.scopes {
             let totals = scope_totals.entry(scope.clone()).or_default();
             totals.0 += 1;
@@ -291,8 +423,14 @@ fn summarize(outcome: &CheckOutcome, excluded: BTreeMap<String, usize>, suppress
     let mut by_scope = BTreeMap::new();
     for diagnostic in &outcome.diagnostics {
         *by_rule.entry(diagnostic.code.clone()).or_default() += 1;
-        *by_severity.entry(diagnostic.severity.as_str().to_string()).or_default() += 1;
-        for scope in scope_of_path.get(diagnostic.path.as_str()).copied().unwrap_or_default() {
+        *by_severity
+            .entry(diagnostic.severity.as_str().to_string())
+            .or_default() += 1;
+        for scope in scope_of_path
+            .get(diagnostic.path.as_str())
+            .copied()
+            .unwrap_or_default()
+        {
             *by_scope.entry(scope.clone()).or_default() += 1;
         }
     }

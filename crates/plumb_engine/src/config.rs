@@ -22,7 +22,12 @@ pub struct ConfigError {
 
 impl ConfigError {
     pub fn plain(message: impl Into<String>) -> Self {
-        ConfigError { message: message.into(), path: None, source_text: None, span: None }
+        ConfigError {
+            message: message.into(),
+            path: None,
+            source_text: None,
+            span: None,
+        }
     }
 }
 
@@ -79,7 +84,10 @@ impl LoadedConfig {
     /// A value-level error at the first occurrence of `needle` in the file, for checks that happen
     /// after deserialization (unknown rule codes, bad globs, bad versions).
     pub fn error_at(&self, needle: &str, message: impl Into<String>) -> ConfigError {
-        let span = self.text.find(needle).map(|start| start..start + needle.len());
+        let span = self
+            .text
+            .find(needle)
+            .map(|start| start..start + needle.len());
         ConfigError {
             message: message.into(),
             path: Some(self.path.clone()),
@@ -103,7 +111,10 @@ struct PyprojectTool {
 /// Reads one config file. For `pyproject.toml`, returns `Ok(None)` when it has no `[tool.plumb]`.
 pub fn load(path: &Path) -> Result<Option<LoadedConfig>, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|error| {
-        ConfigError::plain(format!("cannot read config file {}: {error}", path.display()))
+        ConfigError::plain(format!(
+            "cannot read config file {}: {error}",
+            path.display()
+        ))
     })?;
     let to_error = |error: toml::de::Error| ConfigError {
         message: error.message().to_string(),
@@ -111,16 +122,26 @@ pub fn load(path: &Path) -> Result<Option<LoadedConfig>, ConfigError> {
         source_text: Some(text.clone()),
         span: error.span(),
     };
-    let is_pyproject = path.file_name().is_some_and(|name| name == "pyproject.toml");
+    let is_pyproject = path
+        .file_name()
+        .is_some_and(|name| name == "pyproject.toml");
     let config = if is_pyproject {
-        match toml::from_str::<Pyproject>(&text).map_err(to_error)?.tool.plumb {
+        match toml::from_str::<Pyproject>(&text)
+            .map_err(to_error)?
+            .tool
+            .plumb
+        {
             Some(config) => config,
             None => return Ok(None),
         }
     } else {
         toml::from_str::<RawConfig>(&text).map_err(to_error)?
     };
-    Ok(Some(LoadedConfig { config, path: path.to_path_buf(), text }))
+    Ok(Some(LoadedConfig {
+        config,
+        path: path.to_path_buf(),
+        text,
+    }))
 }
 
 /// Walks up from `start` looking for `plumb.toml`, `.plumb.toml`, or a `pyproject.toml` with a
@@ -156,7 +177,10 @@ pub fn requires_python(start: &Path) -> Option<(String, PathBuf)> {
             continue;
         }
         let text = std::fs::read_to_string(&candidate).ok()?;
-        let specifier = toml::from_str::<Project>(&text).ok()?.project?.requires_python?;
+        let specifier = toml::from_str::<Project>(&text)
+            .ok()?
+            .project?
+            .requires_python?;
         return lower_bound(&specifier).map(|version| (version, candidate));
     }
     None
@@ -164,17 +188,23 @@ pub fn requires_python(start: &Path) -> Option<(String, PathBuf)> {
 
 /// `>=3.9,<4` gives `3.9`; `~=3.10` gives `3.10`; `>3.8` gives `3.9`; `==3.11.*` gives `3.11`.
 fn lower_bound(specifier: &str) -> Option<String> {
-    for clause in specifier.split(',').map(str::trim) {
-        let (operator, version) = ["~=", ">=", "==", ">"]
-            .iter()
-            .find_map(|operator| clause.strip_prefix(operator).map(|rest| (*operator, rest.trim())))?;
+    specifier.split(',').map(str::trim).find_map(|clause| {
+        let (operator, version) = ["~=", ">=", "==", ">"].iter().find_map(|operator| {
+            clause
+                .strip_prefix(operator)
+                .map(|rest| (*operator, rest.trim()))
+        })?;
         let mut parts = version.split('.');
         let major: u8 = parts.next()?.parse().ok()?;
-        let minor: u8 = parts.next().unwrap_or("0").trim_end_matches('*').parse().unwrap_or(0);
+        let minor: u8 = parts
+            .next()
+            .unwrap_or("0")
+            .trim_end_matches('*')
+            .parse()
+            .unwrap_or(0);
         let minor = if operator == ">" { minor + 1 } else { minor };
-        return Some(format!("{major}.{minor}"));
-    }
-    None
+        Some(format!("{major}.{minor}"))
+    })
 }
 
 #[cfg(test)]
@@ -188,6 +218,7 @@ mod tests {
         assert_eq!(lower_bound(">3.8").as_deref(), Some("3.9"));
         assert_eq!(lower_bound("==3.11.*").as_deref(), Some("3.11"));
         assert_eq!(lower_bound("<4").as_deref(), None);
+        assert_eq!(lower_bound("<4,>=3.8").as_deref(), Some("3.8"));
     }
 
     #[test]
@@ -198,14 +229,22 @@ mod tests {
         let error = load(&path).unwrap_err();
         let span = error.span.unwrap();
         assert_eq!(&error.source_text.unwrap()[span], "slect");
-        assert!(error.message.contains("unknown field `slect`"), "{}", error.message);
+        assert!(
+            error.message.contains("unknown field `slect`"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]
     fn pyproject_without_tool_plumb_is_not_a_config() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("pyproject.toml");
-        std::fs::write(&path, "[project]\nname = \"x\"\n[tool.ruff]\nline-length = 99\n").unwrap();
+        std::fs::write(
+            &path,
+            "[project]\nname = \"x\"\n[tool.ruff]\nline-length = 99\n",
+        )
+        .unwrap();
         assert!(load(&path).unwrap().is_none());
     }
 }

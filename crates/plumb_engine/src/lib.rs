@@ -5,7 +5,7 @@
 mod check;
 pub mod config;
 pub mod settings;
-mod walk;
+pub mod walk;
 
 pub use check::{CheckError, check};
 pub use config::ConfigError;

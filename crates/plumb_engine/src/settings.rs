@@ -107,13 +107,33 @@ impl PathMatcher {
                 .map_err(|error| (pattern.clone(), error))?;
             builder.add(glob);
         }
-        let set = builder.build().map_err(|error| (patterns.join(", "), error))?;
-        Ok(PathMatcher { patterns: patterns.to_vec(), set })
+        let set = builder
+            .build()
+            .map_err(|error| (patterns.join(", "), error))?;
+        Ok(PathMatcher {
+            patterns: patterns.to_vec(),
+            set,
+        })
     }
 
     /// The first pattern matching `relative` (a `/`-separated path from the project root).
     pub fn first_match(&self, relative: &str) -> Option<&str> {
-        self.set.matches(relative).first().map(|&index| self.patterns[index].as_str())
+        self.set
+            .matches(relative)
+            .first()
+            .map(|&index| self.patterns[index].as_str())
+    }
+
+    /// Like [`Self::first_match`], but also tries each parent directory of `relative`, so that a
+    /// directory exclusion covers a file named inside it.
+    pub fn first_match_with_parents(&self, relative: &str) -> Option<&str> {
+        let mut candidate = relative;
+        loop {
+            if let Some(pattern) = self.first_match(candidate) {
+                return Some(pattern);
+            }
+            candidate = &candidate[..candidate.rfind('/')?];
+        }
     }
 
     pub fn is_match(&self, relative: &str) -> bool {
@@ -144,11 +164,23 @@ pub struct Settings {
 
 impl Settings {
     /// Finds and reads the configuration for `first_path`, then applies `overrides`.
-    pub fn resolve(first_path: &Path, overrides: &Overrides, registry: &Registry) -> Result<Self, ConfigError> {
-        let cwd = std::env::current_dir()
-            .map_err(|error| ConfigError::plain(format!("cannot read the current directory: {error}")))?;
+    pub fn resolve(
+        first_path: &Path,
+        overrides: &Overrides,
+        registry: &Registry,
+    ) -> Result<Self, ConfigError> {
+        let cwd = std::env::current_dir().map_err(|error| {
+            ConfigError::plain(format!("cannot read the current directory: {error}"))
+        })?;
         let start = absolute(&cwd, first_path);
-        let start_dir = if start.is_dir() { start.clone() } else { start.parent().map(Path::to_path_buf).unwrap_or(start.clone()) };
+        let start_dir = if start.is_dir() {
+            start.clone()
+        } else {
+            start
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or(start.clone())
+        };
         let loaded = match (&overrides.config_file, overrides.isolated) {
             (Some(path), _) => Some(config::load(path)?.ok_or_else(|| {
                 ConfigError::plain(format!("{} has no [tool.plumb] table", path.display()))
@@ -171,41 +203,72 @@ impl Settings {
 
         let mut excludes: Vec<String> = match &raw.exclude {
             Some(exclude) => exclude.clone(),
-            None => DEFAULT_EXCLUDES.iter().map(|name| name.to_string()).collect(),
+            None => DEFAULT_EXCLUDES
+                .iter()
+                .map(|name| name.to_string())
+                .collect(),
         };
         excludes.extend(raw.extend_exclude.iter().flatten().cloned());
-        let exclude = PathMatcher::new(&excludes)
-            .map_err(|(pattern, error)| config_error(&pattern, format!("invalid exclude glob `{pattern}`: {error}")))?;
+        let exclude = PathMatcher::new(&excludes).map_err(|(pattern, error)| {
+            config_error(
+                &pattern,
+                format!("invalid exclude glob `{pattern}`: {error}"),
+            )
+        })?;
 
         let mut tests: Vec<String> = match &raw.test_files {
             Some(globs) => globs.clone(),
-            None => DEFAULT_TEST_FILES.iter().map(|glob| glob.to_string()).collect(),
+            None => DEFAULT_TEST_FILES
+                .iter()
+                .map(|glob| glob.to_string())
+                .collect(),
         };
         tests.extend(raw.extend_test_files.iter().flatten().cloned());
-        let test_files = PathMatcher::new(&tests)
-            .map_err(|(pattern, error)| config_error(&pattern, format!("invalid test-files glob `{pattern}`: {error}")))?;
+        let test_files = PathMatcher::new(&tests).map_err(|(pattern, error)| {
+            config_error(
+                &pattern,
+                format!("invalid test-files glob `{pattern}`: {error}"),
+            )
+        })?;
 
         let mut scopes = Vec::new();
         for (name, globs) in raw.scopes.iter().flatten() {
             if name == "production" || name == "tests" {
-                return Err(config_error(name, format!("scope name `{name}` is built in; choose another")));
+                return Err(config_error(
+                    name,
+                    format!("scope name `{name}` is built in; choose another"),
+                ));
             }
-            let matcher = PathMatcher::new(globs)
-                .map_err(|(pattern, error)| config_error(&pattern, format!("invalid glob `{pattern}` in scope `{name}`: {error}")))?;
+            let matcher = PathMatcher::new(globs).map_err(|(pattern, error)| {
+                config_error(
+                    &pattern,
+                    format!("invalid glob `{pattern}` in scope `{name}`: {error}"),
+                )
+            })?;
             scopes.push((name.clone(), matcher));
         }
 
-        let fail_on_text = overrides.fail_on.clone().or_else(|| raw.fail_on.clone()).unwrap_or_else(|| "error".into());
+        let fail_on_text = overrides
+            .fail_on
+            .clone()
+            .or_else(|| raw.fail_on.clone())
+            .unwrap_or_else(|| "error".into());
         let fail_on = FailOn::parse(&fail_on_text).ok_or_else(|| {
-            config_error(&format!("\"{fail_on_text}\""), format!("fail-on must be error, warning, info or never, not `{fail_on_text}`"))
+            config_error(
+                &format!("\"{fail_on_text}\""),
+                format!("fail-on must be error, warning, info or never, not `{fail_on_text}`"),
+            )
         })?;
 
         let (python_version, python_version_source) =
             resolve_python_version(raw, overrides, &start_dir, loaded.as_ref())?;
 
-        let threads = overrides.threads.filter(|&threads| threads > 0).unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-        });
+        let threads = overrides
+            .threads
+            .filter(|&threads| threads > 0)
+            .unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+            });
 
         Ok(Settings {
             project_root,
@@ -230,8 +293,15 @@ impl Settings {
 
 /// `path` made absolute against `cwd`, with `.` components dropped so messages show clean paths.
 fn absolute(cwd: &Path, path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
-    joined.components().filter(|component| !matches!(component, std::path::Component::CurDir)).collect()
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
+    joined
+        .components()
+        .filter(|component| !matches!(component, std::path::Component::CurDir))
+        .collect()
 }
 
 fn resolve_python_version(
@@ -241,10 +311,16 @@ fn resolve_python_version(
     loaded: Option<&LoadedConfig>,
 ) -> Result<(PythonVersion, String), ConfigError> {
     if let Some(text) = &overrides.target_version {
-        let version = text.parse().map_err(|message: String| ConfigError::plain(format!("--target-version: {message}")))?;
+        let version = text.parse().map_err(|message: String| {
+            ConfigError::plain(format!("--target-version: {message}"))
+        })?;
         return Ok((version, "--target-version".into()));
     }
-    if let Some(text) = raw.python.as_ref().and_then(|python| python.target_version.as_ref()) {
+    if let Some(text) = raw
+        .python
+        .as_ref()
+        .and_then(|python| python.target_version.as_ref())
+    {
         let version = text.parse().map_err(|message: String| match loaded {
             Some(loaded) => loaded.error_at(&format!("\"{text}\""), message),
             None => ConfigError::plain(message),
@@ -277,11 +353,16 @@ fn select_rules(
         }
     };
     let matches = |selector: &str, code: &str| {
-        selector == "ALL" || code.eq_ignore_ascii_case(selector) || (code.starts_with(selector) && !selector.is_empty())
+        selector == "ALL"
+            || code.eq_ignore_ascii_case(selector)
+            || (code.starts_with(selector) && !selector.is_empty())
     };
     let check_known = |selectors: &[String], from_config: bool| -> Result<(), ConfigError> {
         for selector in selectors {
-            if !registry.iter().any(|rule| matches(selector, rule.meta.code)) {
+            if !registry
+                .iter()
+                .any(|rule| matches(selector, rule.meta.code))
+            {
                 return Err(unknown(selector, from_config));
             }
         }
@@ -302,15 +383,24 @@ fn select_rules(
     let mut enabled = BTreeMap::new();
     for rule in registry.iter() {
         let code = rule.meta.code;
-        let selected = select.iter().chain(&config_extend).chain(&overrides.extend_select).any(|s| matches(s, code));
-        let ignored = config_ignore.iter().chain(&overrides.ignore).any(|s| matches(s, code));
+        let selected = select
+            .iter()
+            .chain(&config_extend)
+            .chain(&overrides.extend_select)
+            .any(|s| matches(s, code));
+        let ignored = config_ignore
+            .iter()
+            .chain(&overrides.ignore)
+            .any(|s| matches(s, code));
         if selected && !ignored {
             enabled.insert(code, rule.meta.default_severity);
         }
     }
     for (code, rule_config) in raw.rules.iter().flatten() {
         let Some(rule) = registry.find(code) else {
-            return Err(unknown(code, true).with_message(format!("unknown rule `{code}` in [rules]")));
+            return Err(
+                unknown(code, true).with_message(format!("unknown rule `{code}` in [rules]"))
+            );
         };
         if let Some(severity_text) = &rule_config.severity {
             let severity = Severity::parse(severity_text).ok_or_else(|| match loaded {
@@ -341,7 +431,8 @@ mod tests {
 
     #[test]
     fn unanchored_patterns_match_at_any_depth() {
-        let matcher = PathMatcher::new(&["tests/**".into(), "test_*.py".into(), "/build".into()]).unwrap();
+        let matcher =
+            PathMatcher::new(&["tests/**".into(), "test_*.py".into(), "/build".into()]).unwrap();
         assert!(matcher.is_match("tests/test_a.py"));
         assert!(matcher.is_match("backend/tests/helpers.py"));
         assert!(matcher.is_match("pkg/test_x.py"));
@@ -354,10 +445,23 @@ mod tests {
     fn default_test_globs_cover_common_layouts() {
         let globs: Vec<String> = DEFAULT_TEST_FILES.iter().map(|g| g.to_string()).collect();
         let matcher = PathMatcher::new(&globs).unwrap();
-        for path in ["a/test_x.py", "x_test.py", "conftest.py", "web/src/__tests__/a.ts", "a.test.tsx", "b.spec.js", "cypress/e2e/x.cy.ts"] {
+        for path in [
+            "a/test_x.py",
+            "x_test.py",
+            "conftest.py",
+            "web/src/__tests__/a.ts",
+            "a.test.tsx",
+            "b.spec.js",
+            "cypress/e2e/x.cy.ts",
+        ] {
             assert!(matcher.is_match(path), "{path}");
         }
-        for path in ["src/app.py", "src/contest.py", "src/latest.ts", "testing.py"] {
+        for path in [
+            "src/app.py",
+            "src/contest.py",
+            "src/latest.ts",
+            "testing.py",
+        ] {
             assert!(!matcher.is_match(path), "{path}");
         }
     }

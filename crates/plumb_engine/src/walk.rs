@@ -12,44 +12,59 @@ use crate::settings::Settings;
 
 /// A file the walk selected.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct DiscoveredFile {
+pub struct DiscoveredFile {
     /// Path as shown in reports: relative to the working directory, `/`-separated.
-    pub(crate) display_path: String,
-    pub(crate) path: PathBuf,
+    pub display_path: String,
+    pub path: PathBuf,
     /// Relative to the project root, `/`-separated; what globs match against.
-    pub(crate) project_path: String,
-    pub(crate) kind: SourceKind,
+    pub project_path: String,
+    pub kind: SourceKind,
 }
 
 #[derive(Debug, Default)]
-pub(crate) struct Discovery {
-    pub(crate) files: Vec<DiscoveredFile>,
+pub struct Discovery {
+    pub files: Vec<DiscoveredFile>,
     /// Exclusion reason to the number of paths (directories or files) it removed.
-    pub(crate) excluded: BTreeMap<String, usize>,
+    pub excluded: BTreeMap<String, usize>,
     /// Paths named on the command line that do not exist.
-    pub(crate) missing: Vec<PathBuf>,
+    pub missing: Vec<PathBuf>,
 }
 
 /// Walks `inputs` (files or directories) and returns the source files to check, sorted.
-pub(crate) fn discover(inputs: &[PathBuf], settings: &Settings, cwd: &Path) -> Discovery {
+pub fn discover(inputs: &[PathBuf], settings: &Settings, cwd: &Path) -> Discovery {
     let found = Mutex::new(Vec::new());
     let excluded = Mutex::new(BTreeMap::<String, usize>::new());
     let mut missing = Vec::new();
-    let count = |reason: String| *excluded.lock().expect("not poisoned").entry(reason).or_default() += 1;
+    let count = |reason: String| {
+        *excluded
+            .lock()
+            .expect("not poisoned")
+            .entry(reason)
+            .or_default() += 1
+    };
 
     for input in inputs {
-        let absolute = if input.is_absolute() { input.clone() } else { cwd.join(input) };
+        let absolute = if input.is_absolute() {
+            input.clone()
+        } else {
+            cwd.join(input)
+        };
         if absolute.is_file() {
-            let Some(kind) = SourceKind::from_path(&absolute) else { continue };
+            let Some(kind) = SourceKind::from_path(&absolute) else {
+                continue;
+            };
             let project_path = project_relative(&absolute, &settings.project_root);
             // Named files are checked even when excluded, unless --force-exclude (ruff's rule).
             if settings.force_exclude
-                && let Some(pattern) = settings.exclude.first_match(&project_path)
+                && let Some(pattern) = settings.exclude.first_match_with_parents(&project_path)
             {
                 count(format!("exclude `{pattern}`"));
                 continue;
             }
-            found.lock().expect("not poisoned").push(make_file(absolute, project_path, kind, cwd));
+            found
+                .lock()
+                .expect("not poisoned")
+                .push(make_file(absolute, project_path, kind, cwd));
             continue;
         }
         if !absolute.exists() {
@@ -65,9 +80,13 @@ pub(crate) fn discover(inputs: &[PathBuf], settings: &Settings, cwd: &Path) -> D
         let root = absolute.clone();
         walker.run(|| {
             Box::new(|entry| {
-                let Ok(entry) = entry else { return WalkState::Continue };
+                let Ok(entry) = entry else {
+                    return WalkState::Continue;
+                };
                 let path = entry.path();
-                let Some(file_type) = entry.file_type() else { return WalkState::Continue };
+                let Some(file_type) = entry.file_type() else {
+                    return WalkState::Continue;
+                };
                 let project_path = project_relative(path, &settings.project_root);
                 let is_root = path == root;
                 if file_type.is_dir() {
@@ -84,7 +103,9 @@ pub(crate) fn discover(inputs: &[PathBuf], settings: &Settings, cwd: &Path) -> D
                     }
                     return WalkState::Continue;
                 }
-                let Some(kind) = SourceKind::from_path(path) else { return WalkState::Continue };
+                let Some(kind) = SourceKind::from_path(path) else {
+                    return WalkState::Continue;
+                };
                 if file_type.is_symlink() {
                     count("symbolic link".into());
                     return WalkState::Continue;
@@ -93,16 +114,29 @@ pub(crate) fn discover(inputs: &[PathBuf], settings: &Settings, cwd: &Path) -> D
                     count(format!("exclude `{pattern}`"));
                     return WalkState::Continue;
                 }
-                found.lock().expect("not poisoned").push(make_file(path.to_path_buf(), project_path, kind, cwd));
+                found.lock().expect("not poisoned").push(make_file(
+                    path.to_path_buf(),
+                    project_path,
+                    kind,
+                    cwd,
+                ));
                 WalkState::Continue
             })
         });
     }
 
     let mut files = found.into_inner().expect("not poisoned");
-    files.sort_by(|a, b| a.display_path.cmp(&b.display_path).then_with(|| a.path.cmp(&b.path)));
+    files.sort_by(|a, b| {
+        a.display_path
+            .cmp(&b.display_path)
+            .then_with(|| a.path.cmp(&b.path))
+    });
     files.dedup_by(|later, earlier| later.path == earlier.path);
-    Discovery { files, excluded: excluded.into_inner().expect("not poisoned"), missing }
+    Discovery {
+        files,
+        excluded: excluded.into_inner().expect("not poisoned"),
+        missing,
+    }
 }
 
 fn make_file(path: PathBuf, project_path: String, kind: SourceKind, cwd: &Path) -> DiscoveredFile {
@@ -110,7 +144,12 @@ fn make_file(path: PathBuf, project_path: String, kind: SourceKind, cwd: &Path) 
         Ok(relative) => slash_path(relative),
         Err(_) => slash_path(&path),
     };
-    DiscoveredFile { display_path, path, project_path, kind }
+    DiscoveredFile {
+        display_path,
+        path,
+        project_path,
+        kind,
+    }
 }
 
 /// `path` relative to `root` with `/` separators, or the whole path when it is outside `root`.
@@ -120,6 +159,10 @@ fn project_relative(path: &Path, root: &Path) -> String {
 
 fn slash_path(path: &Path) -> String {
     let text = path.to_string_lossy();
-    let text = if std::path::MAIN_SEPARATOR == '/' { text.into_owned() } else { text.replace(std::path::MAIN_SEPARATOR, "/") };
+    let text = if std::path::MAIN_SEPARATOR == '/' {
+        text.into_owned()
+    } else {
+        text.replace(std::path::MAIN_SEPARATOR, "/")
+    };
     text.strip_prefix("./").map(str::to_string).unwrap_or(text)
 }

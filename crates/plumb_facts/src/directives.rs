@@ -41,7 +41,11 @@ pub fn parse_comment(text: &str, index: &LineIndex, start: u32, end: u32) -> Opt
     let body = comment
         .strip_prefix('#')
         .or_else(|| comment.strip_prefix("//"))
-        .or_else(|| comment.strip_prefix("/*").map(|inner| inner.trim_end_matches("*/")))?
+        .or_else(|| {
+            comment
+                .strip_prefix("/*")
+                .map(|inner| inner.trim_end_matches("*/"))
+        })?
         .trim();
     let rest = body.strip_prefix("plumb:")?.trim_start();
     let span = index.span(text, start, end);
@@ -52,17 +56,29 @@ pub fn parse_comment(text: &str, index: &LineIndex, start: u32, end: u32) -> Opt
         (DirectiveKind::Line, after)
     } else {
         let word = rest.split_whitespace().next().unwrap_or("");
-        return Some(malformed(span, format!("unknown directive `plumb: {word}`; expected `ignore[CODE]: reason` or `ignore-file[CODE]: reason`")));
+        return Some(malformed(
+            span,
+            format!(
+                "unknown directive `plumb: {word}`; expected `ignore[CODE]: reason` or `ignore-file[CODE]: reason`"
+            ),
+        ));
     };
 
     let Some(inside) = after_keyword.strip_prefix('[') else {
-        return Some(malformed(span, "name the codes it suppresses, e.g. `plumb: ignore[SYN001]: reason`".into()));
+        return Some(malformed(
+            span,
+            "name the codes it suppresses, e.g. `plumb: ignore[SYN001]: reason`".into(),
+        ));
     };
     let Some((code_list, after_codes)) = inside.split_once(']') else {
         return Some(malformed(span, "missing `]` after the codes".into()));
     };
-    let codes: Vec<String> =
-        code_list.split(',').map(str::trim).filter(|code| !code.is_empty()).map(str::to_string).collect();
+    let codes: Vec<String> = code_list
+        .split(',')
+        .map(str::trim)
+        .filter(|code| !code.is_empty())
+        .map(str::to_string)
+        .collect();
     if codes.is_empty() {
         return Some(malformed(span, "no rule codes between `[` and `]`".into()));
     }
@@ -84,7 +100,14 @@ pub fn parse_comment(text: &str, index: &LineIndex, start: u32, end: u32) -> Opt
         DirectiveKind::Line => vec![line],
     };
     let problem = reason.is_none().then_some(DirectiveProblem::MissingReason);
-    Some(Directive { kind, codes, reason, span, lines, problem })
+    Some(Directive {
+        kind,
+        codes,
+        reason,
+        span,
+        lines,
+        problem,
+    })
 }
 
 fn malformed(span: Span, why: String) -> Directive {
@@ -105,7 +128,9 @@ mod tests {
     fn parse(text: &str) -> Option<Directive> {
         let index = LineIndex::new(text);
         let start = text.find(['#', '/']).unwrap() as u32;
-        let end = text[start as usize..].find('\n').map_or(text.len(), |n| start as usize + n) as u32;
+        let end = text[start as usize..]
+            .find('\n')
+            .map_or(text.len(), |n| start as usize + n) as u32;
         parse_comment(text, &index, start, end)
     }
 
@@ -126,9 +151,20 @@ mod tests {
 
     #[test]
     fn missing_reason_and_malformed_are_flagged() {
-        assert_eq!(parse("// plumb: ignore[X-1]\n").unwrap().problem, Some(DirectiveProblem::MissingReason));
-        assert!(matches!(parse("# plumb: ignore: why\n").unwrap().problem, Some(DirectiveProblem::Malformed(_))));
+        assert_eq!(
+            parse("// plumb: ignore[X-1]\n").unwrap().problem,
+            Some(DirectiveProblem::MissingReason)
+        );
+        assert!(matches!(
+            parse("# plumb: ignore: why\n").unwrap().problem,
+            Some(DirectiveProblem::Malformed(_))
+        ));
         assert!(parse("# a normal comment\n").is_none());
-        assert_eq!(parse("# plumb: ignore-file[SYN001]: vendored\n").unwrap().kind, DirectiveKind::File);
+        assert_eq!(
+            parse("# plumb: ignore-file[SYN001]: vendored\n")
+                .unwrap()
+                .kind,
+            DirectiveKind::File
+        );
     }
 }

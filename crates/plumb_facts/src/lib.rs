@@ -65,8 +65,12 @@ pub fn extract(text: &str, kind: SourceKind, options: ExtractOptions) -> FileFac
             let mut allocator = cell.borrow_mut();
             allocator.reset();
             let parsed = ecma::parse(&allocator, text, ecma_kind);
-            let comments =
-                parsed.program.comments.iter().map(|comment| (comment.span.start, comment.span.end)).collect();
+            let comments = parsed
+                .program
+                .comments
+                .iter()
+                .map(|comment| (comment.span.start, comment.span.end))
+                .collect();
             (parsed.errors, comments)
         }),
     };
@@ -84,12 +88,18 @@ pub fn extract(text: &str, kind: SourceKind, options: ExtractOptions) -> FileFac
         .into_iter()
         .filter_map(|(start, end)| directives::parse_comment(text, &index, start, end))
         .collect();
-    FileFacts { syntax_error, directives, line_count: index.line_count() }
+    FileFacts {
+        syntax_error,
+        directives,
+        line_count: index.line_count(),
+    }
 }
 
 /// The text of 1-based `line`, without its line break.
 pub fn line_text<'t>(text: &'t str, index: &LineIndex, line: u32) -> &'t str {
-    let Some(start) = index.line_start(line) else { return "" };
+    let Some(start) = index.line_start(line) else {
+        return "";
+    };
     let rest = &text[start as usize..];
     rest.split(['\n', '\r']).next().unwrap_or("")
 }

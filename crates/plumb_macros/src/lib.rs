@@ -10,8 +10,12 @@ use proc_macro2::Span;
 use quote::quote;
 use syn::{DeriveInput, Expr, ExprLit, Lit, Meta, parse_macro_input};
 
-const REQUIRED_SECTIONS: [&str; 4] =
-    ["## What it does", "## Why is this bad?", "## Example", "## Use instead"];
+const REQUIRED_SECTIONS: [&str; 4] = [
+    "## What it does",
+    "## Why is this bad?",
+    "## Example",
+    "## Use instead",
+];
 const SEVERITIES: [&str; 3] = ["error", "warning", "info"];
 const SCOPES: [&str; 3] = ["file", "project", "engine"];
 const LANGUAGES: [&str; 3] = ["python", "typescript", "javascript"];
@@ -51,21 +55,31 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
     })?;
 
     let attributes = rule_attributes(input)?;
-    let missing = |what: &str| syn::Error::new_spanned(&input.ident, format!("#[rule] needs `{what}`"));
+    let missing =
+        |what: &str| syn::Error::new_spanned(&input.ident, format!("#[rule] needs `{what}`"));
     let code = attributes.code.ok_or_else(|| missing("code"))?;
     let name = attributes.name.ok_or_else(|| missing("name"))?;
     let family = attributes.family.ok_or_else(|| missing("family"))?;
     let scope = attributes.scope.ok_or_else(|| missing("scope"))?;
     let languages = attributes.languages.ok_or_else(|| missing("languages"))?;
-    let severity = attributes.default_severity.ok_or_else(|| missing("default_severity"))?;
+    let severity = attributes
+        .default_severity
+        .ok_or_else(|| missing("default_severity"))?;
     let since = attributes.since.ok_or_else(|| missing("since"))?;
 
     let invalid = |message: String| syn::Error::new(Span::call_site(), message);
     if !code.starts_with(&family) || !code[family.len()..].chars().all(|c| c.is_ascii_digit()) {
-        return Err(invalid(format!("code `{code}` must be family `{family}` plus digits")));
+        return Err(invalid(format!(
+            "code `{code}` must be family `{family}` plus digits"
+        )));
     }
     if name.is_empty()
-        || !name.split('-').all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        || !name.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
     {
         return Err(invalid(format!("name `{name}` must be kebab-case")));
     }
@@ -79,7 +93,11 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
         "error" => quote!(crate::Severity::Error),
         "warning" => quote!(crate::Severity::Warning),
         "info" => quote!(crate::Severity::Info),
-        other => return Err(invalid(format!("severity `{other}` is not one of {SEVERITIES:?}"))),
+        other => {
+            return Err(invalid(format!(
+                "severity `{other}` is not one of {SEVERITIES:?}"
+            )));
+        }
     };
     let mut language_variants = Vec::new();
     for language in languages.split(',').map(str::trim) {
@@ -87,7 +105,11 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
             "python" => quote!(crate::Language::Python),
             "typescript" => quote!(crate::Language::TypeScript),
             "javascript" => quote!(crate::Language::JavaScript),
-            other => return Err(invalid(format!("language `{other}` is not one of {LANGUAGES:?}"))),
+            other => {
+                return Err(invalid(format!(
+                    "language `{other}` is not one of {LANGUAGES:?}"
+                )));
+            }
         });
     }
 
@@ -115,7 +137,10 @@ fn doc_comment(input: &DeriveInput) -> String {
     for attribute in &input.attrs {
         if let Meta::NameValue(name_value) = &attribute.meta
             && name_value.path.is_ident("doc")
-            && let Expr::Lit(ExprLit { lit: Lit::Str(text), .. }) = &name_value.value
+            && let Expr::Lit(ExprLit {
+                lit: Lit::Str(text),
+                ..
+            }) = &name_value.value
         {
             let value = text.value();
             lines.push(value.strip_prefix(' ').unwrap_or(&value).to_string());
@@ -144,10 +169,18 @@ fn summary(docs: &str) -> Option<String> {
 fn rule_attributes(input: &DeriveInput) -> syn::Result<RuleAttributes> {
     let mut attributes = RuleAttributes::default();
     let mut found = false;
-    for attribute in input.attrs.iter().filter(|attribute| attribute.path().is_ident("rule")) {
+    for attribute in input
+        .attrs
+        .iter()
+        .filter(|attribute| attribute.path().is_ident("rule"))
+    {
         found = true;
         attribute.parse_nested_meta(|meta| {
-            let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+            let key = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
             let value: syn::LitStr = meta.value()?.parse()?;
             let slot = match key.as_str() {
                 "code" => &mut attributes.code,
@@ -164,7 +197,10 @@ fn rule_attributes(input: &DeriveInput) -> syn::Result<RuleAttributes> {
         })?;
     }
     if !found {
-        return Err(syn::Error::new_spanned(&input.ident, "missing #[rule(...)] attribute"));
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "missing #[rule(...)] attribute",
+        ));
     }
     Ok(attributes)
 }

@@ -1,6 +1,8 @@
 //! The default terminal format: miette code frames around each violation, then the summary.
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
+};
 use plumb_diagnostics::{CheckOutcome, Diagnostic, Severity};
 
 use crate::RunInfo;
@@ -10,13 +12,20 @@ pub(crate) fn render(outcome: &CheckOutcome, run: &RunInfo) -> String {
     if run.statistics {
         return text::render_concise(outcome, run);
     }
-    let theme = if run.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = if run.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     let mut out = String::new();
     let mut current_file: Option<(String, Option<String>)> = None;
     for diagnostic in &outcome.diagnostics {
         // Diagnostics are sorted by path: read each file once.
-        if current_file.as_ref().is_none_or(|(path, _)| path != &diagnostic.path) {
+        if current_file
+            .as_ref()
+            .is_none_or(|(path, _)| path != &diagnostic.path)
+        {
             let text = std::fs::read_to_string(&diagnostic.path).ok();
             current_file = Some((diagnostic.path.clone(), text));
         }
@@ -50,7 +59,10 @@ fn to_report(diagnostic: &Diagnostic, source: &str) -> Report {
     };
     let start = diagnostic.span.start_byte as usize;
     let length = (diagnostic.span.end_byte as usize).saturating_sub(start);
-    let location = format!("{}:{}:{}", diagnostic.path, diagnostic.span.start.line, diagnostic.span.start.column);
+    let location = format!(
+        "{}:{}:{}",
+        diagnostic.path, diagnostic.span.start.line, diagnostic.span.start.column
+    );
     let mut miette_diagnostic = MietteDiagnostic::new(diagnostic.message.clone())
         .with_code(format!("{} {}", diagnostic.code, diagnostic.rule))
         .with_severity(severity)
@@ -58,5 +70,8 @@ fn to_report(diagnostic: &Diagnostic, source: &str) -> Report {
     if !diagnostic.notes.is_empty() {
         miette_diagnostic = miette_diagnostic.with_help(diagnostic.notes.join("\n"));
     }
-    Report::new(miette_diagnostic).with_source_code(NamedSource::new(diagnostic.path.clone(), source.to_string()))
+    Report::new(miette_diagnostic).with_source_code(NamedSource::new(
+        diagnostic.path.clone(),
+        source.to_string(),
+    ))
 }

@@ -46,7 +46,10 @@ impl FromStr for OutputFormat {
             "concise" => Ok(OutputFormat::Concise),
             "json" => Ok(OutputFormat::Json),
             "sarif" => Ok(OutputFormat::Sarif),
-            other => Err(format!("unknown output format `{other}`; use one of {}", Self::NAMES.join(", "))),
+            other => Err(format!(
+                "unknown output format `{other}`; use one of {}",
+                Self::NAMES.join(", ")
+            )),
         }
     }
 }

@@ -47,14 +47,21 @@ pub(crate) fn render(outcome: &CheckOutcome, run: &RunInfo) -> String {
     let omitted = kept.len().saturating_sub(MAX_RESULTS);
     if omitted > 0 {
         // Stable: highest severity first, then the usual path order; then restore path order.
-        kept.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.sort_key().cmp(&b.sort_key())));
+        kept.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then(a.sort_key().cmp(&b.sort_key()))
+        });
         kept.truncate(MAX_RESULTS);
         kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
     let results: Vec<Value> = kept
         .iter()
         .map(|diagnostic| {
-            let rule_index = run.rules.iter().position(|rule| rule.code == diagnostic.code);
+            let rule_index = run
+                .rules
+                .iter()
+                .position(|rule| rule.code == diagnostic.code);
             let mut message = diagnostic.message.clone();
             for note in &diagnostic.notes {
                 message.push_str(&format!(" ({note})"));
@@ -76,7 +83,8 @@ pub(crate) fn render(outcome: &CheckOutcome, run: &RunInfo) -> String {
                     .take(MAX_RELATED)
                     .enumerate()
                     .map(|(id, related)| {
-                        let mut value = location(&related.path, related.span, Some(&related.message));
+                        let mut value =
+                            location(&related.path, related.span, Some(&related.message));
                         value["id"] = json!(id);
                         value
                     })

@@ -45,7 +45,11 @@ pub(crate) fn statistics(outcome: &CheckOutcome, run: &RunInfo) -> String {
     rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let mut out = String::new();
     for (code, count) in rows {
-        let name = run.rules.iter().find(|rule| &rule.code == code).map_or("", |rule| rule.name.as_str());
+        let name = run
+            .rules
+            .iter()
+            .find(|rule| &rule.code == code)
+            .map_or("", |rule| rule.name.as_str());
         let _ = writeln!(out, "{count:>8}  {code:<8} {name}");
     }
     out
@@ -58,34 +62,64 @@ pub(crate) fn summary(summary: &Summary) -> String {
     let _ = writeln!(
         out,
         "Files: {} found, {} checked, {} unparseable, {} unreadable, {} skipped (Python target {})",
-        files.total, files.checked, files.unparseable, files.unreadable, files.skipped, summary.python_target_version
+        files.total,
+        files.checked,
+        files.unparseable,
+        files.unreadable,
+        files.skipped,
+        summary.python_target_version
     );
     if !files.by_language_and_role.is_empty() {
-        let parts: Vec<String> = files.by_language_and_role.iter().map(|(key, count)| format!("{key} {count}")).collect();
+        let parts: Vec<String> = files
+            .by_language_and_role
+            .iter()
+            .map(|(key, count)| format!("{key} {count}"))
+            .collect();
         let _ = writeln!(out, "  by language/role: {}", parts.join(", "));
     }
     if !summary.excluded.is_empty() {
-        let parts: Vec<String> = summary.excluded.iter().map(|(reason, count)| format!("{reason}: {count}")).collect();
+        let parts: Vec<String> = summary
+            .excluded
+            .iter()
+            .map(|(reason, count)| format!("{reason}: {count}"))
+            .collect();
         let _ = writeln!(out, "  excluded paths: {}", parts.join(", "));
     }
     let _ = write!(out, "Violations: {}", summary.violations);
     if summary.violations > 0 {
         let severities: Vec<String> = ["error", "warning", "info"]
             .iter()
-            .filter_map(|severity| summary.by_severity.get(*severity).map(|count| format!("{count} {severity}")))
+            .filter_map(|severity| {
+                summary
+                    .by_severity
+                    .get(*severity)
+                    .map(|count| format!("{count} {severity}"))
+            })
             .collect();
-        let rules: Vec<String> = summary.by_rule.iter().map(|(code, count)| format!("{code} {count}")).collect();
+        let rules: Vec<String> = summary
+            .by_rule
+            .iter()
+            .map(|(code, count)| format!("{code} {count}"))
+            .collect();
         let _ = write!(out, " ({}; {})", severities.join(", "), rules.join(", "));
     }
     if summary.suppressed > 0 {
         let _ = write!(out, ", {} suppressed inline", summary.suppressed);
     }
     out.push('\n');
-    let gate = summary.gate_severity.map_or("error".to_string(), |gate| gate.to_string());
+    let gate = summary
+        .gate_severity
+        .map_or("error".to_string(), |gate| gate.to_string());
     let _ = writeln!(out, "Compliance (files without {gate}-level violations):");
     for scope in &summary.compliance {
-        let percent = scope.percent.map_or("   n/a".to_string(), |percent| format!("{percent:5.1}%"));
-        let _ = writeln!(out, "  {:<12} {percent}  ({}/{} files)", scope.scope, scope.compliant, scope.files);
+        let percent = scope
+            .percent
+            .map_or("   n/a".to_string(), |percent| format!("{percent:5.1}%"));
+        let _ = writeln!(
+            out,
+            "  {:<12} {percent}  ({}/{} files)",
+            scope.scope, scope.compliant, scope.files
+        );
     }
     out
 }

@@ -11,11 +11,17 @@ pub struct RegisteredRule {
 }
 
 fn file_rule<R: RuleMetadata + FileRule + Default + 'static>() -> RegisteredRule {
-    RegisteredRule { meta: &R::META, file_check: Some(Box::new(R::default())) }
+    RegisteredRule {
+        meta: &R::META,
+        file_check: Some(Box::new(R::default())),
+    }
 }
 
 fn engine_rule<R: RuleMetadata>() -> RegisteredRule {
-    RegisteredRule { meta: &R::META, file_check: None }
+    RegisteredRule {
+        meta: &R::META,
+        file_check: None,
+    }
 }
 
 /// All built-in rules, sorted by code.
@@ -77,9 +83,20 @@ mod tests {
         let mut codes = HashSet::new();
         let mut names = HashSet::new();
         for rule in registry.iter() {
-            assert!(codes.insert(rule.meta.code), "duplicate code {}", rule.meta.code);
-            assert!(names.insert(rule.meta.name), "duplicate name {}", rule.meta.name);
-            assert_eq!(rule.meta.scope == RuleScope::File, rule.file_check.is_some());
+            assert!(
+                codes.insert(rule.meta.code),
+                "duplicate code {}",
+                rule.meta.code
+            );
+            assert!(
+                names.insert(rule.meta.name),
+                "duplicate name {}",
+                rule.meta.name
+            );
+            assert_eq!(
+                rule.meta.scope == RuleScope::File,
+                rule.file_check.is_some()
+            );
         }
     }
 
@@ -92,8 +109,16 @@ mod tests {
                 .unwrap_or_else(|_| panic!("missing fixture folder {}", folder.display()))
                 .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
                 .collect();
-            assert!(cases.iter().any(|case| case.starts_with("clean-")), "{} has no clean- case", rule.meta.code);
-            assert!(cases.iter().any(|case| !case.starts_with("clean-")), "{} has no violating case", rule.meta.code);
+            assert!(
+                cases.iter().any(|case| case.starts_with("clean-")),
+                "{} has no clean- case",
+                rule.meta.code
+            );
+            assert!(
+                cases.iter().any(|case| !case.starts_with("clean-")),
+                "{} has no violating case",
+                rule.meta.code
+            );
         }
     }
 }

@@ -7,8 +7,8 @@
 
 use oxc_allocator::Allocator;
 use oxc_ast::ast::{
-    ExportDefaultDeclaration, ExportDefaultDeclarationKind, Function, Program, TSInterfaceBody,
-    TSSignature, TSTypeLiteral,
+    ExportDefaultDeclaration, ExportDefaultDeclarationKind, Function, JSXAttributeItem,
+    JSXAttributeName, JSXOpeningElement, Program, TSInterfaceBody, TSSignature, TSTypeLiteral,
 };
 use oxc_ast_visit::{Visit, walk};
 use oxc_diagnostics::OxcDiagnostic;
@@ -46,25 +46,40 @@ pub fn parse<'a>(allocator: &'a Allocator, source: &'a str, kind: EcmaKind) -> P
     let mut errors: Vec<SyntaxError> = parsed.diagnostics.iter().map(convert).collect();
     let program = parsed.program;
     if !parsed.panicked && errors.is_empty() {
-        let semantic = SemanticBuilder::new().with_check_syntax_error(true).build(&program);
+        let semantic = SemanticBuilder::new()
+            .with_check_syntax_error(true)
+            .build(&program);
         errors.extend(semantic.diagnostics.iter().map(convert));
-        let mut grammar = GrammarChecks { source, errors: Vec::new() };
+        let mut grammar = GrammarChecks {
+            source,
+            errors: Vec::new(),
+        };
         grammar.visit_program(&program);
         errors.extend(grammar.errors);
     }
     errors.sort_by_key(|error| (error.start, error.end));
-    ParsedEcma { program, errors, panicked: parsed.panicked }
+    ParsedEcma {
+        program,
+        errors,
+        panicked: parsed.panicked,
+    }
 }
 
 fn convert(diagnostic: &OxcDiagnostic) -> SyntaxError {
+    // Without a primary label, the latest one is where the compiler detects the error (earlier
+    // ones say "first declared here" or "opened here"); TypeScript reports that position.
     let labels = &diagnostic.labels;
     let span = labels
         .iter()
         .find(|label| label.primary())
-        .or_else(|| labels.first())
+        .or_else(|| labels.iter().max_by_key(|label| label.offset()))
         .map(|label| label.span())
         .unwrap_or_default();
-    SyntaxError { start: span.start, end: span.end, message: diagnostic.message.to_string() }
+    SyntaxError {
+        start: span.start,
+        end: span.end,
+        message: diagnostic.message.to_string(),
+    }
 }
 
 /// TypeScript grammar errors that `oxc_parser` and `oxc_semantic` accept.
@@ -79,9 +94,14 @@ impl GrammarChecks<'_> {
     fn check_member_separators(&mut self, members: &[TSSignature<'_>]) {
         for pair in members.windows(2) {
             let (previous, next) = (pair[0].span(), pair[1].span());
-            let between = self.source.get(previous.end as usize..next.start as usize).unwrap_or("");
-            let last_of_previous =
-                self.source.get(..previous.end as usize).and_then(|text| text.chars().last());
+            let between = self
+                .source
+                .get(previous.end as usize..next.start as usize)
+                .unwrap_or("");
+            let last_of_previous = self
+                .source
+                .get(..previous.end as usize)
+                .and_then(|text| text.chars().last());
             let separated = between.contains([';', ',', '\n', '\r', '\u{2028}', '\u{2029}'])
                 || matches!(last_of_previous, Some(';' | ','));
             if !separated {
@@ -106,10 +126,39 @@ impl<'a> Visit<'a> for GrammarChecks<'_> {
         walk::walk_ts_type_literal(self, literal);
     }
 
+    /// TS17001: JSX elements cannot have multiple attributes with the same name.
+    fn visit_jsx_opening_element(&mut self, element: &JSXOpeningElement<'a>) {
+        let mut seen: Vec<String> = Vec::new();
+        for item in &element.attributes {
+            let JSXAttributeItem::Attribute(attribute) = item else {
+                continue;
+            };
+            let name = match &attribute.name {
+                JSXAttributeName::Identifier(identifier) => identifier.name.to_string(),
+                JSXAttributeName::NamespacedName(namespaced) => {
+                    format!("{}:{}", namespaced.namespace.name, namespaced.name.name)
+                }
+            };
+            if seen.contains(&name) {
+                let span = attribute.name.span();
+                self.errors.push(SyntaxError {
+                    start: span.start,
+                    end: span.end,
+                    message: "JSX elements cannot have multiple attributes with the same name."
+                        .to_string(),
+                });
+            } else {
+                seen.push(name);
+            }
+        }
+        walk::walk_jsx_opening_element(self, element);
+    }
+
     fn visit_export_default_declaration(&mut self, declaration: &ExportDefaultDeclaration<'a>) {
         // `export default function () {}` is the one place a declaration may omit its name:
         // visit the function's insides without the name check.
-        if let ExportDefaultDeclarationKind::FunctionDeclaration(function) = &declaration.declaration
+        if let ExportDefaultDeclarationKind::FunctionDeclaration(function) =
+            &declaration.declaration
         {
             walk::walk_function(self, function, ScopeFlags::Function);
         } else {
@@ -134,6 +183,9 @@ impl<'a> Visit<'a> for GrammarChecks<'_> {
 
 /// Offset just past the `function` keyword inside `span`, or 0 when it isn't found.
 fn keyword_end(source: &str, span: Span) -> u32 {
-    let text = source.get(span.start as usize..span.end as usize).unwrap_or("");
-    text.find("function").map_or(0, |index| (index + "function".len()) as u32)
+    let text = source
+        .get(span.start as usize..span.end as usize)
+        .unwrap_or("");
+    text.find("function")
+        .map_or(0, |index| (index + "function".len()) as u32)
 }

@@ -24,7 +24,11 @@ pub struct SyntaxError {
 
 impl SyntaxError {
     fn new(range: TextRange, message: String) -> Self {
-        SyntaxError { start: range.start().to_u32(), end: range.end().to_u32(), message }
+        SyntaxError {
+            start: range.start().to_u32(),
+            end: range.end().to_u32(),
+            message,
+        }
     }
 }
 
@@ -39,9 +43,15 @@ pub struct PythonVersion {
 impl PythonVersion {
     /// Used when neither config nor `requires-python` says otherwise: the oldest CPython release
     /// still receiving security fixes on this project's start date, so nothing newer is assumed.
-    pub const DEFAULT: PythonVersion = PythonVersion { major: 3, minor: 10 };
+    pub const DEFAULT: PythonVersion = PythonVersion {
+        major: 3,
+        minor: 10,
+    };
     pub const OLDEST: PythonVersion = PythonVersion { major: 3, minor: 7 };
-    pub const NEWEST: PythonVersion = PythonVersion { major: 3, minor: 14 };
+    pub const NEWEST: PythonVersion = PythonVersion {
+        major: 3,
+        minor: 14,
+    };
 }
 
 impl fmt::Display for PythonVersion {
@@ -65,7 +75,9 @@ impl FromStr for PythonVersion {
             None => (None, None),
         };
         let (Some(major), Some(minor)) = (major, minor) else {
-            return Err(format!("`{text}` is not a Python version; write it like `3.11`"));
+            return Err(format!(
+                "`{text}` is not a Python version; write it like `3.11`"
+            ));
         };
         let version = PythonVersion { major, minor };
         if version < Self::OLDEST || version > Self::NEWEST {
@@ -120,7 +132,9 @@ impl SourceKind {
     pub fn from_path(path: &Path) -> Option<Self> {
         let name = path.file_name()?.to_str()?;
         let extension = path.extension()?.to_str()?;
-        let is_declaration = [".d.ts", ".d.mts", ".d.cts"].iter().any(|suffix| name.ends_with(suffix))
+        let is_declaration = [".d.ts", ".d.mts", ".d.cts"]
+            .iter()
+            .any(|suffix| name.ends_with(suffix))
             || (name.contains(".d.") && extension == "ts");
         Some(match extension {
             "py" => SourceKind::Python { is_stub: false },
@@ -154,16 +168,27 @@ mod tests {
     use super::*;
 
     fn python_errors(source: &str) -> Vec<String> {
-        python::parse(source, PythonVersion { major: 3, minor: 11 }, false)
-            .errors
-            .into_iter()
-            .map(|error| error.message)
-            .collect()
+        python::parse(
+            source,
+            PythonVersion {
+                major: 3,
+                minor: 11,
+            },
+            false,
+        )
+        .errors
+        .into_iter()
+        .map(|error| error.message)
+        .collect()
     }
 
     fn ecma_errors(source: &str, kind: EcmaKind) -> Vec<String> {
         let allocator = oxc_allocator::Allocator::default();
-        ecma::parse(&allocator, source, kind).errors.into_iter().map(|e| e.message).collect()
+        ecma::parse(&allocator, source, kind)
+            .errors
+            .into_iter()
+            .map(|e| e.message)
+            .collect()
     }
 
     #[test]
@@ -192,7 +217,11 @@ mod tests {
             "def f():\n    (await x for x in y)\n",
             "lambda: (yield)\n",
         ] {
-            assert_eq!(python_errors(source), Vec::<String>::new(), "rejected: {source:?}");
+            assert_eq!(
+                python_errors(source),
+                Vec::<String>::new(),
+                "rejected: {source:?}"
+            );
         }
     }
 
@@ -200,7 +229,14 @@ mod tests {
     fn python_versions_decide_syntax() {
         let type_alias = "type X = int\n";
         assert!(!python_errors(type_alias).is_empty());
-        let parsed = python::parse(type_alias, PythonVersion { major: 3, minor: 12 }, false);
+        let parsed = python::parse(
+            type_alias,
+            PythonVersion {
+                major: 3,
+                minor: 12,
+            },
+            false,
+        );
         assert!(parsed.errors.is_empty());
     }
 
@@ -209,13 +245,31 @@ mod tests {
         assert!(!ecma_errors("interface I { children ReactNode; }\n", EcmaKind::Ts).is_empty());
         assert!(!ecma_errors("declare function (p): R;\n", EcmaKind::Ts).is_empty());
         assert!(ecma_errors("export default function () {}\n", EcmaKind::Ts).is_empty());
-        assert!(ecma_errors("interface I { a: string, b: number\n c(): void }\n", EcmaKind::Ts).is_empty());
+        assert!(
+            ecma_errors(
+                "interface I { a: string, b: number\n c(): void }\n",
+                EcmaKind::Ts
+            )
+            .is_empty()
+        );
     }
 
     #[test]
     fn versions_parse_in_common_spellings() {
-        assert_eq!("3.11".parse(), Ok(PythonVersion { major: 3, minor: 11 }));
-        assert_eq!("py312".parse(), Ok(PythonVersion { major: 3, minor: 12 }));
+        assert_eq!(
+            "3.11".parse(),
+            Ok(PythonVersion {
+                major: 3,
+                minor: 11
+            })
+        );
+        assert_eq!(
+            "py312".parse(),
+            Ok(PythonVersion {
+                major: 3,
+                minor: 12
+            })
+        );
         assert!("2.7".parse::<PythonVersion>().is_err());
         assert!("banana".parse::<PythonVersion>().is_err());
     }

@@ -25,7 +25,10 @@ pub struct ParsedPython {
 
 /// Parses `source` as a module for `target`, collecting parser, version and compile-time errors.
 pub fn parse(source: &str, target: PythonVersion, is_stub: bool) -> ParsedPython {
-    let version = ast::PythonVersion { major: target.major, minor: target.minor };
+    let version = ast::PythonVersion {
+        major: target.major,
+        minor: target.minor,
+    };
     let options = ParseOptions::from(Mode::Module).with_target_version(version);
     let parsed = ruff_python_parser::parse_unchecked(source, options)
         .try_into_module()
@@ -61,7 +64,9 @@ pub fn parse(source: &str, target: PythonVersion, is_stub: bool) -> ParsedPython
         );
     }
     errors.sort_by_key(|error| (error.start, error.end));
-    errors.dedup_by(|later, earlier| later.start == earlier.start && later.message == earlier.message);
+    errors.dedup_by(|later, earlier| {
+        later.start == earlier.start && later.message == earlier.message
+    });
     ParsedPython { parsed, errors }
 }
 
@@ -69,7 +74,10 @@ fn has_future_annotations(module: &ModModule) -> bool {
     module.body.iter().any(|stmt| match stmt {
         Stmt::ImportFrom(import) => {
             import.module.as_deref() == Some("__future__")
-                && import.names.iter().any(|alias| alias.name.as_str() == "annotations")
+                && import
+                    .names
+                    .iter()
+                    .any(|alias| alias.name.as_str() == "annotations")
         }
         _ => false,
     })
@@ -123,7 +131,9 @@ struct Context<'src> {
 
 impl Context<'_> {
     fn current(&self) -> &Scope {
-        self.scopes.last().expect("the module scope is never popped")
+        self.scopes
+            .last()
+            .expect("the module scope is never popped")
     }
 }
 
@@ -190,7 +200,9 @@ impl SemanticSyntaxContext for Context<'_> {
     fn in_sync_comprehension(&self) -> bool {
         for scope in self.scopes.iter().rev() {
             match scope.kind {
-                ScopeKind::Comprehension { is_async: false, .. } => return true,
+                ScopeKind::Comprehension {
+                    is_async: false, ..
+                } => return true,
                 ScopeKind::Comprehension { .. } => continue,
                 _ => return false,
             }
@@ -221,7 +233,9 @@ impl SemanticSyntaxContext for Context<'_> {
     fn in_generator_context(&self) -> bool {
         for scope in self.scopes.iter().rev() {
             match scope.kind {
-                ScopeKind::Comprehension { is_generator: true, .. } => return true,
+                ScopeKind::Comprehension {
+                    is_generator: true, ..
+                } => return true,
                 ScopeKind::Comprehension { .. } => continue,
                 _ => return false,
             }
@@ -298,11 +312,16 @@ impl<'src> ScopeWalker<'src> {
         elements: &[&Expr],
     ) {
         // The first iterable is evaluated in the enclosing scope, everything else inside.
-        let Some(first) = generators.first() else { return };
+        let Some(first) = generators.first() else {
+            return;
+        };
         self.visit_expr(&first.iter);
         let is_async = generators.iter().any(|generator| generator.is_async);
         self.with_scope(
-            Scope::new(ScopeKind::Comprehension { is_async, is_generator }),
+            Scope::new(ScopeKind::Comprehension {
+                is_async,
+                is_generator,
+            }),
             |walker| {
                 for (index, generator) in generators.iter().enumerate() {
                     walker.visit_expr(&generator.target);
@@ -336,7 +355,9 @@ impl<'a> Visitor<'a> for ScopeWalker<'_> {
                 if let Some(returns) = &function.returns {
                     self.visit_annotation(returns);
                 }
-                let mut scope = Scope::new(ScopeKind::Function { is_async: function.is_async });
+                let mut scope = Scope::new(ScopeKind::Function {
+                    is_async: function.is_async,
+                });
                 scope.parameters = parameter_names(&function.parameters);
                 scope.globals = collect_globals(&function.body);
                 scope.bindings = collect_bindings(&function.body);
@@ -394,9 +415,15 @@ impl<'a> Visitor<'a> for ScopeWalker<'_> {
                 }
                 self.with_scope(scope, |walker| walker.visit_expr(&lambda.body));
             }
-            Expr::ListComp(comp) => self.visit_comprehension_scope(&comp.generators, false, &[&comp.elt]),
-            Expr::SetComp(comp) => self.visit_comprehension_scope(&comp.generators, false, &[&comp.elt]),
-            Expr::Generator(comp) => self.visit_comprehension_scope(&comp.generators, true, &[&comp.elt]),
+            Expr::ListComp(comp) => {
+                self.visit_comprehension_scope(&comp.generators, false, &[&comp.elt])
+            }
+            Expr::SetComp(comp) => {
+                self.visit_comprehension_scope(&comp.generators, false, &[&comp.elt])
+            }
+            Expr::Generator(comp) => {
+                self.visit_comprehension_scope(&comp.generators, true, &[&comp.elt])
+            }
             Expr::DictComp(comp) => {
                 let mut elements: Vec<&Expr> = Vec::with_capacity(2);
                 elements.extend(comp.key.as_deref());
@@ -409,7 +436,10 @@ impl<'a> Visitor<'a> for ScopeWalker<'_> {
 }
 
 fn parameter_names(parameters: &ast::Parameters) -> HashSet<String> {
-    parameters.iter().map(|parameter| parameter.name().to_string()).collect()
+    parameters
+        .iter()
+        .map(|parameter| parameter.name().to_string())
+        .collect()
 }
 
 /// `global` declarations directly in `body` (not in nested functions or classes).
@@ -462,7 +492,8 @@ fn collect_bindings(body: &[Stmt]) -> HashSet<String> {
                     }
                 }
                 Stmt::Nonlocal(nonlocal) => {
-                    self.0.extend(nonlocal.names.iter().map(ToString::to_string));
+                    self.0
+                        .extend(nonlocal.names.iter().map(ToString::to_string));
                 }
                 _ => walk_stmt(self, stmt),
             }
@@ -493,11 +524,17 @@ fn collect_bindings(body: &[Stmt]) -> HashSet<String> {
         }
         fn visit_pattern(&mut self, pattern: &'a ast::Pattern) {
             match pattern {
-                ast::Pattern::MatchAs(ast::PatternMatchAs { name: Some(name), .. })
-                | ast::Pattern::MatchStar(ast::PatternMatchStar { name: Some(name), .. }) => {
+                ast::Pattern::MatchAs(ast::PatternMatchAs {
+                    name: Some(name), ..
+                })
+                | ast::Pattern::MatchStar(ast::PatternMatchStar {
+                    name: Some(name), ..
+                }) => {
                     self.0.insert(name.to_string());
                 }
-                ast::Pattern::MatchMapping(ast::PatternMatchMapping { rest: Some(rest), .. }) => {
+                ast::Pattern::MatchMapping(ast::PatternMatchMapping {
+                    rest: Some(rest), ..
+                }) => {
                     self.0.insert(rest.to_string());
                 }
                 _ => {}

@@ -45,11 +45,16 @@ pub struct SyntaxError;
 
 impl FileRule for SyntaxError {
     fn check(&self, _file: &FileContext<'_>, facts: &FileFacts, violations: &mut Vec<Violation>) {
-        let Some(error) = &facts.syntax_error else { return };
+        let Some(error) = &facts.syntax_error else {
+            return;
+        };
         let mut notes = Vec::new();
         if error.further_errors > 0 {
             let plural = if error.further_errors == 1 { "" } else { "s" };
-            notes.push(format!("{} further syntax error{plural} in this file", error.further_errors));
+            notes.push(format!(
+                "{} further syntax error{plural} in this file",
+                error.further_errors
+            ));
         }
         violations.push(Violation {
             span: error.span,

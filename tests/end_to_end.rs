@@ -1,0 +1,316 @@
+//! End-to-end behaviour of the real binary on small repositories: exit codes, agreement between
+//! formats, SARIF schema validity, determinism across thread counts, config errors, `explain`.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{json, plumb, repo_root, run_in, stderr, stdout};
+
+fn mixed_repo() -> std::path::PathBuf {
+    repo_root().join("fixtures/e2e/mixed-repo")
+}
+
+#[test]
+fn mixed_repo_reports_two_syntax_errors_and_one_unreadable_file() {
+    let output = run_in(
+        &mixed_repo(),
+        &["check", "--isolated", "--output-format", "json"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let document = json(&output);
+    let found: Vec<(String, String, u64)> = document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().into(),
+                d["path"].as_str().unwrap().into(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("SYN001".to_string(), "app/broken.py".to_string(), 1),
+            ("IO001".to_string(), "app/latin1.py".to_string(), 1),
+            ("SYN001".to_string(), "web/broken.ts".to_string(), 2),
+        ]
+    );
+    let files = &document["summary"]["files"];
+    assert_eq!(files["total"], 6);
+    assert_eq!(files["unparseable"], 2);
+    assert_eq!(files["unreadable"], 1);
+    assert_eq!(files["checked"], 3);
+    let compliance = document["summary"]["compliance"].as_array().unwrap();
+    assert_eq!(compliance[0]["scope"], "production");
+    assert_eq!(compliance[0]["files"], 5);
+    assert_eq!(compliance[0]["compliant"], 2);
+    assert_eq!(compliance[1]["scope"], "tests");
+    assert_eq!(compliance[1]["compliant"], 1);
+}
+
+#[test]
+fn sarif_matches_json_and_validates_against_the_schema() {
+    let json_output = run_in(
+        &mixed_repo(),
+        &["check", "--isolated", "--output-format", "json"],
+    );
+    let sarif_output = run_in(
+        &mixed_repo(),
+        &["check", "--isolated", "--output-format", "sarif"],
+    );
+    assert_eq!(sarif_output.status.code(), Some(1));
+    let sarif = json(&sarif_output);
+
+    let schema_path = repo_root().join("../shared/schemas/sarif-schema-2.1.0.json");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&schema_path)
+            .unwrap_or_else(|e| panic!("{}: {e}", schema_path.display())),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|error| format!("{} at {}", error, error.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "SARIF invalid:\n{}", errors.join("\n"));
+
+    let from_json: BTreeSet<(String, String, u64, u64)> = json(&json_output)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().into(),
+                d["path"].as_str().unwrap().into(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let run = &sarif["runs"][0];
+    let from_sarif: BTreeSet<(String, String, u64, u64)> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let location = &r["locations"][0]["physicalLocation"];
+            (
+                r["ruleId"].as_str().unwrap().into(),
+                location["artifactLocation"]["uri"].as_str().unwrap().into(),
+                location["region"]["startLine"].as_u64().unwrap(),
+                location["region"]["startColumn"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(from_json, from_sarif);
+    for result in run["results"].as_array().unwrap() {
+        assert!(result["partialFingerprints"]["plumbFingerprint/v1"].is_string());
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(
+            run["tool"]["driver"]["rules"][index]["id"],
+            result["ruleId"]
+        );
+    }
+}
+
+#[test]
+fn output_is_identical_for_one_and_many_threads() {
+    for format in ["json", "sarif", "concise"] {
+        let one = run_in(
+            &repo_root().join("fixtures"),
+            &[
+                "check",
+                "--isolated",
+                "--threads",
+                "1",
+                "--output-format",
+                format,
+            ],
+        );
+        let many = run_in(
+            &repo_root().join("fixtures"),
+            &[
+                "check",
+                "--isolated",
+                "--threads",
+                "8",
+                "--output-format",
+                format,
+            ],
+        );
+        assert_eq!(
+            stdout(&one),
+            stdout(&many),
+            "{format} differs between thread counts"
+        );
+        assert!(!stdout(&one).is_empty());
+    }
+}
+
+#[test]
+fn unknown_config_key_exits_2_and_points_at_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[project]\nname = \"demo\"\n\n[tool.plumb]\nselect = [\"SYN\"]\nmax-files-size = 10\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("a.py"), "x = 1\n").unwrap();
+    let output = run_in(dir.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message.contains("unknown field `max-files-size`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("pyproject.toml:6:1"),
+        "does not point at line 6: {message}"
+    );
+}
+
+#[test]
+fn bad_config_values_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for (config, needle) in [
+        ("select = [\"NOPE\"]\n", "unknown rule selector `NOPE`"),
+        ("fail-on = \"sometimes\"\n", "fail-on must be"),
+        ("[python]\ntarget-version = \"2.7\"\n", "not supported"),
+        ("[rules.SYN001]\nseverity = \"fatal\"\n", "severity must be"),
+        ("max-file-size = \"big\"\n", "invalid type"),
+    ] {
+        std::fs::write(dir.path().join("plumb.toml"), config).unwrap();
+        let output = run_in(dir.path(), &["check"]);
+        assert_eq!(output.status.code(), Some(2), "{config}");
+        assert!(
+            stderr(&output).contains(needle),
+            "{config}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn fail_on_and_severity_overrides_decide_the_exit_code() {
+    let repo = mixed_repo();
+    assert_eq!(
+        run_in(&repo, &["check", "--isolated", "--fail-on", "never"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run_in(&repo, &["check", "--isolated", "--select", "SUP"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("plumb.toml"),
+        "[rules.SYN001]\nseverity = \"warning\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("bad.py"), "def f(:\n").unwrap();
+    assert_eq!(run_in(dir.path(), &["check"]).status.code(), Some(0));
+    assert_eq!(
+        run_in(dir.path(), &["check", "--fail-on", "warning"])
+            .status
+            .code(),
+        Some(1)
+    );
+    let missing = run_in(dir.path(), &["check", "no-such-dir"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn explain_prints_the_rule_docs() {
+    let output = plumb().args(["explain", "SYN001"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    for section in [
+        "# SYN001 (syntax-error)",
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Use instead",
+    ] {
+        assert!(text.contains(section), "missing {section}");
+    }
+    assert_eq!(
+        plumb()
+            .args(["explain", "NOPE001"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn readme_rule_table_is_fresh() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let table = plumb_cli::rules_markdown_table(&plumb_rules::Registry::builtin());
+    let start = readme
+        .find("<!-- rules:start -->\n")
+        .expect("README has a rules:start marker")
+        + "<!-- rules:start -->\n".len();
+    let end = readme
+        .find("<!-- rules:end -->")
+        .expect("README has a rules:end marker");
+    assert_eq!(
+        &readme[start..end],
+        table,
+        "README rule table is stale: regenerate with `plumb rules --format markdown`"
+    );
+}
+
+#[test]
+fn excluded_directories_are_counted_and_named_files_are_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("node_modules/pkg")).unwrap();
+    std::fs::write(dir.path().join("node_modules/pkg/index.js"), "const a;\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("env")).unwrap();
+    std::fs::write(dir.path().join("env/pyvenv.cfg"), "home = /usr\n").unwrap();
+    std::fs::write(dir.path().join("env/x.py"), "def f(:\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("dist")).unwrap();
+    std::fs::write(dir.path().join("dist/app.py"), "x = 1\n").unwrap();
+    let output = run_in(
+        dir.path(),
+        &["check", "--isolated", "--output-format", "json"],
+    );
+    let document = json(&output);
+    assert_eq!(
+        document["summary"]["files"]["total"], 1,
+        "dist/ must be walked, node_modules and venvs not"
+    );
+    assert_eq!(document["summary"]["excluded"]["exclude `node_modules`"], 1);
+    assert_eq!(
+        document["summary"]["excluded"]["virtualenv (pyvenv.cfg)"],
+        1
+    );
+    let named = run_in(
+        dir.path(),
+        &["check", "--isolated", "node_modules/pkg/index.js"],
+    );
+    assert_eq!(
+        named.status.code(),
+        Some(1),
+        "named files are checked even if excluded"
+    );
+    let forced = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--isolated",
+            "--force-exclude",
+            "node_modules/pkg/index.js",
+        ],
+    );
+    assert_eq!(forced.status.code(), Some(0));
+}
