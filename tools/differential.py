@@ -74,8 +74,9 @@ class Verdict:
         """Short human-readable form: 'clean' or 'line:col message'."""
         if not self.error:
             return "clean"
-        where = f"{self.line if self.line is not None else '?'}:{self.column if self.column is not None else '?'}"
-        return f"{where} {self.message}".strip()
+        line = "?" if self.line is None else self.line
+        column = "?" if self.column is None else self.column
+        return f"{line}:{column} {self.message}".strip()
 
 
 @dataclass
@@ -159,7 +160,7 @@ def run_plumb(plumb: str, tree: str, python_version: str) -> dict[str, Verdict |
     command = [plumb, "check", "--isolated", "--output-format", "json", "--select", "SYN001",
                "--target-version", python_version, "--fail-on", "never", tree]
     try:
-        done = subprocess.run(command, capture_output=True)
+        done = subprocess.run(command, capture_output=True, check=False)
     except OSError as err:
         raise ToolError(f"cannot run plumb ({plumb}): {err}") from err
     if done.returncode != 0:
@@ -248,7 +249,8 @@ def print_report(tallies: dict[str, Tally], show: int, versions: str) -> None:
                      t.oracle_only, f"{t.same_first_line}/{t.both_error}", excluded))
     widths = [max(len(str(x)) for x in column) for column in zip(header, *rows)]
     for row in (header, *rows):
-        print("  ".join(str(x).rjust(w) if i else str(x).ljust(w) for i, (x, w) in enumerate(zip(row, widths))))
+        cells = [str(x).rjust(w) if i else str(x).ljust(w) for i, (x, w) in enumerate(zip(row, widths))]
+        print("  ".join(cells))
     for language, t in tallies.items():
         if t.oracle_skipped or t.plumb_excluded or t.missing_in_plumb:
             print(f"{language} excluded: {t.oracle_skipped} skipped by the oracle, "
@@ -276,6 +278,61 @@ def default_plumb() -> str:
     return "plumb"
 
 
+def oracle_versions(args: argparse.Namespace, py_files: list[str], ts_files: list[str]) -> tuple[str, str]:
+    """Checks that the needed oracles can run.
+
+    Returns the Python version to give plumb (--python-version, else the
+    oracle interpreter's; they must match when Python files are compared)
+    and a description of the oracles' versions.
+    """
+    python_version = args.python_version
+    versions = []
+    if py_files:
+        oracle_version = command_output([args.python, str(ORACLES / "py_verdict.py"), "--version"])
+        if python_version is None:
+            python_version = oracle_version
+        elif python_version != oracle_version:
+            raise ToolError(f"--python-version {python_version} but {args.python} is "
+                            f"{oracle_version}; pass --python pythonX.Y")
+        versions.append(f"CPython {oracle_version}")
+    if ts_files:
+        if shutil.which(args.node) is None:
+            raise ToolError(f"{args.node} not found")
+        if not (ORACLES / "node_modules" / "typescript").is_dir():
+            raise ToolError(f"TypeScript missing: run `npm ci --prefix {display(str(ORACLES))}`")
+        ts_package = json.loads((ORACLES / "node_modules/typescript/package.json").read_text())
+        versions.append(f"TypeScript {ts_package['version']}")
+    # With no Python file to compare, any version will do for plumb.
+    python_version = python_version or "{}.{}".format(*sys.version_info[:2])
+    return python_version, ", ".join(versions) or "none needed"
+
+
+def judge(args: argparse.Namespace, py_files: list[str], ts_files: list[str],
+          python_version: str) -> tuple[dict[str, Verdict | None], dict[str, Verdict | None]]:
+    """Runs the oracles (in the background) and plumb; returns both verdicts."""
+    with tempfile.TemporaryDirectory(prefix="plumb-differential-") as workdir:
+        started = []
+        if py_files:
+            command = [args.python, str(ORACLES / "py_verdict.py")]
+            started.append(("python", start_oracle(command, py_files, workdir, "python")))
+        if ts_files:
+            command = [args.node, str(ORACLES / "ts_verdict.js")]
+            started.append(("typescript", start_oracle(command, ts_files, workdir, "typescript")))
+        try:
+            plumb: dict[str, Verdict | None] = {}
+            for tree in args.trees:
+                plumb.update(run_plumb(args.plumb, tree, python_version))
+            oracle: dict[str, Verdict | None] = {}
+            for name, process in started:
+                oracle.update(finish_oracle(process, workdir, name))
+        finally:
+            for _, process in started:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+    return oracle, plumb
+
+
 def main() -> int:
     """Runs the oracles and plumb, prints the comparison, returns the status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -297,51 +354,14 @@ def main() -> int:
         files = collect(args.trees)
         py_files = [f for f in files if language_of(f) == "python"]
         ts_files = [f for f in files if language_of(f) != "python"]
-        versions = []
-        python_version = args.python_version
-        if py_files:
-            oracle_version = command_output([args.python, str(ORACLES / "py_verdict.py"), "--version"])
-            if python_version is None:
-                python_version = oracle_version
-            elif python_version != oracle_version:
-                raise ToolError(f"--python-version {python_version} but {args.python} is "
-                                f"{oracle_version}; pass --python pythonX.Y")
-            versions.append(f"CPython {oracle_version}")
-        python_version = python_version or "%d.%d" % sys.version_info[:2]
-        if ts_files:
-            if shutil.which(args.node) is None:
-                raise ToolError(f"{args.node} not found")
-            if not (ORACLES / "node_modules" / "typescript").is_dir():
-                raise ToolError(f"TypeScript missing: run `npm ci --prefix {display(str(ORACLES))}`")
-            ts_package = json.loads((ORACLES / "node_modules/typescript/package.json").read_text())
-            versions.append(f"TypeScript {ts_package['version']}")
-
-        with tempfile.TemporaryDirectory(prefix="plumb-differential-") as workdir:
-            started = []
-            if py_files:
-                started.append(("python", start_oracle(
-                    [args.python, str(ORACLES / "py_verdict.py")], py_files, workdir, "python")))
-            if ts_files:
-                started.append(("typescript", start_oracle(
-                    [args.node, str(ORACLES / "ts_verdict.js")], ts_files, workdir, "typescript")))
-            try:
-                plumb: dict[str, Verdict | None] = {}
-                for tree in args.trees:
-                    plumb.update(run_plumb(args.plumb, tree, python_version))
-                oracle: dict[str, Verdict | None] = {}
-                for name, process in started:
-                    oracle.update(finish_oracle(process, workdir, name))
-            finally:
-                for _, process in started:
-                    if process.poll() is None:
-                        process.kill()
-                        process.wait()
+        python_version, versions = oracle_versions(args, py_files, ts_files)
+        oracle, plumb = judge(args, py_files, ts_files, python_version)
     except ToolError as err:
         print(f"differential: {err}", file=sys.stderr)
         return 2
 
     tallies = compare(files, oracle, plumb)
-    print_report(tallies, args.show, ", ".join(versions) or "none needed")
+    print_report(tallies, args.show, versions)
     differs = any(t.disagreements for t in tallies.values())
     return 1 if differs and args.fail_on_disagreement else 0
 

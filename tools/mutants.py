@@ -25,7 +25,8 @@ seeded by (seed, relative path, K): the output depends only on the inputs
 and --seed. A mutant identical to the original or to an earlier mutant is
 retried at another position, and not written if no distinct one is found.
 Mutants are not guaranteed to be invalid: they are inputs on which plumb and
-the oracles should agree either way.
+the oracles should agree either way. Files already in OUT_DIR are overwritten
+when regenerated and otherwise left alone.
 """
 
 from __future__ import annotations
@@ -222,6 +223,8 @@ def main() -> int:
     args = parser.parse_args()
     if not args.src.is_dir():
         parser.error(f"{args.src} is not a directory")
+    if args.out.resolve().is_relative_to(args.src.resolve()):
+        parser.error("OUT_DIR must not be inside SRC_DIR")
 
     originals = written = 0
     for path in source_files(args.src):

@@ -17,6 +17,9 @@
  *
  *   {"path": <as given>, "skip": "<reason>"}
  *
+ * (reasons: unsupported extension, unreadable or not UTF-8, or TypeScript
+ * itself crashing on the file).
+ *
  * line and column are 1-based and belong to the first error (lowest source
  * position); column counts UTF-16 code units, as TypeScript does. Lines are
  * split by TypeScript's rules (\n, \r\n, \r, U+2028, U+2029).
@@ -30,6 +33,8 @@
  *      compiler/module options: program.getSemanticDiagnostics(sf) filtered to
  *      codes 1000-1999 and 17000-17999, minus DENYLIST, plus the few
  *      grammar codes in EXTRA_GRAMMAR_CODES (private names and the like).
+ *      Decorator placement errors count only if they hold both with and
+ *      without experimentalDecorators (see judgeBatch).
  *
  * Every file is judged the same way, whatever comment directives it holds:
  *   - each file is an ES module (moduleDetection "force"), hence strict code;
@@ -76,9 +81,10 @@ const SCRIPT_KINDS = [
  */
 const DENYLIST = new Map([
   // --- module kind / module format / emit options ---
+  [1148, "imports/exports with module 'none' (module option)"],
   [1202, "import x = require() when targeting ECMAScript modules (module option)"],
   [1203, "export = when targeting ECMAScript modules (module option)"],
-  [1216, "'__esModule' identifier reserved in CommonJS output (module option)"],
+  [1216, "'__esModule' reserved when emitting modules (emit option, skipped under noEmit)"],
   [1218, "export assignment not supported with module system (module option)"],
   [1286, "ESM syntax in CommonJS module with verbatimModuleSyntax"],
   [1287, "top-level export modifier in CommonJS with verbatimModuleSyntax"],
@@ -96,14 +102,20 @@ const DENYLIST = new Map([
   [1479, "CommonJS file importing an ES module (module format)"],
   [1541, "type-only import of ESM from CommonJS needs resolution-mode"],
   [1542, "type import of ESM from CommonJS needs resolution-mode"],
+  [1544, "named imports from JSON depend on the module option"],
   // --- isolatedModules / verbatimModuleSyntax / erasableSyntaxOnly ---
   [1205, "re-exporting a type with isolatedModules"],
   [1208, "global script file with isolatedModules"],
   [1269, "export import of a type with isolatedModules"],
+  [1272, "decorated signature types with isolatedModules + emitDecoratorMetadata"],
   [1280, "namespace in global script file with isolatedModules"],
+  [1282, "export = of a type under verbatimModuleSyntax"],
+  [1283, "export = of a type-only declaration under verbatimModuleSyntax"],
   [1284, "export default of a type with verbatimModuleSyntax"],
   [1285, "export default of a type with isolatedModules"],
+  [1288, "import alias to a type under verbatimModuleSyntax"],
   [1294, "syntax rejected only with erasableSyntaxOnly"],
+  [1295, "ESM syntax in a CommonJS file under verbatimModuleSyntax"],
   [1371, "importsNotUsedAsValues / preserveValueImports"],
   [1448, "type-only re-export needed with isolatedModules"],
   [1484, "type must be imported with import type under verbatimModuleSyntax"],
@@ -111,6 +123,8 @@ const DENYLIST = new Map([
   // --- module resolution / other files ---
   [1192, "module has no default export (needs the imported module)"],
   [1259, "default import needs esModuleInterop (needs the imported module)"],
+  [1339, "module does not refer to a value (needs the imported module)"],
+  [1340, "module does not refer to a type (needs the imported module)"],
   [1361, "value use of an `import type` binding (name resolution, other files)"],
   [1362, "value use of an `export type` binding (name resolution, other files)"],
   // --- target / lib ---
@@ -118,33 +132,47 @@ const DENYLIST = new Map([
   [1250, "function declarations in blocks with target ES5 (target option)"],
   [1251, "function declarations in blocks in classes with target ES5 (target option)"],
   [1252, "function declarations in blocks in modules with target ES5 (target option)"],
+  [1501, "regular expression flag needs a newer target (target option)"],
+  [1503, "named capturing groups need target ES2018 (target option)"],
   // --- decorators: experimentalDecorators and decorator signatures ---
   [1219, "experimental decorators warning (experimentalDecorators option)"],
+  // (decorator placement codes 1206/1207/1249: see DECORATOR_PLACEMENT_CODES)
+  [1236, "property decorator return type (types)"],
+  [1237, "parameter decorator return type (types)"],
   [1238, "class decorator signature cannot be resolved (types)"],
   [1239, "parameter decorator signature cannot be resolved (types)"],
   [1240, "property decorator signature cannot be resolved (types)"],
   [1241, "method decorator signature cannot be resolved (types)"],
   [1270, "decorator function return type mismatch (types)"],
   [1271, "decorator function return type mismatch (types)"],
-  [1278, "decorator runtime name needs emitDecoratorMetadata (options)"],
+  [1278, "decorator argument count (types)"],
+  [1279, "decorator argument count (types)"],
   [1329, "decorator accepts too few arguments (types)"],
   // --- types / type resolution ---
   [1055, "async return type not a valid Promise for ES5/ES3 (types, target)"],
   [1058, "async return type has a callable 'then' member (types)"],
+  [1059, "a promise must have a 'then' method (types)"],
+  [1060, "first parameter of a promise's 'then' must be a callback (types)"],
+  [1061, "enum member needs an initializer: the previous member's value may come from another file"],
   [1062, "type referenced in its own 'then' fulfillment callback (types)"],
   [1064, "async return type must be the global Promise<T> (types, lib)"],
   [1065, "async return type must be the global Promise<T> (types, lib)"],
+  [1066, "ambient enum initializer must be constant: may reference another file"],
   [1165, "computed property name in ambient context needs literal type (types)"],
   [1166, "computed property name in class property needs literal type (types)"],
   [1168, "computed property name in method overload needs literal type (types)"],
   [1169, "computed property name in interface needs literal type (types)"],
   [1170, "computed property name in type literal needs literal type (types)"],
   [1196, "catch clause variable type must be any/unknown (types)"],
+  [1226, "type predicate not assignable (types)"],
+  [1254, "ambient const initializer must be a literal or enum reference: may use another file"],
   [1268, "index signature parameter type must be string/number/... (types)"],
   [1320, "await operand type must be a valid promise (types)"],
   [1321, "yield operand type must be a valid promise (types)"],
   [1322, "for-await iterator type must be a valid promise (types)"],
   [1337, "index signature parameter cannot be literal/generic type (types)"],
+  [1345, "void expression tested for truthiness (types)"],
+  [1355, "as const operand must be a literal or enum member: may use another file"],
   [1360, "`satisfies` type mismatch (types)"],
   // --- JSX options / types ---
   [17004, "JSX needs the --jsx option"],
@@ -183,6 +211,17 @@ const EXTRA_GRAMMAR_CODES = new Map([
   [18058, "default import in `import defer`"],
   [18059, "named imports in `import defer`"],
   [18061, "invalid meta-property for `import`"],
+]);
+
+/**
+ * Decorator placement errors: standard and experimental decorators allow
+ * decorators in different places, so these are kept only when both modes
+ * report them (see judgeBatch).
+ */
+const DECORATOR_PLACEMENT_CODES = new Set([
+  1206, // Decorators are not valid here.
+  1207, // Decorators cannot be applied to multiple get/set accessors of the same name.
+  1249, // A decorator can only decorate a method implementation, not an overload.
 ]);
 
 /**
@@ -278,8 +317,8 @@ function createHost(texts) {
 
 /** Turns the diagnostics of one file into the verdict fields. */
 function verdictOf(sf, diagnostics) {
-  const errors = diagnostics.filter(
-    (d) => d.category === ts.DiagnosticCategory.Error && d.file === sf && d.start !== undefined);
+  const errors = diagnostics.filter((d) =>
+    d.category === ts.DiagnosticCategory.Error && d.file?.fileName === sf.fileName && d.start !== undefined);
   if (errors.length === 0) {
     return { error: false, line: null, column: null, message: "", code: null };
   }
@@ -295,22 +334,76 @@ function verdictOf(sf, diagnostics) {
   };
 }
 
+/** Syntactic diagnostics plus kept grammar diagnostics of one file. */
+function grammarDiagnostics(program, fileName) {
+  const sf = program.getSourceFile(fileName);
+  return [
+    ...program.getSyntacticDiagnostics(sf),
+    ...program.getSemanticDiagnostics(sf).filter((d) => isGrammarCode(d.code)),
+  ];
+}
+
 /**
  * Judges one batch of readable files. `files` is a Map from absolute path to
  * text; returns a Map from absolute path to verdict fields.
+ *
+ * Where decorators may go depends on experimentalDecorators (parameter
+ * decorators need it, class-expression decorators forbid it), so a file with
+ * a DECORATOR_PLACEMENT_CODES error is checked again in that mode: such an
+ * error counts only if both modes report it, and any other error of either
+ * mode counts (a decorator error can hide a modifier error behind it, e.g.
+ * in `@dec public private x` on a parameter).
  */
 function judgeBatch(files) {
   const program = ts.createProgram([...files.keys()], COMPILER_OPTIONS, createHost(files));
+  const found = new Map();
+  for (const fileName of files.keys()) found.set(fileName, grammarDiagnostics(program, fileName));
+
+  const recheck = [...found].filter(([, ds]) => ds.some((d) => DECORATOR_PLACEMENT_CODES.has(d.code)));
+  if (recheck.length > 0) {
+    const texts = new Map(recheck.map(([fileName]) => [fileName, files.get(fileName)]));
+    const legacy = ts.createProgram(
+      [...texts.keys()], { ...COMPILER_OPTIONS, experimentalDecorators: true }, createHost(texts));
+    const key = (d) => `${d.code}@${d.start}`;
+    for (const [fileName, standard] of recheck) {
+      const legacyDiagnostics = grammarDiagnostics(legacy, fileName);
+      const inStandard = new Set(standard.map(key));
+      const inLegacy = new Set(legacyDiagnostics.map(key));
+      const merged = new Map();
+      for (const d of [...standard, ...legacyDiagnostics]) {
+        const bothModes = inStandard.has(key(d)) && inLegacy.has(key(d));
+        if (!DECORATOR_PLACEMENT_CODES.has(d.code) || bothModes) merged.set(key(d), d);
+      }
+      found.set(fileName, [...merged.values()]);
+    }
+  }
+
   const verdicts = new Map();
-  for (const fileName of files.keys()) {
-    const sf = program.getSourceFile(fileName);
-    const diagnostics = [
-      ...program.getSyntacticDiagnostics(sf),
-      ...program.getSemanticDiagnostics(sf).filter((d) => isGrammarCode(d.code)),
-    ];
-    verdicts.set(fileName, verdictOf(sf, diagnostics));
+  for (const [fileName, diagnostics] of found) {
+    verdicts.set(fileName, verdictOf(program.getSourceFile(fileName), diagnostics));
   }
   return verdicts;
+}
+
+/**
+ * judgeBatch, made robust against TypeScript crashing on some input (its
+ * Debug assertions can fail on odd code): a failed batch is judged again
+ * file by file, and a file that still crashes the compiler is skipped.
+ */
+function judgeBatchSafely(files) {
+  try {
+    return judgeBatch(files);
+  } catch {
+    const verdicts = new Map();
+    for (const [fileName, text] of files) {
+      try {
+        verdicts.set(fileName, judgeBatch(new Map([[fileName, text]])).get(fileName));
+      } catch (err) {
+        verdicts.set(fileName, { skip: `oracle failure: ${String(err.message).split("\n")[0]}` });
+      }
+    }
+    return verdicts;
+  }
 }
 
 /**
@@ -329,10 +422,12 @@ function judgeChunk(chunk) {
     if (source.skip) early.set(given, { skip: source.skip });
     else texts.set(path.resolve(given), source.text);
   }
-  const verdicts = judgeBatch(texts);
-  return chunk
-    .map((given) => JSON.stringify({ path: given, ...(early.get(given) || verdicts.get(path.resolve(given))) }) + "\n")
-    .join("");
+  const verdicts = judgeBatchSafely(texts);
+  const line = (given) => {
+    const verdict = early.get(given) || verdicts.get(path.resolve(given));
+    return JSON.stringify({ path: given, ...verdict }) + "\n";
+  };
+  return chunk.map(line).join("");
 }
 
 /** Parses argv into {batch, jobs, version, paths}. */
@@ -406,5 +501,7 @@ function main() {
 if (isMainThread) {
   main();
 } else {
-  parentPort.on("message", ({ index, chunk }) => parentPort.postMessage({ index, output: judgeChunk(chunk) }));
+  parentPort.on("message", ({ index, chunk }) => {
+    parentPort.postMessage({ index, output: judgeChunk(chunk) });
+  });
 }

@@ -7,12 +7,14 @@
 
 use oxc_allocator::Allocator;
 use oxc_ast::ast::{
-    ExportDefaultDeclaration, ExportDefaultDeclarationKind, Function, JSXAttributeItem,
-    JSXAttributeName, JSXOpeningElement, Program, TSInterfaceBody, TSSignature, TSTypeLiteral,
+    BlockStatement, ClassBody, ClassElement, Declaration, ExportDefaultDeclaration,
+    ExportDefaultDeclarationKind, Function, FunctionBody, JSXAttributeItem, JSXAttributeName,
+    JSXOpeningElement, ObjectExpression, ObjectPropertyKind, Program, PropertyKey, PropertyKind,
+    Statement, TSInterfaceBody, TSSignature, TSTypeLiteral,
 };
 use oxc_ast_visit::{Visit, walk};
 use oxc_diagnostics::OxcDiagnostic;
-use oxc_parser::Parser;
+use oxc_parser::{ParseOptions, Parser};
 use oxc_semantic::SemanticBuilder;
 use oxc_span::{GetSpan, SourceType, Span};
 use oxc_syntax::scope::ScopeFlags;
@@ -32,25 +34,54 @@ pub fn source_type(kind: EcmaKind) -> SourceType {
     match kind {
         EcmaKind::Ts => SourceType::ts(),
         EcmaKind::Tsx => SourceType::tsx(),
-        EcmaKind::Mts => SourceType::ts().with_module(true),
-        EcmaKind::Cts => SourceType::cjs().with_typescript(true),
+        // TypeScript treats `.mts`/`.cts`/`.mjs`/`.cjs` as modules whatever their content
+        // (`isFileForcedToBeModuleByFormat`), so strict-mode rules apply to all of them.
+        EcmaKind::Mts | EcmaKind::Cts => SourceType::ts().with_module(true),
         EcmaKind::Dts => SourceType::d_ts(),
-        EcmaKind::Js | EcmaKind::Jsx | EcmaKind::Mjs => SourceType::jsx(),
-        EcmaKind::Cjs => SourceType::cjs().with_jsx(true),
+        EcmaKind::Js | EcmaKind::Jsx | EcmaKind::Mjs | EcmaKind::Cjs => SourceType::jsx(),
     }
+}
+
+fn is_javascript(kind: EcmaKind) -> bool {
+    matches!(
+        kind,
+        EcmaKind::Js | EcmaKind::Jsx | EcmaKind::Mjs | EcmaKind::Cjs
+    )
 }
 
 /// Parses `source` into `allocator` and collects every syntax error TypeScript would report.
 pub fn parse<'a>(allocator: &'a Allocator, source: &'a str, kind: EcmaKind) -> ParsedEcma<'a> {
-    let parsed = Parser::new(allocator, source, source_type(kind)).parse();
-    let mut errors: Vec<SyntaxError> = parsed.diagnostics.iter().map(convert).collect();
+    let is_typescript = !is_javascript(kind);
+    // TypeScript reports a top-level `return` (TS1108) from its checker, which does not run that
+    // check on plain JavaScript files (CommonJS allows it), so oxc must not reject it there.
+    let options = ParseOptions {
+        allow_return_outside_function: !is_typescript,
+        ..ParseOptions::default()
+    };
+    let parsed = Parser::new(allocator, source, source_type(kind))
+        .with_options(options)
+        .parse();
+    let mut errors: Vec<SyntaxError> = parsed
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| is_typescript_parse_error(diagnostic))
+        .map(convert)
+        .collect();
     let program = parsed.program;
     if !parsed.panicked && errors.is_empty() {
         let semantic = SemanticBuilder::new()
             .with_check_syntax_error(true)
             .build(&program);
-        errors.extend(semantic.diagnostics.iter().map(convert));
+        errors.extend(
+            semantic
+                .diagnostics
+                .iter()
+                .filter(|diagnostic| is_typescript_grammar_error(diagnostic))
+                .map(convert),
+        );
         let mut grammar = GrammarChecks {
+            is_typescript,
+            is_declaration_file: kind == EcmaKind::Dts,
             source,
             errors: Vec::new(),
         };
@@ -63,6 +94,22 @@ pub fn parse<'a>(allocator: &'a Allocator, source: &'a str, kind: EcmaKind) -> P
         errors,
         panicked: parsed.panicked,
     }
+}
+
+/// Whether TypeScript reports this `oxc_semantic` diagnostic as a grammar error. oxc follows
+/// ECMAScript's early errors, some of which TypeScript only reports from its type checker with a
+/// semantic code (e.g. redeclared `let`, TS2451), so they are not syntax errors for TypeScript.
+fn is_typescript_grammar_error(diagnostic: &OxcDiagnostic) -> bool {
+    let message = diagnostic.message.as_ref();
+    let checker_only =
+        message.starts_with("Identifier `") && message.ends_with("` has already been declared");
+    !checker_only
+}
+
+/// Parser diagnostics that are not syntax errors for TypeScript: oxc's module record reports
+/// duplicate exports, which TypeScript reports from its checker (TS2323/TS2300).
+fn is_typescript_parse_error(diagnostic: &OxcDiagnostic) -> bool {
+    !diagnostic.message.starts_with("Duplicated export")
 }
 
 fn convert(diagnostic: &OxcDiagnostic) -> SyntaxError {
@@ -84,6 +131,9 @@ fn convert(diagnostic: &OxcDiagnostic) -> SyntaxError {
 
 /// TypeScript grammar errors that `oxc_parser` and `oxc_semantic` accept.
 struct GrammarChecks<'s> {
+    /// TypeScript runs its checker's grammar checks on TypeScript files only (`checkJs` is off).
+    is_typescript: bool,
+    is_declaration_file: bool,
     source: &'s str,
     errors: Vec<SyntaxError>,
 }
@@ -115,6 +165,114 @@ impl GrammarChecks<'_> {
     }
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MemberMeaning {
+    Property,
+    Method,
+    Get,
+    Set,
+    GetAndSet,
+}
+
+impl GrammarChecks<'_> {
+    fn check_no_module_declarations(&mut self, statements: &[Statement<'_>]) {
+        if let Some(statement) = statements
+            .iter()
+            .find(|statement| statement.is_module_declaration())
+        {
+            let start = statement.span().start;
+            self.errors.push(SyntaxError {
+                start,
+                end: start,
+                message: "Modifiers cannot appear here.".to_string(),
+            });
+        }
+    }
+
+    /// TS1434 `Unexpected keyword or identifier.`: `default` is no modifier of class members, but
+    /// oxc's modifier parser accepts it there (`static default #count = 0;`).
+    fn check_no_default_modifier(&mut self, element: &ClassElement<'_>) {
+        let (decorators, key) = match element {
+            ClassElement::PropertyDefinition(property) => (&property.decorators, &property.key),
+            ClassElement::MethodDefinition(method) => (&method.decorators, &method.key),
+            ClassElement::AccessorProperty(accessor) => (&accessor.decorators, &accessor.key),
+            ClassElement::StaticBlock(_) | ClassElement::TSIndexSignature(_) => return,
+        };
+        let start = decorators
+            .last()
+            .map_or(element.span().start, |decorator| decorator.span.end);
+        let end = key.span().start;
+        let Some(modifiers) = self.source.get(start as usize..end as usize) else {
+            return;
+        };
+        if let Some(offset) = find_word(modifiers, "default") {
+            let at = start + offset as u32;
+            self.errors.push(SyntaxError {
+                start: at,
+                end: at + "default".len() as u32,
+                message: "Unexpected keyword or identifier.".to_string(),
+            });
+        }
+    }
+
+    fn check_duplicate_properties(&mut self, object: &ObjectExpression<'_>) {
+        use MemberMeaning::{Get, GetAndSet, Method, Property, Set};
+        let mut seen: Vec<(String, MemberMeaning)> = Vec::new();
+        for item in &object.properties {
+            let ObjectPropertyKind::ObjectProperty(property) = item else {
+                continue;
+            };
+            let Some(name) = effective_property_name(&property.key) else {
+                continue;
+            };
+            let meaning = match property.kind {
+                PropertyKind::Get => Get,
+                PropertyKind::Set => Set,
+                PropertyKind::Init if property.method => Method,
+                PropertyKind::Init => Property,
+            };
+            let Some(existing) = seen.iter_mut().find(|(seen_name, _)| *seen_name == name) else {
+                seen.push((name, meaning));
+                continue;
+            };
+            let is_accessor = |m: MemberMeaning| matches!(m, Get | Set | GetAndSet);
+            let message = match (existing.1, meaning) {
+                (Property, Property) => {
+                    "An object literal cannot have multiple properties with the same name."
+                }
+                (Method, Method) => continue,
+                (old, new) if is_accessor(old) && is_accessor(new) => {
+                    if old != GetAndSet && old != new {
+                        existing.1 = GetAndSet;
+                        continue;
+                    }
+                    "An object literal cannot have multiple get/set accessors with the same name."
+                }
+                _ => "An object literal cannot have property and accessor with the same name.",
+            };
+            let span = property.key.span();
+            self.errors.push(SyntaxError {
+                start: span.start,
+                end: span.end,
+                message: message.to_string(),
+            });
+            return;
+        }
+    }
+}
+
+/// The name TypeScript compares duplicates by: identifiers, string and numeric literals (also in
+/// computed keys, numbers normalised: `1.0` and `0x1` are `1`); other computed keys have none.
+fn effective_property_name(key: &PropertyKey<'_>) -> Option<String> {
+    match key {
+        PropertyKey::StaticIdentifier(_)
+        | PropertyKey::StringLiteral(_)
+        | PropertyKey::NumericLiteral(_)
+        | PropertyKey::TemplateLiteral(_) => key.static_name().map(|name| name.into_owned()),
+        _ => None,
+    }
+}
+
 impl<'a> Visit<'a> for GrammarChecks<'_> {
     fn visit_ts_interface_body(&mut self, body: &TSInterfaceBody<'a>) {
         self.check_member_separators(&body.body);
@@ -124,6 +282,86 @@ impl<'a> Visit<'a> for GrammarChecks<'_> {
     fn visit_ts_type_literal(&mut self, literal: &TSTypeLiteral<'a>) {
         self.check_member_separators(&literal.members);
         walk::walk_ts_type_literal(self, literal);
+    }
+
+    /// TS1046: in a `.d.ts` file every top-level declaration needs `declare` or `export`
+    /// (interfaces, type aliases and imports excepted).
+    fn visit_program(&mut self, program: &Program<'a>) {
+        if self.is_declaration_file {
+            for statement in &program.body {
+                let needs_declare = match statement.as_declaration() {
+                    Some(Declaration::VariableDeclaration(variable)) => !variable.declare,
+                    Some(Declaration::FunctionDeclaration(function)) => !function.declare,
+                    Some(Declaration::ClassDeclaration(class)) => !class.declare,
+                    Some(Declaration::TSEnumDeclaration(declaration)) => !declaration.declare,
+                    Some(Declaration::TSNamespaceDeclaration(declaration)) => !declaration.declare,
+                    Some(Declaration::TSExternalModuleDeclaration(declaration)) => {
+                        !declaration.declare
+                    }
+                    _ => false,
+                };
+                if needs_declare {
+                    let start = statement.span().start;
+                    self.errors.push(SyntaxError {
+                        start,
+                        end: start,
+                        message: "Top-level declarations in .d.ts files must start with either a 'declare' or 'export' modifier.".to_string(),
+                    });
+                }
+            }
+        }
+        walk::walk_program(self, program);
+    }
+
+    /// TS1184 `Modifiers cannot appear here.`: `import`/`export` inside a function body.
+    fn visit_function_body(&mut self, body: &FunctionBody<'a>) {
+        self.check_no_module_declarations(&body.statements);
+        walk::walk_function_body(self, body);
+    }
+
+    fn visit_block_statement(&mut self, block: &BlockStatement<'a>) {
+        self.check_no_module_declarations(&block.body);
+        walk::walk_block_statement(self, block);
+    }
+
+    /// TS1434-style `';' expected`: class fields on one line need a separator
+    /// (oxc accepts `static default #count = 0;` as two fields).
+    fn visit_class_body(&mut self, body: &ClassBody<'a>) {
+        for pair in body.body.windows(2) {
+            let ClassElement::PropertyDefinition(previous) = &pair[0] else {
+                continue;
+            };
+            let next = pair[1].span();
+            let between = self
+                .source
+                .get(previous.span.end as usize..next.start as usize)
+                .unwrap_or("");
+            let ends_with_semicolon = self
+                .source
+                .get(..previous.span.end as usize)
+                .is_some_and(|text| text.ends_with(';'));
+            if !ends_with_semicolon && !between.contains([';', '\n', '\r', '\u{2028}', '\u{2029}'])
+            {
+                self.errors.push(SyntaxError {
+                    start: next.start,
+                    end: next.start,
+                    message: "';' expected.".to_string(),
+                });
+            }
+        }
+        for element in &body.body {
+            self.check_no_default_modifier(element);
+        }
+        walk::walk_class_body(self, body);
+    }
+
+    /// TS1117 / TS1118 / TS1119: duplicate names in an object literal, as TypeScript's
+    /// `checkGrammarObjectLiteralExpression` reports them (first offence only; methods may repeat).
+    fn visit_object_expression(&mut self, object: &ObjectExpression<'a>) {
+        if self.is_typescript {
+            self.check_duplicate_properties(object);
+        }
+        walk::walk_object_expression(self, object);
     }
 
     /// TS17001: JSX elements cannot have multiple attributes with the same name.
@@ -179,6 +417,18 @@ impl<'a> Visit<'a> for GrammarChecks<'_> {
         }
         walk::walk_function(self, function, flags);
     }
+}
+
+/// Offset of `word` in `text` where it stands as a whole word.
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    let is_word_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
+    text.match_indices(word)
+        .map(|(index, _)| index)
+        .find(|&index| {
+            let before = text[..index].chars().next_back();
+            let after = text[index + word.len()..].chars().next();
+            !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+        })
 }
 
 /// Offset just past the `function` keyword inside `span`, or 0 when it isn't found.

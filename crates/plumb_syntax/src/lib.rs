@@ -202,6 +202,8 @@ mod tests {
             "break\n",
             "for x in y:\n    pass\nelse:\n    break\n",
             "def f():\n    [(yield) for x in y]\n",
+            "try:\n    pass\nexcept:\n    pass\nexcept ValueError:\n    pass\n",
+            "if x:\n        a = 1\n\tb = 2\n",
         ] {
             assert!(!python_errors(source).is_empty(), "accepted: {source:?}");
         }
@@ -216,6 +218,8 @@ mod tests {
             "while True:\n    if x:\n        break\n",
             "def f():\n    (await x for x in y)\n",
             "lambda: (yield)\n",
+            "if x:\n\ta = 1\n\tif y:\n\t\tb = 2\n",
+            "if x:\n    a = (1,\n\t2)\n",
         ] {
             assert_eq!(
                 python_errors(source),
@@ -245,6 +249,23 @@ mod tests {
         assert!(!ecma_errors("interface I { children ReactNode; }\n", EcmaKind::Ts).is_empty());
         assert!(!ecma_errors("declare function (p): R;\n", EcmaKind::Ts).is_empty());
         assert!(ecma_errors("export default function () {}\n", EcmaKind::Ts).is_empty());
+        assert!(!ecma_errors("export const o = { a: 1, 'a': 2 };\n", EcmaKind::Ts).is_empty());
+        assert!(
+            !ecma_errors(
+                "export const o = { get a() { return 1 }, a: 2 };\n",
+                EcmaKind::Ts
+            )
+            .is_empty()
+        );
+        assert!(
+            ecma_errors(
+                "export const o = { get a() { return 1 }, set a(v) {} };\n",
+                EcmaKind::Ts
+            )
+            .is_empty()
+        );
+        assert!(ecma_errors("export const o = { a() {}, a() {} };\n", EcmaKind::Ts).is_empty());
+        assert!(ecma_errors("var o = { a: 1, a: 2 };\n", EcmaKind::Js).is_empty());
         assert!(
             ecma_errors(
                 "interface I { a: string, b: number\n c(): void }\n",

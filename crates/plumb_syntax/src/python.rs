@@ -62,12 +62,99 @@ pub fn parse(source: &str, target: PythonVersion, is_stub: bool) -> ParsedPython
                 .into_iter()
                 .map(|error| SyntaxError::new(error.range, error.to_string())),
         );
+        errors.extend(walker.compile_errors);
     }
+    // CPython's tokenizer rejects indentation whose meaning depends on the tab width.
+    errors.extend(inconsistent_tabs(source, &parsed));
     errors.sort_by_key(|error| (error.start, error.end));
     errors.dedup_by(|later, earlier| {
         later.start == earlier.start && later.message == earlier.message
     });
     ParsedPython { parsed, errors }
+}
+
+/// CPython's `TabError`: at the start of each logical line outside brackets, the indentation is
+/// measured twice, with tabs to multiples of 8 and with tabs as 1 column; if the two measures
+/// disagree about indenting, dedenting or staying level, the tokenizer raises
+/// "inconsistent use of tabs and spaces in indentation".
+fn inconsistent_tabs(source: &str, parsed: &Parsed<ModModule>) -> Option<SyntaxError> {
+    use ruff_python_ast::token::TokenKind;
+    if !source.contains('\t') {
+        return None;
+    }
+    // (col with tab size 8, col with tab size 1) for each open indentation level.
+    let mut stack: Vec<(u32, u32)> = vec![(0, 0)];
+    let mut at_line_start = true;
+    for token in parsed.tokens() {
+        match token.kind() {
+            TokenKind::Newline => {
+                at_line_start = true;
+                continue;
+            }
+            TokenKind::NonLogicalNewline
+            | TokenKind::Comment
+            | TokenKind::Indent
+            | TokenKind::Dedent
+            | TokenKind::EndOfFile => continue,
+            _ if !at_line_start => continue,
+            _ => at_line_start = false,
+        }
+        let start = token.start().to_usize();
+        let line_start = source[..start]
+            .rfind(['\n', '\r'])
+            .map_or(0, |index| index + 1);
+        let indentation = &source[line_start..start];
+        if !indentation
+            .chars()
+            .all(|c| matches!(c, ' ' | '\t' | '\x0c'))
+        {
+            continue;
+        }
+        let (mut col, mut alt) = (0u32, 0u32);
+        for c in indentation.chars() {
+            match c {
+                ' ' => (col, alt) = (col + 1, alt + 1),
+                '\t' => (col, alt) = ((col / 8 + 1) * 8, alt + 1),
+                _ => (col, alt) = (0, 0),
+            }
+        }
+        let &(top_col, top_alt) = stack.last().expect("never empty");
+        let consistent = if col == top_col {
+            alt == top_alt
+        } else if col > top_col {
+            let ok = alt > top_alt;
+            stack.push((col, alt));
+            ok
+        } else {
+            while stack.len() > 1 && col < stack.last().expect("never empty").0 {
+                stack.pop();
+            }
+            let &(level_col, level_alt) = stack.last().expect("never empty");
+            if col != level_col {
+                // ruff's lexer can miss this when tabs are involved; CPython's tokenizer does not.
+                let range = TextRange::new(
+                    ruff_text_size::TextSize::new(line_start as u32),
+                    token.start(),
+                );
+                return Some(SyntaxError::new(
+                    range,
+                    "unindent does not match any outer indentation level".to_string(),
+                ));
+            }
+            alt == level_alt
+        };
+        if !consistent {
+            let range = TextRange::new(
+                ruff_text_size::TextSize::new(line_start as u32),
+                token.start(),
+            );
+            return Some(SyntaxError::new(
+                range,
+                "inconsistent use of tabs and spaces in indentation".to_string(),
+            ));
+        }
+    }
+    None
 }
 
 fn has_future_annotations(module: &ModModule) -> bool {
@@ -264,6 +351,8 @@ impl SemanticSyntaxContext for Context<'_> {
 /// statement and expression to ruff's checker in source order.
 struct ScopeWalker<'src> {
     checker: SemanticSyntaxChecker,
+    /// Compiler errors ruff's checker does not know about.
+    compile_errors: Vec<SyntaxError>,
     context: Context<'src>,
 }
 
@@ -271,6 +360,7 @@ impl<'src> ScopeWalker<'src> {
     fn new(source: &'src str, version: ast::PythonVersion, future_annotations: bool) -> Self {
         ScopeWalker {
             checker: SemanticSyntaxChecker::new(),
+            compile_errors: Vec::new(),
             context: Context {
                 source,
                 version,
@@ -384,6 +474,20 @@ impl<'a> Visitor<'a> for ScopeWalker<'_> {
                         walker.visit_stmt(stmt);
                     }
                 });
+            }
+            Stmt::Try(try_stmt) => {
+                // CPython's compiler: "default 'except:' must be last".
+                let handlers = &try_stmt.handlers;
+                for handler in handlers.iter().take(handlers.len().saturating_sub(1)) {
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    if handler.type_.is_none() {
+                        self.compile_errors.push(SyntaxError::new(
+                            handler.range,
+                            "default 'except:' must be last".to_string(),
+                        ));
+                    }
+                }
+                walk_stmt(self, stmt);
             }
             Stmt::For(for_stmt) => {
                 self.visit_expr(&for_stmt.target);

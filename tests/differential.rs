@@ -1,0 +1,84 @@
+//! Differential tests: plumb's SYN001 verdicts must equal the real compilers' on the syntax
+//! fixtures and on mutants generated from them. The oracles are CPython (`python3`, whatever
+//! version it is; plumb is told the same target version) and the `typescript` npm package in
+//! `tools/oracles` (`npm ci --prefix tools/oracles`). A missing oracle fails the test: a
+//! differential test that silently does not run proves nothing.
+
+mod common;
+
+use std::process::Command;
+
+use common::repo_root;
+
+fn run_differential(trees: &[std::path::PathBuf]) -> (bool, String) {
+    let root = repo_root();
+    let typescript = root.join("tools/oracles/node_modules/typescript/package.json");
+    assert!(
+        typescript.is_file(),
+        "the TypeScript oracle is not installed: run `npm ci --prefix tools/oracles` (see README)"
+    );
+    let output = Command::new("python3")
+        .arg(root.join("tools/differential.py"))
+        .args([
+            "--plumb",
+            env!("CARGO_BIN_EXE_plumb"),
+            "--show",
+            "30",
+            "--fail-on-disagreement",
+        ])
+        .args(trees)
+        .current_dir(&root)
+        .output()
+        .expect("python3 runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+fn syntax_fixture_trees() -> Vec<std::path::PathBuf> {
+    let root = repo_root();
+    let mut trees = vec![root.join("fixtures/rules/SYN001-syntax-error")];
+    let corpus = root.join("fixtures/syntax");
+    if corpus.is_dir() {
+        trees.push(corpus);
+    }
+    trees
+}
+
+#[test]
+fn syntax_verdicts_match_cpython_and_typescript_on_fixtures() {
+    let (agreed, report) = run_differential(&syntax_fixture_trees());
+    println!("{report}");
+    assert!(agreed, "verdicts differ from the oracles:\n{report}");
+    assert!(
+        report.contains("python") && report.contains("typescript"),
+        "no comparison table:\n{report}"
+    );
+}
+
+#[test]
+fn syntax_verdicts_match_cpython_and_typescript_on_mutants() {
+    let scratch = tempfile::tempdir().unwrap();
+    let mut mutant_trees = Vec::new();
+    for (index, tree) in syntax_fixture_trees().iter().enumerate() {
+        let out = scratch.path().join(format!("tree{index}"));
+        let status = Command::new("python3")
+            .arg(repo_root().join("tools/mutants.py"))
+            .arg(tree)
+            .arg(&out)
+            .args(["--per-file", "8", "--seed", "20261127"])
+            .status()
+            .expect("python3 runs");
+        assert!(status.success(), "mutant generation failed");
+        mutant_trees.push(out);
+    }
+    let (agreed, report) = run_differential(&mutant_trees);
+    println!("{report}");
+    assert!(
+        agreed,
+        "verdicts differ from the oracles on mutants:\n{report}"
+    );
+}
