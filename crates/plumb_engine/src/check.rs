@@ -23,6 +23,8 @@ const SKIPPED: &str = "IO002";
 const INVALID_SUPPRESSION: &str = "SUP001";
 const UNUSED_SUPPRESSION: &str = "SUP002";
 
+const WORKER_STACK_BYTES: usize = 512 << 20;
+
 /// A run that could not start at all.
 #[derive(Debug, thiserror::Error)]
 pub enum CheckError {
@@ -52,6 +54,9 @@ pub fn check(
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.threads)
+        // Parsers and AST visitors recurse; deeply nested code needs far more than the default
+        // 2 MiB. The reservation is virtual: untouched pages cost nothing.
+        .stack_size(WORKER_STACK_BYTES)
         .build()
         .map_err(|error| CheckError::ThreadPool(error.to_string()))?;
     let options = ExtractOptions {

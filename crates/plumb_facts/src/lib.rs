@@ -54,8 +54,8 @@ pub fn extract(text: &str, kind: SourceKind, options: ExtractOptions) -> FileFac
             let parsed = python::parse(text, options.python_version, is_stub);
             let comments: Vec<(u32, u32)> = parsed
                 .parsed
-                .tokens()
                 .iter()
+                .flat_map(|parsed| parsed.tokens().iter())
                 .filter(|token| token.kind() == TokenKind::Comment)
                 .map(|token| (token.start().to_u32(), token.end().to_u32()))
                 .collect();
