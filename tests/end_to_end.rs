@@ -314,3 +314,119 @@ fn excluded_directories_are_counted_and_named_files_are_still_checked() {
     );
     assert_eq!(forced.status.code(), Some(0));
 }
+
+#[test]
+fn output_file_is_written_and_stdout_stays_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("reports/plumb.sarif");
+    std::fs::create_dir_all(report.parent().unwrap()).unwrap();
+    let output = plumb()
+        .current_dir(mixed_repo())
+        .args([
+            "check",
+            "--isolated",
+            "--output-format",
+            "sarif",
+            "--output-file",
+        ])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 3);
+    let leftovers: Vec<_> = std::fs::read_dir(report.parent().unwrap())
+        .unwrap()
+        .collect();
+    assert_eq!(leftovers.len(), 1, "no temporary files may be left behind");
+}
+
+#[test]
+fn pyproject_tool_table_and_requires_python_are_honoured() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("pkg")).unwrap();
+    std::fs::write(dir.path().join("pkg/alias.py"), "type UserId = int\n").unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[project]\nname = \"demo\"\nrequires-python = \">=3.12\"\n",
+    )
+    .unwrap();
+    let modern = run_in(
+        &dir.path().join("pkg"),
+        &["check", "--output-format", "json"],
+    );
+    assert_eq!(
+        modern.status.code(),
+        Some(0),
+        "3.12 syntax is valid for requires-python >=3.12"
+    );
+    assert_eq!(json(&modern)["summary"]["python_target_version"], "3.12");
+
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[project]\nname = \"demo\"\nrequires-python = \">=3.12\"\n\n[tool.plumb.python]\ntarget-version = \"3.11\"\n",
+    )
+    .unwrap();
+    let pinned = run_in(
+        &dir.path().join("pkg"),
+        &["check", "--output-format", "json"],
+    );
+    assert_eq!(
+        pinned.status.code(),
+        Some(1),
+        "config target-version wins over requires-python"
+    );
+    assert_eq!(json(&pinned)["diagnostics"][0]["code"], "SYN001");
+    let flag = run_in(
+        &dir.path().join("pkg"),
+        &["check", "--target-version", "3.13"],
+    );
+    assert_eq!(
+        flag.status.code(),
+        Some(0),
+        "--target-version wins over config"
+    );
+}
+
+#[test]
+fn full_format_shows_a_code_frame_without_colour_when_piped() {
+    let output = run_in(
+        &mixed_repo(),
+        &[
+            "check",
+            "--isolated",
+            "--output-format",
+            "full",
+            "--select",
+            "SYN",
+        ],
+    );
+    let text = stdout(&output);
+    assert!(
+        !text.contains('\u{1b}'),
+        "no ANSI colour when stdout is not a terminal"
+    );
+    assert!(text.contains("SYN001 syntax-error"), "{text}");
+    assert!(
+        text.contains("def load(path)"),
+        "code frame shows the offending line: {text}"
+    );
+    assert!(
+        text.contains("Compliance"),
+        "summary follows the diagnostics: {text}"
+    );
+}
+
+#[test]
+fn statistics_prints_counts_per_rule() {
+    let output = run_in(&mixed_repo(), &["check", "--isolated", "--statistics"]);
+    let text = stdout(&output);
+    let first_line = text.lines().next().unwrap();
+    assert!(first_line.trim_start().starts_with("2  SYN001"), "{text}");
+    assert!(
+        !text.contains("app/broken.py"),
+        "no individual diagnostics: {text}"
+    );
+}
