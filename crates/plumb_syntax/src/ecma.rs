@@ -10,7 +10,8 @@ use oxc_ast::ast::{
     BlockStatement, ClassBody, ClassElement, Declaration, ExportDefaultDeclaration,
     ExportDefaultDeclarationKind, Function, FunctionBody, JSXAttributeItem, JSXAttributeName,
     JSXOpeningElement, ObjectExpression, ObjectPropertyKind, Program, PropertyKey, PropertyKind,
-    Statement, TSInterfaceBody, TSSignature, TSTypeLiteral,
+    Statement, TSConstructorType, TSFunctionType, TSInterfaceBody, TSSignature, TSTypeAnnotation,
+    TSTypeLiteral,
 };
 use oxc_ast_visit::{Visit, walk};
 use oxc_diagnostics::OxcDiagnostic;
@@ -54,8 +55,10 @@ pub fn parse<'a>(allocator: &'a Allocator, source: &'a str, kind: EcmaKind) -> P
     let is_typescript = !is_javascript(kind);
     // TypeScript reports a top-level `return` (TS1108) from its checker, which does not run that
     // check on plain JavaScript files (CommonJS allows it), so oxc must not reject it there.
+    // TypeScript validates regular expression literals (TS1500-TS1536) since 5.5.
     let options = ParseOptions {
         allow_return_outside_function: !is_typescript,
+        parse_regular_expression: true,
         ..ParseOptions::default()
     };
     let parsed = Parser::new(allocator, source, source_type(kind))
@@ -175,6 +178,21 @@ enum MemberMeaning {
 }
 
 impl GrammarChecks<'_> {
+    fn check_arrow(&mut self, params_end: u32, return_type: &TSTypeAnnotation<'_>) {
+        let type_start = return_type.type_annotation.span().start;
+        let between = self
+            .source
+            .get(params_end as usize..type_start as usize)
+            .unwrap_or("=>");
+        if !between.contains("=>") {
+            self.errors.push(SyntaxError {
+                start: params_end,
+                end: params_end,
+                message: "'=>' expected.".to_string(),
+            });
+        }
+    }
+
     fn check_no_module_declarations(&mut self, statements: &[Statement<'_>]) {
         if let Some(statement) = statements
             .iter()
@@ -353,6 +371,20 @@ impl<'a> Visit<'a> for GrammarChecks<'_> {
             self.check_no_default_modifier(element);
         }
         walk::walk_class_body(self, body);
+    }
+
+    /// TS1005 `'=>' expected.`: oxc accepts `() = number` as the function type `() => number`.
+    fn visit_ts_function_type(&mut self, function_type: &TSFunctionType<'a>) {
+        self.check_arrow(function_type.params.span.end, &function_type.return_type);
+        walk::walk_ts_function_type(self, function_type);
+    }
+
+    fn visit_ts_constructor_type(&mut self, constructor_type: &TSConstructorType<'a>) {
+        self.check_arrow(
+            constructor_type.params.span.end,
+            &constructor_type.return_type,
+        );
+        walk::walk_ts_constructor_type(self, constructor_type);
     }
 
     /// TS1117 / TS1118 / TS1119: duplicate names in an object literal, as TypeScript's

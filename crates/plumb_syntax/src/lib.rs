@@ -204,6 +204,7 @@ mod tests {
             "def f():\n    [(yield) for x in y]\n",
             "try:\n    pass\nexcept:\n    pass\nexcept ValueError:\n    pass\n",
             "if x:\n        a = 1\n\tb = 2\n",
+            "def f():\n    x = 1\n    def g():\n        x = 2\n        nonlocal x\n",
         ] {
             assert!(!python_errors(source).is_empty(), "accepted: {source:?}");
         }
@@ -248,6 +249,9 @@ mod tests {
     fn typescript_grammar_errors_oxc_accepts() {
         assert!(!ecma_errors("interface I { children ReactNode; }\n", EcmaKind::Ts).is_empty());
         assert!(!ecma_errors("declare function (p): R;\n", EcmaKind::Ts).is_empty());
+        assert!(!ecma_errors("function f(r: () = number) {}\n", EcmaKind::Ts).is_empty());
+        assert!(ecma_errors("type F = (a: string) =>\n  number;\n", EcmaKind::Ts).is_empty());
+        assert!(ecma_errors("type C = new () => object;\n", EcmaKind::Ts).is_empty());
         assert!(ecma_errors("export default function () {}\n", EcmaKind::Ts).is_empty());
         assert!(!ecma_errors("export const o = { a: 1, 'a': 2 };\n", EcmaKind::Ts).is_empty());
         assert!(

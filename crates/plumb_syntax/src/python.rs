@@ -294,6 +294,8 @@ struct Scope {
     kind: ScopeKind,
     /// Names declared `global` in this scope, with the declaration's range.
     globals: HashMap<String, TextRange>,
+    /// Names declared `nonlocal` in this scope (functions only), with the declaration's range.
+    nonlocals: HashMap<String, TextRange>,
     /// Names bound in this scope (only collected for functions, to answer `nonlocal` questions).
     bindings: HashSet<String>,
     parameters: HashSet<String>,
@@ -306,6 +308,7 @@ impl Scope {
         Scope {
             kind,
             globals: HashMap::new(),
+            nonlocals: HashMap::new(),
             bindings: HashSet::new(),
             parameters: HashSet::new(),
             loop_depth: 0,
@@ -560,6 +563,7 @@ impl<'a> Visitor<'a> for ScopeWalker<'_> {
                 });
                 scope.parameters = parameter_names(&function.parameters);
                 scope.globals = collect_globals(&function.body);
+                scope.nonlocals = collect_nonlocals(&function.body);
                 scope.bindings = collect_bindings(&function.body);
                 self.with_scope(scope, |walker| {
                     for stmt in &function.body {
@@ -620,6 +624,21 @@ impl<'a> Visitor<'a> for ScopeWalker<'_> {
 
     fn visit_expr(&mut self, expr: &'a Expr) {
         self.checker.visit_expr(expr, &self.context);
+        // ruff checks use-before-`global`; CPython checks use-before-`nonlocal` the same way.
+        if let Expr::Name(name) = expr
+            && let Some(declaration) = self.context.current().nonlocals.get(name.id.as_str())
+            && name.range.start() < declaration.start()
+        {
+            let verb = if name.ctx.is_load() {
+                "used prior to"
+            } else {
+                "assigned to before"
+            };
+            self.compile_errors.push(SyntaxError::new(
+                name.range,
+                format!("name '{}' is {verb} nonlocal declaration", name.id),
+            ));
+        }
         match expr {
             Expr::Lambda(lambda) => {
                 let mut scope = Scope::new(ScopeKind::Lambda);
@@ -658,24 +677,49 @@ fn parameter_names(parameters: &ast::Parameters) -> HashSet<String> {
 
 /// `global` declarations directly in `body` (not in nested functions or classes).
 fn collect_globals(body: &[Stmt]) -> HashMap<String, TextRange> {
-    struct Globals(HashMap<String, TextRange>);
-    impl<'a> Visitor<'a> for Globals {
-        fn visit_stmt(&mut self, stmt: &'a Stmt) {
-            match stmt {
-                Stmt::Global(global) => {
-                    for name in &global.names {
-                        self.0.entry(name.to_string()).or_insert(global.range());
-                    }
+    collect_declarations(body, |stmt| match stmt {
+        Stmt::Global(global) => Some((&global.names, global.range())),
+        _ => None,
+    })
+}
+
+/// `nonlocal` declarations directly in `body` (not in nested functions or classes).
+fn collect_nonlocals(body: &[Stmt]) -> HashMap<String, TextRange> {
+    collect_declarations(body, |stmt| match stmt {
+        Stmt::Nonlocal(nonlocal) => Some((&nonlocal.names, nonlocal.range())),
+        _ => None,
+    })
+}
+
+fn collect_declarations<'b>(
+    body: &'b [Stmt],
+    declaration: fn(&'b Stmt) -> Option<(&'b Vec<ast::Identifier>, TextRange)>,
+) -> HashMap<String, TextRange> {
+    struct Declarations<'b> {
+        found: HashMap<String, TextRange>,
+        declaration: fn(&'b Stmt) -> Option<(&'b Vec<ast::Identifier>, TextRange)>,
+    }
+    impl<'b> Visitor<'b> for Declarations<'b> {
+        fn visit_stmt(&mut self, stmt: &'b Stmt) {
+            if let Some((names, range)) = (self.declaration)(stmt) {
+                for name in names {
+                    self.found.entry(name.to_string()).or_insert(range);
                 }
+                return;
+            }
+            match stmt {
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
                 _ => walk_stmt(self, stmt),
             }
         }
-        fn visit_expr(&mut self, _expr: &'a Expr) {}
+        fn visit_expr(&mut self, _expr: &'b Expr) {}
     }
-    let mut globals = Globals(HashMap::new());
-    globals.visit_body(body);
-    globals.0
+    let mut declarations = Declarations {
+        found: HashMap::new(),
+        declaration,
+    };
+    declarations.visit_body(body);
+    declarations.found
 }
 
 /// Names a function body binds (what a nested `nonlocal` may refer to).
