@@ -691,13 +691,16 @@ fn collect_nonlocals(body: &[Stmt]) -> HashMap<String, TextRange> {
     })
 }
 
+/// Picks the declared names and the statement's range out of a `global`/`nonlocal` statement.
+type DeclarationOf<'b> = fn(&'b Stmt) -> Option<(&'b Vec<ast::Identifier>, TextRange)>;
+
 fn collect_declarations<'b>(
     body: &'b [Stmt],
-    declaration: fn(&'b Stmt) -> Option<(&'b Vec<ast::Identifier>, TextRange)>,
+    declaration: DeclarationOf<'b>,
 ) -> HashMap<String, TextRange> {
     struct Declarations<'b> {
         found: HashMap<String, TextRange>,
-        declaration: fn(&'b Stmt) -> Option<(&'b Vec<ast::Identifier>, TextRange)>,
+        declaration: DeclarationOf<'b>,
     }
     impl<'b> Visitor<'b> for Declarations<'b> {
         fn visit_stmt(&mut self, stmt: &'b Stmt) {
