@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# Whole-process timing: `plumb check` (syntax verdicts only) against ruff (E9, syntax errors only)
+# and oxlint (no rules: parse + semantic checks only) on a corpus of real code, per corpus subfolder
+# and for the whole corpus, in one run on one machine.
+#
+#   benches/whole-process.sh [--rebuild] [--runs N] [--no-build]
+#
+#   --rebuild    rebuild the corpus even if benches/.work/corpus exists
+#   --runs N     timed runs per command (default 10; one warm-up run is always added)
+#   --no-build   use the existing target/release/plumb instead of running `cargo build --release`
+#
+# Everything it downloads or writes goes to benches/.work/ (gitignored):
+#   corpus/      ../shared/corpus/make-corpus.sh output (django, celery, zod, msw, rxjs)
+#   py/          ruff, pinned, from `pip install --target`
+#   node/        oxlint, pinned, from `npm install --prefix`
+#   results/<timestamp>/   hyperfine JSON per target, peak RSS, findings, summary.md
+#
+# Needs bash, python3, pip, npm, cargo; uses hyperfine when installed (apt-get install hyperfine),
+# else a python3 timing loop with the same warm-up/runs/median; GNU /usr/bin/time for peak RSS.
+set -euo pipefail
+
+RUFF_VERSION=0.17.6
+OXLINT_VERSION=1.94.0
+
+REBUILD=0
+RUNS=10
+BUILD=1
+while (($#)); do
+  case $1 in
+    --rebuild) REBUILD=1 ;;
+    --runs) RUNS=${2:?--runs needs a number}; shift ;;
+    --runs=*) RUNS=${1#--runs=} ;;
+    --no-build) BUILD=0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+BENCHES=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$BENCHES/.." && pwd)
+MAKE_CORPUS="$(dirname "$0")/../../shared/corpus/make-corpus.sh"
+WORK=$BENCHES/.work
+CORPUS=$WORK/corpus
+RESULTS=$WORK/results/$(date +%Y%m%d-%H%M%S)
+mkdir -p "$WORK" "$RESULTS"
+
+log() { printf '\n== %s\n' "$*" >&2; }
+
+# --- corpus ---------------------------------------------------------------------------------------
+if ((REBUILD)) || [[ ! -d $CORPUS ]] || [[ -z $(find "$CORPUS" -mindepth 1 -maxdepth 1 -type d ! -name .git -print -quit) ]]; then
+  [[ -f $MAKE_CORPUS ]] || { echo "corpus script not found: $MAKE_CORPUS" >&2; exit 1; }
+  log "building corpus into $CORPUS"
+  bash "$MAKE_CORPUS" "$CORPUS"
+else
+  log "corpus already in $CORPUS (use --rebuild to rebuild)"
+fi
+# The corpus sits inside this checkout's gitignored benches/.work. oxlint applies the enclosing
+# repository's .gitignore even to paths named on its command line and would lint 0 files; making
+# the corpus its own (empty) git repository stops every tool's ignore lookup at the corpus root.
+# All three tools skip .git/ themselves.
+if [[ ! -e $CORPUS/.git ]]; then
+  git init -q "$CORPUS"
+fi
+
+# --- tools ----------------------------------------------------------------------------------------
+RUFF=$WORK/py/bin/ruff
+if [[ ! -x $RUFF ]] || [[ $("$RUFF" --version) != "ruff $RUFF_VERSION" ]]; then
+  log "installing ruff $RUFF_VERSION into $WORK/py"
+  python3 -m pip install --quiet --disable-pip-version-check --upgrade --target "$WORK/py" "ruff==$RUFF_VERSION"
+fi
+OXLINT=$WORK/node/node_modules/.bin/oxlint
+if [[ ! -x $OXLINT ]] || [[ $("$OXLINT" --version) != *"$OXLINT_VERSION"* ]]; then
+  log "installing oxlint $OXLINT_VERSION into $WORK/node"
+  npm install --silent --no-audit --no-fund --prefix "$WORK/node" "oxlint@$OXLINT_VERSION"
+fi
+
+# --- plumb ----------------------------------------------------------------------------------------
+TARGET_DIR=$(cd "$REPO" && cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+PLUMB=$TARGET_DIR/release/plumb
+if ((BUILD)); then
+  log "cargo build --release"
+  (cd "$REPO" && cargo build --release --bin plumb)
+fi
+[[ -x $PLUMB ]] || { echo "no plumb binary at $PLUMB (drop --no-build)" >&2; exit 1; }
+
+# --- machine --------------------------------------------------------------------------------------
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //') x $(nproc)"
+  echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo 2>/dev/null)"
+  echo "plumb: $("$PLUMB" --version) ($(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$REPO" && git diff --quiet HEAD 2>/dev/null || echo ', dirty'))"
+  echo "ruff: $("$RUFF" --version)"
+  echo "oxlint: $("$OXLINT" --version)"
+  echo "timer: $(command -v hyperfine >/dev/null && hyperfine --version || echo 'python3 loop'), runs=$RUNS, warmup=1"
+} | tee "$RESULTS/machine.txt" >&2
+
+# --- targets and commands -------------------------------------------------------------------------
+# Every command runs with the corpus as working directory, on a relative path, so all three tools
+# print equally short paths. Each tool prints its diagnostics (hyperfine discards them).
+cd "$CORPUS"
+TARGETS=()
+for dir in */; do TARGETS+=("${dir%/}"); done
+TARGETS+=(".")
+
+count_files() { # DIR PATTERN...
+  local dir=$1; shift
+  local args=() first=1
+  for pattern in "$@"; do
+    ((first)) || args+=(-o)
+    args+=(-name "$pattern"); first=0
+  done
+  find "$dir" -name .git -prune -o -type f \( "${args[@]}" \) -print | wc -l
+}
+
+# Prints "name<TAB>command" lines for one target.
+commands_for() {
+  local dir=$1
+  local plumb="$PLUMB check --isolated --select SYN001 --fail-on never --output-format concise $dir"
+  printf 'plumb\t%s\n' "$plumb"
+  printf 'plumb-t1\t%s\n' "$plumb --threads 1"
+  if (($(count_files "$dir" '*.py' '*.pyi') > 0)); then
+    printf 'ruff\t%s\n' "$RUFF check --isolated --select E9 --exit-zero --no-cache $dir"
+  fi
+  if (($(count_files "$dir" '*.ts' '*.tsx' '*.mts' '*.cts') > 0)); then
+    # `-A all` turns every rule off ("with 0 rules"); parse and semantic errors are still reported
+    # and make oxlint exit 1, which oxlint has no flag to suppress: the timers ignore exit codes.
+    printf 'oxlint\t%s\n' "$OXLINT -A all $dir"
+  fi
+}
+
+label() { [[ $1 == . ]] && echo ALL || echo "$1"; }
+
+time_target() { # TARGET: writes $RESULTS/<label>.json in hyperfine's format
+  local dir=$1 out
+  out="$RESULTS/$(label "$dir").json"
+  local names=() cmds=()
+  while IFS=$'\t' read -r name cmd; do names+=("$name"); cmds+=("$cmd"); done < <(commands_for "$dir")
+  if command -v hyperfine >/dev/null; then
+    local args=()
+    for i in "${!names[@]}"; do args+=(--command-name "${names[$i]}" "${cmds[$i]}"); done
+    hyperfine --shell=none --ignore-failure --style basic --warmup 1 --runs "$RUNS" \
+      --export-json "$out" "${args[@]}" >&2
+  else
+    python3 - "$out" "$RUNS" "${names[@]}" -- "${cmds[@]}" <<'PY'
+import json, shlex, statistics, subprocess, sys, time
+out, runs, rest = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+split = rest.index("--")
+names, cmds = rest[:split], rest[split + 1:]
+results = []
+for name, cmd in zip(names, cmds):
+    argv = shlex.split(cmd)
+    times = []
+    for i in range(runs + 1):  # the first run is the warm-up
+        start = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        if i:
+            times.append(time.perf_counter() - start)
+    results.append({"command": name, "mean": statistics.mean(times), "median": statistics.median(times),
+                    "min": min(times), "max": max(times), "times": times})
+    print(f"{name:10} median {statistics.median(times):.3f} s  (min {min(times):.3f}, max {max(times):.3f}, {runs} runs)", file=sys.stderr)
+json.dump({"results": results}, open(out, "w"), indent=2)
+PY
+  fi
+}
+
+peak_rss() { # TARGET: appends "label<TAB>name<TAB>kB" lines to $RESULTS/rss.tsv (GNU time only)
+  local dir=$1 report=$RESULTS/time-v.txt
+  /usr/bin/time -v -o "$report" true 2>/dev/null || return 0
+  while IFS=$'\t' read -r name cmd; do
+    # shellcheck disable=SC2086 # the command is deliberately word-split, as hyperfine -N does
+    /usr/bin/time -v -o "$report" $cmd >/dev/null 2>&1 || true
+    printf '%s\t%s\t%s\n' "$(label "$dir")" "$name" \
+      "$(awk -F': ' '/Maximum resident set size/ {print $2}' "$report")" >> "$RESULTS/rss.tsv"
+  done < <(commands_for "$dir")
+  rm -f "$report"
+}
+
+findings() { # TARGET: what each tool reported, for the accuracy side of the comparison
+  local dir=$1 base
+  base="$RESULTS/$(label "$dir")"
+  "$PLUMB" check --isolated --select SYN001 --fail-on never --output-format json "$dir" > "$base.plumb.json" || true
+  if (($(count_files "$dir" '*.py' '*.pyi') > 0)); then
+    "$RUFF" check --isolated --select E9 --exit-zero --no-cache --output-format json "$dir" > "$base.ruff.json" 2>/dev/null || true
+    "$RUFF" check --isolated --select E9 --exit-zero --no-cache --show-files "$dir" 2>/dev/null | grep -c '\.pyi\?$' > "$base.ruff.files" || true
+  fi
+  if (($(count_files "$dir" '*.ts' '*.tsx' '*.mts' '*.cts') > 0)); then
+    "$OXLINT" -A all -f json "$dir" > "$base.oxlint.json" 2>/dev/null || true
+  fi
+}
+
+for dir in "${TARGETS[@]}"; do
+  log "timing $(label "$dir")"
+  time_target "$dir"
+  peak_rss "$dir"
+  findings "$dir"
+done
+
+# --- table ----------------------------------------------------------------------------------------
+python3 - "$RESULTS" "${TARGETS[@]}" <<'PY' | tee "$RESULTS/summary.md"
+import json, os, sys
+results, targets = sys.argv[1], [("ALL" if t == "." else t) for t in sys.argv[2:]]
+
+def load(path, default=None):
+    try:
+        with open(path) as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return default
+
+rss = {}
+if os.path.exists(f"{results}/rss.tsv"):
+    for line in open(f"{results}/rss.tsv"):
+        label, name, kb = (line.rstrip("\n").split("\t") + ["", "", ""])[:3]
+        if kb:
+            rss[(label, name)] = int(kb) / 1024
+
+def fmt(value, pattern="{:.3f}"):
+    return "—" if value is None else pattern.format(value)
+
+print(open(f"{results}/machine.txt").read().rstrip().replace("\n", "  \n"))
+print()
+print("| target | files (plumb) | plumb s | plumb --threads 1 s | ruff s | oxlint s | plumb/ruff | plumb/oxlint | plumb files/s | peak RSS MB plumb / ruff / oxlint |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+for label in targets:
+    timing = load(f"{results}/{label}.json", {"results": []})
+    median = {r["command"]: r["median"] for r in timing["results"]}
+    outcome = load(f"{results}/{label}.plumb.json", {})
+    files = outcome.get("summary", {}).get("files", {}).get("total")
+    plumb, ruff, oxlint = median.get("plumb"), median.get("ruff"), median.get("oxlint")
+    ratio = lambda a, b: None if a is None or b is None else a / b
+    memory = " / ".join(fmt(rss.get((label, name)), "{:.0f}") for name in ("plumb", "ruff", "oxlint"))
+    print(f"| {label} | {fmt(files, '{}')} | {fmt(plumb)} | {fmt(median.get('plumb-t1'))} | {fmt(ruff)} | {fmt(oxlint)} "
+          f"| {fmt(ratio(plumb, ruff), '{:.2f}x')} | {fmt(ratio(plumb, oxlint), '{:.2f}x')} "
+          f"| {fmt(None if not files or not plumb else files / plumb, '{:.0f}')} | {memory} |")
+
+print()
+print("Findings (files with a syntax error; ruff: files with an E9 diagnostic; oxlint: files with an error):")
+print()
+print("| target | plumb files | ruff files checked | oxlint files checked | plumb SYN001 | ruff E9 | oxlint errors |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+details = []
+for label in targets:
+    outcome = load(f"{results}/{label}.plumb.json", {})
+    diagnostics = outcome.get("diagnostics", [])
+    syn = sorted({d["path"] for d in diagnostics if d.get("code") == "SYN001"})
+    ruff = load(f"{results}/{label}.ruff.json")
+    ruff_files = sorted({os.path.relpath(d["filename"]) for d in ruff}) if ruff is not None else None
+    try:
+        ruff_checked = int(open(f"{results}/{label}.ruff.files").read().strip() or 0)
+    except OSError:
+        ruff_checked = None
+    oxlint = load(f"{results}/{label}.oxlint.json")
+    ox_files = sorted({d["filename"] for d in oxlint["diagnostics"] if d.get("severity") == "error"}) if oxlint else None
+    print(f"| {label} | {fmt(outcome.get('summary', {}).get('files', {}).get('total'), '{}')} | {fmt(ruff_checked, '{}')} "
+          f"| {fmt(oxlint['number_of_files'] if oxlint else None, '{}')} | {len(syn)} "
+          f"| {fmt(None if ruff_files is None else len(ruff_files), '{}')} | {fmt(None if ox_files is None else len(ox_files), '{}')} |")
+    if label != "ALL":
+        for d in diagnostics:
+            if d.get("code") == "SYN001":
+                details.append(f"- plumb {d['path']}:{d['line']}:{d['column']} {d['message']}")
+        for path in ruff_files or []:
+            details.append(f"- ruff E9 {path}")
+        for path in ox_files or []:
+            details.append(f"- oxlint {path}")
+print()
+print("Per-file findings (per subfolder runs):")
+print()
+print("\n".join(details) if details else "(none)")
+PY
+log "results in $RESULTS"
