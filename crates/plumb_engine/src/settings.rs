@@ -201,35 +201,10 @@ impl Settings {
 
         let rules = select_rules(raw, overrides, registry, loaded.as_ref())?;
 
-        let mut excludes: Vec<String> = match &raw.exclude {
-            Some(exclude) => exclude.clone(),
-            None => DEFAULT_EXCLUDES
-                .iter()
-                .map(|name| name.to_string())
-                .collect(),
-        };
-        excludes.extend(raw.extend_exclude.iter().flatten().cloned());
-        let exclude = PathMatcher::new(&excludes).map_err(|(pattern, error)| {
-            config_error(
-                &pattern,
-                format!("invalid exclude glob `{pattern}`: {error}"),
-            )
-        })?;
-
-        let mut tests: Vec<String> = match &raw.test_files {
-            Some(globs) => globs.clone(),
-            None => DEFAULT_TEST_FILES
-                .iter()
-                .map(|glob| glob.to_string())
-                .collect(),
-        };
-        tests.extend(raw.extend_test_files.iter().flatten().cloned());
-        let test_files = PathMatcher::new(&tests).map_err(|(pattern, error)| {
-            config_error(
-                &pattern,
-                format!("invalid test-files glob `{pattern}`: {error}"),
-            )
-        })?;
+        let exclude_globs = with_defaults(&raw.exclude, &raw.extend_exclude, DEFAULT_EXCLUDES);
+        let exclude = compile_globs(&exclude_globs, "exclude", &config_error)?;
+        let test_globs = with_defaults(&raw.test_files, &raw.extend_test_files, DEFAULT_TEST_FILES);
+        let test_files = compile_globs(&test_globs, "test-files", &config_error)?;
 
         let mut scopes = Vec::new();
         for (name, globs) in raw.scopes.iter().flatten() {
@@ -289,6 +264,33 @@ impl Settings {
     pub fn severity_of(&self, code: &str) -> Option<Severity> {
         self.rules.get(code).copied()
     }
+}
+
+/// `replace` if configured, else `defaults`; then `extend` added (ruff's exclude/extend-exclude).
+fn with_defaults(
+    replace: &Option<Vec<String>>,
+    extend: &Option<Vec<String>>,
+    defaults: &[&str],
+) -> Vec<String> {
+    let mut globs: Vec<String> = match replace {
+        Some(globs) => globs.clone(),
+        None => defaults.iter().map(|glob| glob.to_string()).collect(),
+    };
+    globs.extend(extend.iter().flatten().cloned());
+    globs
+}
+
+fn compile_globs(
+    globs: &[String],
+    setting: &str,
+    config_error: &impl Fn(&str, String) -> ConfigError,
+) -> Result<PathMatcher, ConfigError> {
+    PathMatcher::new(globs).map_err(|(pattern, error)| {
+        config_error(
+            &pattern,
+            format!("invalid {setting} glob `{pattern}`: {error}"),
+        )
+    })
 }
 
 /// `path` made absolute against `cwd`, with `.` components dropped so messages show clean paths.
