@@ -182,6 +182,18 @@ fn bad_config_values_exit_2() {
         ("[python]\ntarget-version = \"2.7\"\n", "not supported"),
         ("[rules.SYN001]\nseverity = \"fatal\"\n", "severity must be"),
         ("max-file-size = \"big\"\n", "invalid type"),
+        (
+            "[rules.MCK001]\nmonkeypach = true\n",
+            "[rules.MCK001]: unknown field `monkeypach`",
+        ),
+        (
+            "[rules.MCK001]\nmin-reason-length = \"ten\"\n",
+            "[rules.MCK001]: invalid type",
+        ),
+        (
+            "[rules.SYN001]\nfoo = 1\n",
+            "unknown key `foo` in [rules.SYN001]",
+        ),
     ] {
         std::fs::write(dir.path().join("plumb.toml"), config).unwrap();
         let output = run_in(dir.path(), &["check"]);

@@ -338,6 +338,22 @@ pub struct Summary {
     pub gate_severity: Option<Severity>,
     pub compliance: Vec<ScopeCompliance>,
     pub python_target_version: String,
+    /// Mock sites in test files; present when MCK001 ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mocks: Option<MockCounts>,
+}
+
+/// What MCK001 found in test files.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MockCounts {
+    /// Mock sites reported as unjustified (after inline suppressions).
+    pub unjustified: usize,
+    /// Mock sites with an accepted justification.
+    pub justified: usize,
+    /// Test files with at least one unjustified mock site.
+    pub files_with_unjustified: usize,
+    /// Test files not examined for mocks: unparseable, unreadable or skipped.
+    pub files_not_checked: usize,
 }
 
 /// The outcome of one run: what every reporter renders.

@@ -8,10 +8,12 @@ use std::path::{Path, PathBuf};
 
 use plumb_diagnostics::{
     CheckOutcome, Diagnostic, FileCounts, FileRecord, FileRole, FileStatus, Fingerprint,
-    ScopeCompliance, Severity, Span, Summary,
+    MockCounts, ScopeCompliance, Severity, Span, Summary,
 };
-use plumb_facts::{Directive, DirectiveKind, DirectiveProblem, ExtractOptions, FileFacts};
-use plumb_rules::{FileContext, Registry, Violation};
+use plumb_facts::{
+    Directive, DirectiveKind, DirectiveProblem, ExtractOptions, FileFacts, MockDetection,
+};
+use plumb_rules::{FileContext, FileRule, Registry, RuleMeta, Violation};
 use rayon::prelude::*;
 
 use crate::settings::Settings;
@@ -39,7 +41,14 @@ struct FileResult {
     status: FileStatus,
     diagnostics: Vec<Diagnostic>,
     directives: Vec<Directive>,
+    /// Mock sites found, when the file was examined for them.
+    mock_sites: Option<usize>,
+    /// Unjustified mock sites the rule reported, before suppressions.
+    unjustified_mocks: usize,
 }
+
+/// The rule code whose violations are unjustified mock sites, for the summary.
+const UNJUSTIFIED_MOCK: &str = "MCK001";
 
 /// Checks `inputs` with `settings` and returns the sorted diagnostics, per-file records and summary.
 pub fn check(
@@ -62,19 +71,39 @@ pub fn check(
     let options = ExtractOptions {
         python_version: settings.python_version,
     };
+    let configured = configure_rules(settings, registry);
+    let active = active_rules(settings, registry, &configured);
+    // Mock sites are extracted only when an enabled rule reads them.
+    let mock_detection = active.iter().find_map(|rule| rule.check.mock_detection());
     let results: Vec<FileResult> = pool.install(|| {
         discovery
             .files
             .par_iter()
-            .map(|file| check_file(file, settings, registry, options))
+            .map(|file| check_file(file, settings, &active, options, mock_detection))
             .collect()
     });
 
     let mut outcome = CheckOutcome::default();
     let mut suppressed = 0;
+    let mut mocks = MockCounts::default();
     for (file, mut result) in discovery.files.iter().zip(results) {
         suppressed += apply_suppressions(file, &mut result, settings);
         let role = role_of(file, settings);
+        if mock_detection.is_some() && role == FileRole::Test {
+            match result.mock_sites {
+                Some(sites) => {
+                    let reported = result
+                        .diagnostics
+                        .iter()
+                        .filter(|diagnostic| diagnostic.code == UNJUSTIFIED_MOCK)
+                        .count();
+                    mocks.unjustified += reported;
+                    mocks.justified += sites.saturating_sub(result.unjustified_mocks);
+                    mocks.files_with_unjustified += usize::from(reported > 0);
+                }
+                None => mocks.files_not_checked += 1,
+            }
+        }
         let gate = settings.fail_on.gate();
         let compliant = !result
             .diagnostics
@@ -106,7 +135,53 @@ pub fn check(
         .diagnostics
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     outcome.summary = summarize(&outcome, discovery.excluded, suppressed, settings);
+    outcome.summary.mocks = mock_detection.is_some().then_some(mocks);
     Ok(outcome)
+}
+
+/// An enabled file rule, with its configured check and effective severity.
+struct ActiveRule<'r> {
+    meta: &'static RuleMeta,
+    check: &'r dyn FileRule,
+    severity: Severity,
+}
+
+/// Rules built from their `[rules.CODE]` options (validated when the settings were resolved).
+fn configure_rules(
+    settings: &Settings,
+    registry: &Registry,
+) -> HashMap<&'static str, Box<dyn FileRule>> {
+    registry
+        .iter()
+        .filter_map(|rule| {
+            let table = settings.rule_options.get(rule.meta.code)?;
+            let check = (rule.configure?)(table.clone()).ok()?;
+            Some((rule.meta.code, check))
+        })
+        .collect()
+}
+
+/// The enabled file rules in registry order, configured where options were given.
+fn active_rules<'r>(
+    settings: &Settings,
+    registry: &'r Registry,
+    configured: &'r HashMap<&'static str, Box<dyn FileRule>>,
+) -> Vec<ActiveRule<'r>> {
+    registry
+        .iter()
+        .filter_map(|rule| {
+            let severity = settings.severity_of(rule.meta.code)?;
+            let check = match configured.get(rule.meta.code) {
+                Some(check) => check.as_ref(),
+                None => rule.file_check.as_deref()?,
+            };
+            Some(ActiveRule {
+                meta: rule.meta,
+                check,
+                severity,
+            })
+        })
+        .collect()
 }
 
 fn role_of(file: &DiscoveredFile, settings: &Settings) -> FileRole {
@@ -120,8 +195,9 @@ fn role_of(file: &DiscoveredFile, settings: &Settings) -> FileRole {
 fn check_file(
     file: &DiscoveredFile,
     settings: &Settings,
-    registry: &Registry,
+    active: &[ActiveRule<'_>],
     options: ExtractOptions,
+    mock_detection: Option<&MockDetection>,
 ) -> FileResult {
     let text = match read_source(&file.path, settings.max_file_size) {
         Ok(text) => text,
@@ -132,8 +208,10 @@ fn check_file(
             return engine_only(file, settings, SKIPPED, FileStatus::Skipped, reason);
         }
     };
+    let is_test = role_of(file, settings) == FileRole::Test;
+    let mocks = mock_detection.filter(|_| is_test);
     let extracted = catch_unwind(AssertUnwindSafe(|| {
-        plumb_facts::extract(&text, file.kind, options)
+        plumb_facts::extract_with_mocks(&text, file.kind, options, mocks)
     }));
     let facts: FileFacts = match extracted {
         Ok(facts) => facts,
@@ -151,21 +229,17 @@ fn check_file(
     let context = FileContext {
         path: &file.display_path,
         language: file.kind.language(),
-        is_test: role_of(file, settings) == FileRole::Test,
+        is_test,
     };
     let mut diagnostics = Vec::new();
     let mut occurrences: HashMap<(String, String, String), u32> = HashMap::new();
-    for rule in registry.iter() {
-        let (Some(check), Some(severity)) =
-            (&rule.file_check, settings.severity_of(rule.meta.code))
-        else {
-            continue;
-        };
+    for rule in active {
+        let severity = rule.severity;
         if !rule.meta.languages.contains(&context.language) {
             continue;
         }
         let mut violations: Vec<Violation> = Vec::new();
-        check.check(&context, &facts, &mut violations);
+        rule.check.check(&context, &facts, &mut violations);
         for violation in violations {
             let key = (
                 rule.meta.code.to_string(),
@@ -199,10 +273,16 @@ fn check_file(
     } else {
         FileStatus::Ok
     };
+    let unjustified_mocks = diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.code == UNJUSTIFIED_MOCK)
+        .count();
     FileResult {
         status,
         diagnostics,
         directives: facts.directives,
+        mock_sites: facts.mock_sites.as_ref().map(Vec::len),
+        unjustified_mocks,
     }
 }
 
@@ -232,6 +312,8 @@ fn engine_only(
         status,
         diagnostics,
         directives: Vec::new(),
+        mock_sites: None,
+        unjustified_mocks: 0,
     }
 }
 
@@ -459,5 +541,6 @@ fn summarize(
         gate_severity: Some(settings.fail_on.gate()),
         compliance,
         python_target_version: settings.python_version.to_string(),
+        mocks: None,
     }
 }

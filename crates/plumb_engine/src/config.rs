@@ -66,10 +66,15 @@ pub struct RawPython {
     pub target_version: Option<String>,
 }
 
+/// `[rules.CODE]`. Keys other than `severity` are the rule's own options; they are checked
+/// against the rule's typed options in `settings` (a rule without options accepts none), so
+/// unknown keys stay an error. (`deny_unknown_fields` cannot be combined with `flatten`.)
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub struct RawRuleConfig {
     pub severity: Option<String>,
+    #[serde(flatten)]
+    pub options: toml::Table,
 }
 
 /// A loaded configuration and where it came from.

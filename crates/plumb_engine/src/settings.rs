@@ -149,6 +149,8 @@ pub struct Settings {
     pub config_path: Option<PathBuf>,
     /// Enabled rule codes with their effective severities.
     pub rules: BTreeMap<&'static str, Severity>,
+    /// Options from `[rules.CODE]` tables, already validated against each rule's typed options.
+    pub rule_options: BTreeMap<&'static str, toml::Table>,
     pub exclude: PathMatcher,
     /// Exclusions that are plain directory names (fast path, also used for the summary).
     pub test_files: PathMatcher,
@@ -200,6 +202,7 @@ impl Settings {
         };
 
         let rules = select_rules(raw, overrides, registry, loaded.as_ref())?;
+        let rule_options = rule_options(raw, registry, loaded.as_ref())?;
 
         let exclude_globs = with_defaults(&raw.exclude, &raw.extend_exclude, DEFAULT_EXCLUDES);
         let exclude = compile_globs(&exclude_globs, "exclude", &config_error)?;
@@ -249,6 +252,7 @@ impl Settings {
             project_root,
             config_path: loaded.as_ref().map(|loaded| loaded.path.clone()),
             rules,
+            rule_options,
             exclude,
             test_files,
             scopes,
@@ -418,6 +422,57 @@ fn select_rules(
         }
     }
     Ok(enabled)
+}
+
+/// The options of each `[rules.CODE]` table (keys besides `severity`), checked by building the
+/// rule with them; a rule without options accepts none.
+fn rule_options(
+    raw: &RawConfig,
+    registry: &Registry,
+    loaded: Option<&LoadedConfig>,
+) -> Result<BTreeMap<&'static str, toml::Table>, ConfigError> {
+    let mut options = BTreeMap::new();
+    for (code, rule_config) in raw.rules.iter().flatten() {
+        if rule_config.options.is_empty() {
+            continue;
+        }
+        // Unknown codes were reported by `select_rules`.
+        let Some(rule) = registry.find(code) else {
+            continue;
+        };
+        let error = |needle: &str, message: String| match loaded {
+            Some(loaded) => loaded.error_at(needle, message),
+            None => ConfigError::plain(message),
+        };
+        let Some(configure) = rule.configure else {
+            let key = rule_config.options.keys().next().map_or("", String::as_str);
+            return Err(error(
+                key,
+                format!(
+                    "unknown key `{key}` in [rules.{code}]: {} has no options besides `severity`",
+                    rule.meta.code
+                ),
+            ));
+        };
+        if let Err(message) = configure(rule_config.options.clone()) {
+            // Point at the offending key when serde names it.
+            let key = message
+                .split('`')
+                .nth(1)
+                .filter(|key| rule_config.options.contains_key(*key))
+                .unwrap_or(code.as_str())
+                .to_string();
+            let message = message
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            return Err(error(&key, format!("[rules.{code}]: {message}")));
+        }
+        options.insert(rule.meta.code, rule_config.options.clone());
+    }
+    Ok(options)
 }
 
 impl ConfigError {

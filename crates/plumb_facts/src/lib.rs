@@ -3,6 +3,7 @@
 //! cache work from facts alone.
 
 pub mod directives;
+pub mod mocks;
 
 use std::cell::RefCell;
 
@@ -14,6 +15,7 @@ use ruff_text_size::Ranged;
 use serde::{Deserialize, Serialize};
 
 pub use directives::{Directive, DirectiveKind, DirectiveProblem};
+pub use mocks::{MockDetection, MockSite};
 
 /// The first syntax error of a file and how many more followed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +35,9 @@ pub struct FileFacts {
     /// `plumb:` directives found in comments.
     pub directives: Vec<Directive>,
     pub line_count: usize,
+    /// Mock sites, when the file was examined for them: a test file that parsed, with mock
+    /// detection enabled. `None` otherwise (source files, unparseable test files).
+    pub mock_sites: Option<Vec<MockSite>>,
 }
 
 /// Options that change what a parse means.
@@ -48,8 +53,19 @@ thread_local! {
 
 /// Parses `text` once with the right parser and extracts its facts.
 pub fn extract(text: &str, kind: SourceKind, options: ExtractOptions) -> FileFacts {
+    extract_with_mocks(text, kind, options, None)
+}
+
+/// Like [`extract`], and also finds mock sites when `mocks` says what counts as one. The engine
+/// passes `Some` only for test files, so source files pay nothing for mock detection.
+pub fn extract_with_mocks(
+    text: &str,
+    kind: SourceKind,
+    options: ExtractOptions,
+    mocks: Option<&MockDetection>,
+) -> FileFacts {
     let index = LineIndex::new(text);
-    let (errors, comments) = match kind {
+    let (errors, comments, mock_sites) = match kind {
         SourceKind::Python { is_stub } => {
             let parsed = python::parse(text, options.python_version, is_stub);
             let comments: Vec<(u32, u32)> = parsed
@@ -59,19 +75,36 @@ pub fn extract(text: &str, kind: SourceKind, options: ExtractOptions) -> FileFac
                 .filter(|token| token.kind() == TokenKind::Comment)
                 .map(|token| (token.start().to_u32(), token.end().to_u32()))
                 .collect();
-            (parsed.errors, comments)
+            // A file that does not compile is not examined: its SYN001 says why.
+            let mock_sites = match (mocks, &parsed.parsed) {
+                (Some(detection), Some(module)) if parsed.errors.is_empty() => Some(
+                    mocks::python::extract(text, &index, module.syntax(), &comments, detection),
+                ),
+                _ => None,
+            };
+            (parsed.errors, comments, mock_sites)
         }
         SourceKind::Ecma(ecma_kind) => ALLOCATOR.with(|cell| {
             let mut allocator = cell.borrow_mut();
             allocator.reset();
             let parsed = ecma::parse(&allocator, text, ecma_kind);
-            let comments = parsed
+            let comments: Vec<(u32, u32)> = parsed
                 .program
                 .comments
                 .iter()
                 .map(|comment| (comment.span.start, comment.span.end))
                 .collect();
-            (parsed.errors, comments)
+            let mock_sites = match mocks {
+                Some(detection) if parsed.errors.is_empty() => Some(mocks::ecma::extract(
+                    text,
+                    &index,
+                    &parsed.program,
+                    &comments,
+                    detection,
+                )),
+                _ => None,
+            };
+            (parsed.errors, comments, mock_sites)
         }),
     };
 
@@ -92,6 +125,7 @@ pub fn extract(text: &str, kind: SourceKind, options: ExtractOptions) -> FileFac
         syntax_error,
         directives,
         line_count: index.line_count(),
+        mock_sites,
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use plumb_diagnostics::{CheckOutcome, Diagnostic, Summary};
+use plumb_diagnostics::{CheckOutcome, Diagnostic, MockCounts, Summary};
 
 use crate::RunInfo;
 
@@ -107,6 +107,20 @@ pub(crate) fn summary(summary: &Summary) -> String {
         let _ = write!(out, ", {} suppressed inline", summary.suppressed);
     }
     out.push('\n');
+    // Only when there is something to say, so runs without test mocks stay short.
+    if let Some(mocks) = summary
+        .mocks
+        .filter(|mocks| *mocks != MockCounts::default())
+    {
+        let _ = writeln!(
+            out,
+            "Mocks in tests: {} unjustified, {} justified; test files with unjustified mocks: {}, not checked for mocks: {}",
+            mocks.unjustified,
+            mocks.justified,
+            mocks.files_with_unjustified,
+            mocks.files_not_checked
+        );
+    }
     let gate = summary
         .gate_severity
         .map_or("error".to_string(), |gate| gate.to_string());

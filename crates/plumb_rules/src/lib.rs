@@ -8,7 +8,7 @@ pub mod rules;
 
 pub use plumb_diagnostics::{Language, Severity, Span};
 pub use plumb_facts::FileFacts;
-pub use registry::{RegisteredRule, Registry};
+pub use registry::{RegisteredRule, Registry, RuleFactory};
 
 /// When a rule runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,4 +76,18 @@ pub struct FileContext<'a> {
 /// A rule that looks at one file at a time.
 pub trait FileRule: Send + Sync {
     fn check(&self, file: &FileContext<'_>, facts: &FileFacts, violations: &mut Vec<Violation>);
+
+    /// What counts as a mock, when this rule reads mock sites: the engine then extracts them
+    /// from test files (and only from those).
+    fn mock_detection(&self) -> Option<&plumb_facts::MockDetection> {
+        None
+    }
+}
+
+/// A rule with typed options read from its `[rules.CODE]` table (besides `severity`).
+pub trait ConfigurableRule: Sized {
+    /// The options; deserialized with `deny_unknown_fields` so a misspelt key is an error.
+    type Options: serde::de::DeserializeOwned;
+
+    fn with_options(options: Self::Options) -> Self;
 }

@@ -1,19 +1,42 @@
 //! The explicit list of built-in rules. Adding a rule is one line here; the consistency tests
 //! below keep codes unique, names kebab-case and every rule documented and covered by fixtures.
 
-use crate::rules::{io, sup, syn};
-use crate::{FileRule, RuleMeta, RuleMetadata, RuleScope};
+use crate::rules::{io, mck, sup, syn};
+use crate::{ConfigurableRule, FileRule, RuleMeta, RuleMetadata, RuleScope};
 
-/// One rule as the engine sees it: metadata, and the check if it is a file rule.
+/// Builds a file rule from its `[rules.CODE]` options, or says why they are invalid.
+pub type RuleFactory = fn(toml::Table) -> Result<Box<dyn FileRule>, String>;
+
+/// One rule as the engine sees it: metadata, the check if it is a file rule (with default
+/// options), and how to configure it if it has options.
 pub struct RegisteredRule {
     pub meta: &'static RuleMeta,
     pub file_check: Option<Box<dyn FileRule>>,
+    pub configure: Option<RuleFactory>,
 }
 
 fn file_rule<R: RuleMetadata + FileRule + Default + 'static>() -> RegisteredRule {
     RegisteredRule {
         meta: &R::META,
         file_check: Some(Box::new(R::default())),
+        configure: None,
+    }
+}
+
+/// A file rule with options: [`ConfigurableRule::Options`] read from its config table.
+fn configurable_file_rule<R>() -> RegisteredRule
+where
+    R: RuleMetadata + FileRule + ConfigurableRule + Default + 'static,
+{
+    fn configure<R: FileRule + ConfigurableRule + 'static>(
+        table: toml::Table,
+    ) -> Result<Box<dyn FileRule>, String> {
+        let options: R::Options = table.try_into().map_err(|error| error.to_string())?;
+        Ok(Box::new(R::with_options(options)))
+    }
+    RegisteredRule {
+        configure: Some(configure::<R>),
+        ..file_rule::<R>()
     }
 }
 
@@ -21,6 +44,7 @@ fn engine_rule<R: RuleMetadata>() -> RegisteredRule {
     RegisteredRule {
         meta: &R::META,
         file_check: None,
+        configure: None,
     }
 }
 
@@ -37,6 +61,7 @@ impl Registry {
             engine_rule::<sup::invalid_suppression::InvalidSuppression>(),
             engine_rule::<sup::unused_suppression::UnusedSuppression>(),
             file_rule::<syn::syntax_error::SyntaxError>(),
+            configurable_file_rule::<mck::unjustified_mock::UnjustifiedMock>(),
         ];
         rules.sort_by_key(|rule| rule.meta.code);
         Registry { rules }

@@ -1,0 +1,3 @@
+//! MCK: mocks in tests.
+
+pub mod unjustified_mock;
