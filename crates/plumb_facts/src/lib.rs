@@ -3,6 +3,7 @@
 //! cache work from facts alone.
 
 pub mod directives;
+pub mod index;
 
 use std::cell::RefCell;
 
@@ -14,6 +15,7 @@ use ruff_text_size::Ranged;
 use serde::{Deserialize, Serialize};
 
 pub use directives::{Directive, DirectiveKind, DirectiveProblem};
+pub use index::{IndexedFile, ProjectIndex};
 
 /// The first syntax error of a file and how many more followed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,18 +2,29 @@
 //! below keep codes unique, names kebab-case and every rule documented and covered by fixtures.
 
 use crate::rules::{io, sup, syn};
-use crate::{FileRule, RuleMeta, RuleMetadata, RuleScope};
+use crate::{FileRule, ProjectRule, RuleMeta, RuleMetadata, RuleScope};
 
-/// One rule as the engine sees it: metadata, and the check if it is a file rule.
+/// One rule as the engine sees it: metadata, and its check unless the engine emits it itself.
 pub struct RegisteredRule {
     pub meta: &'static RuleMeta,
     pub file_check: Option<Box<dyn FileRule>>,
+    pub project_check: Option<Box<dyn ProjectRule>>,
 }
 
 fn file_rule<R: RuleMetadata + FileRule + Default + 'static>() -> RegisteredRule {
     RegisteredRule {
         meta: &R::META,
         file_check: Some(Box::new(R::default())),
+        project_check: None,
+    }
+}
+
+#[allow(dead_code)] // the first project rules (TYP001, IMP001) register through it
+fn project_rule<R: RuleMetadata + ProjectRule + Default + 'static>() -> RegisteredRule {
+    RegisteredRule {
+        meta: &R::META,
+        file_check: None,
+        project_check: Some(Box::new(R::default())),
     }
 }
 
@@ -21,6 +32,7 @@ fn engine_rule<R: RuleMetadata>() -> RegisteredRule {
     RegisteredRule {
         meta: &R::META,
         file_check: None,
+        project_check: None,
     }
 }
 
@@ -96,6 +108,10 @@ mod tests {
             assert_eq!(
                 rule.meta.scope == RuleScope::File,
                 rule.file_check.is_some()
+            );
+            assert_eq!(
+                rule.meta.scope == RuleScope::Project,
+                rule.project_check.is_some()
             );
         }
     }
