@@ -11,9 +11,10 @@ use plumb_diagnostics::{
     MockCounts, ScopeCompliance, Severity, Span, Summary,
 };
 use plumb_facts::{
-    Directive, DirectiveKind, DirectiveProblem, ExtractOptions, FileFacts, MockDetection,
+    Directive, DirectiveKind, DirectiveProblem, ExtractOptions, FileFacts, IndexedFile,
+    MockDetection, ProjectIndex,
 };
-use plumb_rules::{FileContext, FileRule, Registry, RuleMeta, Violation};
+use plumb_rules::{FileContext, FileRule, ProjectViolation, Registry, RuleMeta, Violation};
 use rayon::prelude::*;
 
 use crate::settings::Settings;
@@ -45,6 +46,8 @@ struct FileResult {
     mock_sites: Option<usize>,
     /// Unjustified mock sites the rule reported, before suppressions.
     unjustified_mocks: usize,
+    /// Moved into the project index after the per-file stage.
+    facts: Option<FileFacts>,
 }
 
 /// The rule code whose violations are unjustified mock sites, for the summary.
@@ -75,13 +78,15 @@ pub fn check(
     let active = active_rules(settings, registry, &configured);
     // Mock sites are extracted only when an enabled rule reads them.
     let mock_detection = active.iter().find_map(|rule| rule.check.mock_detection());
-    let results: Vec<FileResult> = pool.install(|| {
+    let mut results: Vec<FileResult> = pool.install(|| {
         discovery
             .files
             .par_iter()
             .map(|file| check_file(file, settings, &active, options, mock_detection))
             .collect()
     });
+
+    run_project_rules(&discovery.files, &mut results, settings, registry);
 
     let mut outcome = CheckOutcome::default();
     let mut suppressed = 0;
@@ -184,6 +189,95 @@ fn active_rules<'r>(
         .collect()
 }
 
+/// Builds the project index from every file's facts and runs the enabled project rules over it,
+/// adding their diagnostics to the files they belong to.
+fn run_project_rules(
+    files: &[DiscoveredFile],
+    results: &mut [FileResult],
+    settings: &Settings,
+    registry: &Registry,
+) {
+    let project_rules: Vec<_> = registry
+        .iter()
+        .filter_map(|rule| {
+            Some((
+                rule.meta,
+                rule.project_check.as_ref()?,
+                settings.severity_of(rule.meta.code)?,
+            ))
+        })
+        .collect();
+    if project_rules.is_empty() {
+        return;
+    }
+    let indexed = files
+        .iter()
+        .zip(results.iter_mut())
+        .map(|(file, result)| IndexedFile {
+            display_path: file.display_path.clone(),
+            path: file.path.clone(),
+            project_path: file.project_path.clone(),
+            language: file.kind.language(),
+            role: role_of(file, settings),
+            facts: result.facts.take(),
+        })
+        .collect();
+    let index = ProjectIndex::new(&settings.project_root, indexed);
+    let mut occurrences: HashMap<(usize, &str, String, String), u32> = HashMap::new();
+    for (meta, check, severity) in project_rules {
+        let mut violations = Vec::new();
+        check.check(&index, &mut violations);
+        for ProjectViolation { file, violation } in violations {
+            let Some(result) = results.get_mut(file) else {
+                continue;
+            };
+            let key = (
+                file,
+                meta.code,
+                violation.symbol.clone(),
+                violation.snippet.clone(),
+            );
+            let occurrence = occurrences.entry(key).or_default();
+            result.diagnostics.push(to_diagnostic(
+                meta,
+                severity,
+                &index.files[file].display_path,
+                violation,
+                *occurrence,
+            ));
+            *occurrence += 1;
+        }
+    }
+}
+
+/// A rule's violation as a reportable diagnostic, with its line-free fingerprint.
+fn to_diagnostic(
+    meta: &RuleMeta,
+    severity: Severity,
+    path: &str,
+    violation: Violation,
+    occurrence: u32,
+) -> Diagnostic {
+    let fingerprint = Fingerprint::compute(
+        meta.code,
+        path,
+        &violation.symbol,
+        &violation.snippet,
+        occurrence,
+    );
+    Diagnostic {
+        code: meta.code.to_string(),
+        rule: meta.name.to_string(),
+        severity,
+        path: path.to_string(),
+        span: violation.span,
+        message: violation.message,
+        notes: violation.notes,
+        related: violation.related,
+        fingerprint,
+    }
+}
+
 fn role_of(file: &DiscoveredFile, settings: &Settings) -> FileRole {
     if settings.test_files.is_match(&file.project_path) {
         FileRole::Test
@@ -247,25 +341,14 @@ fn check_file(
                 violation.snippet.clone(),
             );
             let occurrence = occurrences.entry(key).or_default();
-            let fingerprint = Fingerprint::compute(
-                rule.meta.code,
-                &file.display_path,
-                &violation.symbol,
-                &violation.snippet,
-                *occurrence,
-            );
-            *occurrence += 1;
-            diagnostics.push(Diagnostic {
-                code: rule.meta.code.to_string(),
-                rule: rule.meta.name.to_string(),
+            diagnostics.push(to_diagnostic(
+                rule.meta,
                 severity,
-                path: file.display_path.clone(),
-                span: violation.span,
-                message: violation.message,
-                notes: violation.notes,
-                related: Vec::new(),
-                fingerprint,
-            });
+                &file.display_path,
+                violation,
+                *occurrence,
+            ));
+            *occurrence += 1;
         }
     }
     let status = if facts.syntax_error.is_some() {
@@ -277,12 +360,14 @@ fn check_file(
         .iter()
         .filter(|diagnostic| diagnostic.code == UNJUSTIFIED_MOCK)
         .count();
+    let directives = facts.directives.clone();
     FileResult {
         status,
         diagnostics,
-        directives: facts.directives,
+        directives,
         mock_sites: facts.mock_sites.as_ref().map(Vec::len),
         unjustified_mocks,
+        facts: Some(facts),
     }
 }
 
@@ -314,6 +399,7 @@ fn engine_only(
         directives: Vec::new(),
         mock_sites: None,
         unjustified_mocks: 0,
+        facts: None,
     }
 }
 

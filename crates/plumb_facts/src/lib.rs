@@ -3,6 +3,7 @@
 //! cache work from facts alone.
 
 pub mod directives;
+pub mod index;
 pub mod mocks;
 
 use std::cell::RefCell;
@@ -15,6 +16,7 @@ use ruff_text_size::Ranged;
 use serde::{Deserialize, Serialize};
 
 pub use directives::{Directive, DirectiveKind, DirectiveProblem};
+pub use index::{IndexedFile, ProjectIndex};
 pub use mocks::{MockDetection, MockSite};
 
 /// The first syntax error of a file and how many more followed it.

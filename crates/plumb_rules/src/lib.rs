@@ -6,8 +6,8 @@
 mod registry;
 pub mod rules;
 
-pub use plumb_diagnostics::{Language, Severity, Span};
-pub use plumb_facts::FileFacts;
+pub use plumb_diagnostics::{Language, RelatedLocation, Severity, Span};
+pub use plumb_facts::{FileFacts, IndexedFile, ProjectIndex};
 pub use registry::{RegisteredRule, Registry, RuleFactory};
 
 /// When a rule runs.
@@ -63,6 +63,16 @@ pub struct Violation {
     pub symbol: String,
     /// The offending code, whitespace-insensitive in fingerprints.
     pub snippet: String,
+    /// Other places that explain this violation (e.g. the other definitions of a type).
+    pub related: Vec<RelatedLocation>,
+}
+
+/// A violation found by a project rule: which file of the index it belongs to, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectViolation {
+    /// Index into [`ProjectIndex::files`].
+    pub file: usize,
+    pub violation: Violation,
 }
 
 /// What a file rule sees of the file besides its facts.
@@ -90,4 +100,10 @@ pub trait ConfigurableRule: Sized {
     type Options: serde::de::DeserializeOwned;
 
     fn with_options(options: Self::Options) -> Self;
+}
+
+/// A rule that needs every file's facts at once. It runs after all file rules, on one thread;
+/// the index is built once per run and shared by all project rules.
+pub trait ProjectRule: Send + Sync {
+    fn check(&self, index: &ProjectIndex, violations: &mut Vec<ProjectViolation>);
 }

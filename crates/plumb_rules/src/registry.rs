@@ -2,16 +2,17 @@
 //! below keep codes unique, names kebab-case and every rule documented and covered by fixtures.
 
 use crate::rules::{io, mck, sup, syn};
-use crate::{ConfigurableRule, FileRule, RuleMeta, RuleMetadata, RuleScope};
+use crate::{ConfigurableRule, FileRule, ProjectRule, RuleMeta, RuleMetadata, RuleScope};
 
 /// Builds a file rule from its `[rules.CODE]` options, or says why they are invalid.
 pub type RuleFactory = fn(toml::Table) -> Result<Box<dyn FileRule>, String>;
 
-/// One rule as the engine sees it: metadata, the check if it is a file rule (with default
-/// options), and how to configure it if it has options.
+/// One rule as the engine sees it: metadata, its check unless the engine emits it itself (file
+/// rules with default options), and how to configure it if it has options.
 pub struct RegisteredRule {
     pub meta: &'static RuleMeta,
     pub file_check: Option<Box<dyn FileRule>>,
+    pub project_check: Option<Box<dyn ProjectRule>>,
     pub configure: Option<RuleFactory>,
 }
 
@@ -19,6 +20,7 @@ fn file_rule<R: RuleMetadata + FileRule + Default + 'static>() -> RegisteredRule
     RegisteredRule {
         meta: &R::META,
         file_check: Some(Box::new(R::default())),
+        project_check: None,
         configure: None,
     }
 }
@@ -40,10 +42,21 @@ where
     }
 }
 
+#[allow(dead_code)] // the first project rules (TYP001, IMP001) register through it
+fn project_rule<R: RuleMetadata + ProjectRule + Default + 'static>() -> RegisteredRule {
+    RegisteredRule {
+        meta: &R::META,
+        file_check: None,
+        project_check: Some(Box::new(R::default())),
+        configure: None,
+    }
+}
+
 fn engine_rule<R: RuleMetadata>() -> RegisteredRule {
     RegisteredRule {
         meta: &R::META,
         file_check: None,
+        project_check: None,
         configure: None,
     }
 }
@@ -121,6 +134,10 @@ mod tests {
             assert_eq!(
                 rule.meta.scope == RuleScope::File,
                 rule.file_check.is_some()
+            );
+            assert_eq!(
+                rule.meta.scope == RuleScope::Project,
+                rule.project_check.is_some()
             );
         }
     }

@@ -285,6 +285,7 @@ impl FileRule for UnjustifiedMock {
                 notes,
                 symbol: site.symbol.clone(),
                 snippet: site.snippet.clone(),
+                related: Vec::new(),
             });
         }
     }

@@ -62,6 +62,7 @@ impl FileRule for SyntaxError {
             notes,
             symbol: String::new(),
             snippet: error.snippet.clone(),
+            related: Vec::new(),
         });
     }
 }

@@ -1,0 +1,48 @@
+//! The project index: every checked file's facts in one place, built once after the per-file
+//! stage, for rules that need to see the whole repository (duplicate types, import resolution).
+
+use std::path::{Path, PathBuf};
+
+use plumb_diagnostics::{FileRole, Language};
+
+use crate::FileFacts;
+
+/// One file as project rules see it.
+#[derive(Debug)]
+pub struct IndexedFile {
+    /// Path as shown in reports (relative to the working directory, `/`-separated).
+    pub display_path: String,
+    /// Absolute path on disk.
+    pub path: PathBuf,
+    /// Relative to the project root, `/`-separated; what configured globs match against.
+    pub project_path: String,
+    pub language: Language,
+    pub role: FileRole,
+    /// `None` when the file could not be read or was skipped: it has no facts.
+    pub facts: Option<FileFacts>,
+}
+
+/// All files of one run, sorted by display path. Single owner; project rules borrow it.
+#[derive(Debug)]
+pub struct ProjectIndex {
+    /// Directory of the configuration file, else the working directory.
+    pub project_root: PathBuf,
+    pub files: Vec<IndexedFile>,
+}
+
+impl ProjectIndex {
+    pub fn new(project_root: &Path, files: Vec<IndexedFile>) -> Self {
+        ProjectIndex {
+            project_root: project_root.to_path_buf(),
+            files,
+        }
+    }
+
+    /// Files that have facts (they were read and parsed, with or without syntax errors).
+    pub fn files_with_facts(&self) -> impl Iterator<Item = (usize, &IndexedFile, &FileFacts)> {
+        self.files
+            .iter()
+            .enumerate()
+            .filter_map(|(index, file)| file.facts.as_ref().map(|facts| (index, file, facts)))
+    }
+}
