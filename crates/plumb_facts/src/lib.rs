@@ -5,6 +5,7 @@
 pub mod directives;
 pub mod index;
 pub mod mocks;
+pub mod types;
 
 use std::cell::RefCell;
 
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 pub use directives::{Directive, DirectiveKind, DirectiveProblem};
 pub use index::{IndexedFile, ProjectIndex};
 pub use mocks::{MockDetection, MockSite};
+pub use types::{TypeDefinition, TypeKind, TypeMember};
 
 /// The first syntax error of a file and how many more followed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +42,10 @@ pub struct FileFacts {
     /// Mock sites, when the file was examined for them: a test file that parsed, with mock
     /// detection enabled. `None` otherwise (source files, unparseable test files).
     pub mock_sites: Option<Vec<MockSite>>,
+    /// Named types the file defines (classes, interfaces, aliases, enums...), from every file
+    /// that parsed without syntax errors; empty otherwise. Which ones count as duplicates is
+    /// TYP001's decision.
+    pub type_definitions: Vec<TypeDefinition>,
 }
 
 /// Options that change what a parse means.
@@ -67,7 +73,7 @@ pub fn extract_with_mocks(
     mocks: Option<&MockDetection>,
 ) -> FileFacts {
     let index = LineIndex::new(text);
-    let (errors, comments, mock_sites) = match kind {
+    let (errors, comments, mock_sites, type_definitions) = match kind {
         SourceKind::Python { is_stub } => {
             let parsed = python::parse(text, options.python_version, is_stub);
             let comments: Vec<(u32, u32)> = parsed
@@ -84,7 +90,14 @@ pub fn extract_with_mocks(
                 ),
                 _ => None,
             };
-            (parsed.errors, comments, mock_sites)
+            // A file that does not compile defines nothing reliably.
+            let type_definitions = match &parsed.parsed {
+                Some(module) if parsed.errors.is_empty() => {
+                    types::python::extract(text, &index, module.syntax())
+                }
+                _ => Vec::new(),
+            };
+            (parsed.errors, comments, mock_sites, type_definitions)
         }
         SourceKind::Ecma(ecma_kind) => ALLOCATOR.with(|cell| {
             let mut allocator = cell.borrow_mut();
@@ -106,7 +119,17 @@ pub fn extract_with_mocks(
                 )),
                 _ => None,
             };
-            (parsed.errors, comments, mock_sites)
+            let type_definitions = if parsed.errors.is_empty() && !parsed.panicked {
+                types::ecma::extract(
+                    text,
+                    &index,
+                    &parsed.program,
+                    ecma_kind == plumb_syntax::EcmaKind::Dts,
+                )
+            } else {
+                Vec::new()
+            };
+            (parsed.errors, comments, mock_sites, type_definitions)
         }),
     };
 
@@ -128,6 +151,7 @@ pub fn extract_with_mocks(
         directives,
         line_count: index.line_count(),
         mock_sites,
+        type_definitions,
     }
 }
 

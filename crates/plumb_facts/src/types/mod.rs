@@ -1,0 +1,260 @@
+//! Type definitions a file makes: the facts behind duplicate-type detection (TYP001).
+//!
+//! Extraction records every definition with what the rule needs to judge it (visibility, nesting,
+//! ambient context) and a normalised shape to compare definitions by, so changing the rule's
+//! options never needs a re-parse. Deciding what counts is the rule's job.
+
+pub(crate) mod ecma;
+pub(crate) mod python;
+
+use plumb_diagnostics::Span;
+use serde::{Deserialize, Serialize};
+
+/// What construct defines the type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TypeKind {
+    /// TS `interface`.
+    Interface,
+    /// TS `type X = ...`, Python `type X = ...` and `X: TypeAlias = ...`.
+    TypeAlias,
+    /// TS `enum`, Python `Enum("X", ...)`.
+    Enum,
+    /// TS `const enum`.
+    ConstEnum,
+    /// A class in either language (dataclasses, pydantic models, `TypedDict`, `Enum`,
+    /// `Protocol` subclasses included: their bases are part of the heritage).
+    Class,
+    /// Python `X = TypedDict("X", ...)`.
+    TypedDict,
+    /// Python `X = NamedTuple("X", ...)`.
+    NamedTuple,
+    /// Python `X = NewType("X", ...)`.
+    NewType,
+}
+
+impl TypeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TypeKind::Interface => "interface",
+            TypeKind::TypeAlias => "type alias",
+            TypeKind::Enum => "enum",
+            TypeKind::ConstEnum => "const enum",
+            TypeKind::Class => "class",
+            TypeKind::TypedDict => "TypedDict",
+            TypeKind::NamedTuple => "NamedTuple",
+            TypeKind::NewType => "NewType",
+        }
+    }
+}
+
+/// One member of a type's shape: its name (for reporting what differs) and its normalised text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct TypeMember {
+    pub name: String,
+    pub text: String,
+}
+
+/// One definition of a named type in a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TypeDefinition {
+    pub name: String,
+    pub kind: TypeKind,
+    /// The defined name (not the decorators or `export` keyword before it).
+    pub span: Span,
+    /// TS/JS: exported (`export`, `export default`, a later `export { X }`, or a global in a
+    /// declaration script). Python: not `_`-prefixed, and listed in `__all__` when the module
+    /// defines it as a literal.
+    pub exported: bool,
+    /// Python: a class defined inside a class or function body.
+    pub nested: bool,
+    /// Python: defined only under `if TYPE_CHECKING:`.
+    pub type_checking_only: bool,
+    /// TS: defined inside `declare module "name"` (the module's name) or `declare global`
+    /// (`global`).
+    pub ambient_module: Option<String>,
+    /// Generic parameters, normalised (`<T extends object>`, `[T]`); empty when none.
+    pub type_parameters: String,
+    /// `extends` / `implements` clauses and base classes, normalised; part of a type's shape.
+    pub heritage: Vec<String>,
+    /// Members, normalised and sorted (object members compare order-insensitively).
+    pub members: Vec<TypeMember>,
+}
+
+/// `text` with whitespace removed except where it separates two word characters, so that
+/// `a:string` and `a : string` compare equal while `readonly x` keeps its space.
+pub(crate) fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for character in text.chars() {
+        if character.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && is_word(character) && out.chars().next_back().is_some_and(is_word) {
+            out.push(' ');
+        }
+        pending_space = false;
+        out.push(character);
+    }
+    let trimmed = out.trim_end_matches([';', ',']).len();
+    out.truncate(trimmed);
+    out
+}
+
+fn is_word(character: char) -> bool {
+    character.is_alphanumeric() || character == '_' || character == '$'
+}
+
+/// Members sorted, and merged definitions deduplicated.
+pub(crate) fn sort_members(members: &mut Vec<TypeMember>) {
+    members.sort();
+    members.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ExtractOptions, extract};
+    use plumb_syntax::{EcmaKind, PythonVersion, SourceKind};
+
+    fn python(text: &str) -> Vec<TypeDefinition> {
+        let options = ExtractOptions {
+            python_version: PythonVersion::DEFAULT,
+        };
+        extract(text, SourceKind::Python { is_stub: false }, options).type_definitions
+    }
+
+    fn ts(text: &str, kind: EcmaKind) -> Vec<TypeDefinition> {
+        let options = ExtractOptions {
+            python_version: PythonVersion::DEFAULT,
+        };
+        extract(text, SourceKind::Ecma(kind), options).type_definitions
+    }
+
+    fn summary(definitions: &[TypeDefinition]) -> Vec<(String, TypeKind, bool)> {
+        definitions
+            .iter()
+            .map(|definition| {
+                (
+                    definition.name.clone(),
+                    definition.kind,
+                    definition.exported,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn whitespace_is_normalised_but_words_stay_apart() {
+        assert_eq!(normalize("readonly  a :\n string;"), "readonly a:string");
+        assert_eq!(normalize("x: Array< T >,"), "x:Array<T>");
+    }
+
+    #[test]
+    fn typescript_constructs_and_exports() {
+        let text = "export interface A extends B { x: string }\n\
+                    interface A { y: number }\n\
+                    type C<T> = { a: T };\n\
+                    export { C };\n\
+                    export const enum D { X }\n\
+                    enum E { Y }\n\
+                    export default abstract class F implements G {}\n\
+                    declare module \"m\" { interface H {} }\n\
+                    function f() { class Local {} }\n";
+        let found = ts(text, EcmaKind::Ts);
+        assert_eq!(
+            summary(&found),
+            vec![
+                ("A".into(), TypeKind::Interface, true),
+                ("C".into(), TypeKind::TypeAlias, true),
+                ("D".into(), TypeKind::ConstEnum, true),
+                ("E".into(), TypeKind::Enum, false),
+                ("F".into(), TypeKind::Class, true),
+                ("H".into(), TypeKind::Interface, true),
+            ]
+        );
+        // The two `interface A` merged into one definition.
+        assert_eq!(found[0].members.len(), 2);
+        assert_eq!(found[0].heritage, vec!["extends B"]);
+        assert_eq!(found[1].type_parameters, "<T>");
+        assert_eq!(found[5].ambient_module.as_deref(), Some("m"));
+    }
+
+    #[test]
+    fn declaration_scripts_define_globals() {
+        let found = ts("interface Window { x: 1 }\n", EcmaKind::Dts);
+        assert!(found[0].exported);
+        let found = ts("interface W {}\nexport {};\n", EcmaKind::Dts);
+        assert!(!found[0].exported);
+    }
+
+    #[test]
+    fn python_constructs_and_visibility() {
+        let text = "from typing import TypedDict, NamedTuple, NewType, TypeAlias, TYPE_CHECKING\n\
+                    from enum import Enum\n\
+                    class A(Base):\n    x: int\n    class Inner: pass\n\
+                    class _Private: pass\n\
+                    B: TypeAlias = list[int]\n\
+                    C = TypedDict(\"C\", {\"a\": int})\n\
+                    D = NewType(\"D\", int)\n\
+                    E = Enum(\"E\", \"X Y\")\n\
+                    F = NamedTuple(\"F\", [(\"a\", int)])\n\
+                    G = NewType(\"Other\", int)\n\
+                    if TYPE_CHECKING:\n    class H: pass\n\
+                    def f():\n    class Local: pass\n";
+        let found = python(text);
+        let names: Vec<(String, TypeKind, bool, bool, bool)> = found
+            .iter()
+            .map(|d| {
+                (
+                    d.name.clone(),
+                    d.kind,
+                    d.exported,
+                    d.nested,
+                    d.type_checking_only,
+                )
+            })
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("A".into(), TypeKind::Class, true, false, false),
+                ("Inner".into(), TypeKind::Class, true, true, false),
+                ("_Private".into(), TypeKind::Class, false, false, false),
+                ("B".into(), TypeKind::TypeAlias, true, false, false),
+                ("C".into(), TypeKind::TypedDict, true, false, false),
+                ("D".into(), TypeKind::NewType, true, false, false),
+                ("E".into(), TypeKind::Enum, true, false, false),
+                ("F".into(), TypeKind::NamedTuple, true, false, false),
+                ("H".into(), TypeKind::Class, true, false, true),
+                ("Local".into(), TypeKind::Class, true, true, false),
+            ]
+        );
+        assert_eq!(found[0].heritage, vec!["Base"]);
+        assert_eq!(found[4].members.len(), 1);
+        assert_eq!(found[6].members.len(), 2);
+    }
+
+    #[test]
+    fn python_dunder_all_decides_what_is_public() {
+        let found = python("__all__ = [\"A\"]\nclass A: pass\nclass B: pass\n");
+        assert!(found[0].exported);
+        assert!(!found[1].exported);
+    }
+
+    #[test]
+    fn python_pep695_aliases_need_312() {
+        let options = ExtractOptions {
+            python_version: "3.12".parse().unwrap(),
+        };
+        let found = extract(
+            "type Pair[T] = tuple[T, T]\n",
+            SourceKind::Python { is_stub: false },
+            options,
+        )
+        .type_definitions;
+        assert_eq!(found[0].kind, TypeKind::TypeAlias);
+        assert_eq!(found[0].type_parameters, "[T]");
+    }
+}
