@@ -341,6 +341,22 @@ pub struct Summary {
     /// Mock sites in test files; present when MCK001 ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mocks: Option<MockCounts>,
+    /// Duplicated type definitions; present when TYP001 ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub types: Option<TypeCounts>,
+}
+
+/// What TYP001 found, before inline suppressions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TypeCounts {
+    /// Names with public definitions in two or more files of one boundary.
+    pub duplicated_names: usize,
+    /// Definitions beyond the first of each duplicated name (one TYP001 each).
+    pub extra_definitions: usize,
+    /// Extra definitions with the same shape as the first definition.
+    pub identical: usize,
+    /// Extra definitions whose members, heritage or type parameters differ from the first.
+    pub divergent: usize,
 }
 
 /// What MCK001 found in test files.

@@ -8,13 +8,15 @@ use std::path::{Path, PathBuf};
 
 use plumb_diagnostics::{
     CheckOutcome, Diagnostic, FileCounts, FileRecord, FileRole, FileStatus, Fingerprint,
-    MockCounts, ScopeCompliance, Severity, Span, Summary,
+    MockCounts, ScopeCompliance, Severity, Span, Summary, TypeCounts,
 };
 use plumb_facts::{
     Directive, DirectiveKind, DirectiveProblem, ExtractOptions, FileFacts, IndexedFile,
     MockDetection, ProjectIndex,
 };
-use plumb_rules::{FileContext, FileRule, ProjectViolation, Registry, RuleMeta, Violation};
+use plumb_rules::{
+    Configure, FileContext, FileRule, ProjectRule, ProjectViolation, Registry, RuleMeta, Violation,
+};
 use rayon::prelude::*;
 
 use crate::settings::Settings;
@@ -86,7 +88,7 @@ pub fn check(
             .collect()
     });
 
-    run_project_rules(&discovery.files, &mut results, settings, registry);
+    let type_counts = run_project_rules(&discovery.files, &mut results, settings, registry);
 
     let mut outcome = CheckOutcome::default();
     let mut suppressed = 0;
@@ -141,6 +143,7 @@ pub fn check(
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     outcome.summary = summarize(&outcome, discovery.excluded, suppressed, settings);
     outcome.summary.mocks = mock_detection.is_some().then_some(mocks);
+    outcome.summary.types = type_counts;
     Ok(outcome)
 }
 
@@ -160,7 +163,10 @@ fn configure_rules(
         .iter()
         .filter_map(|rule| {
             let table = settings.rule_options.get(rule.meta.code)?;
-            let check = (rule.configure?)(table.clone()).ok()?;
+            let Some(Configure::File(configure)) = rule.configure else {
+                return None;
+            };
+            let check = configure(table.clone()).ok()?;
             Some((rule.meta.code, check))
         })
         .collect()
@@ -190,25 +196,37 @@ fn active_rules<'r>(
 }
 
 /// Builds the project index from every file's facts and runs the enabled project rules over it,
-/// adding their diagnostics to the files they belong to.
+/// adding their diagnostics to the files they belong to. Returns the duplicate type counts when
+/// a rule produced them (TYP001 ran).
 fn run_project_rules(
     files: &[DiscoveredFile],
     results: &mut [FileResult],
     settings: &Settings,
     registry: &Registry,
-) {
-    let project_rules: Vec<_> = registry
+) -> Option<TypeCounts> {
+    // Rules with `[rules.CODE]` options are built from them (validated with the settings).
+    let configured: HashMap<&str, Box<dyn ProjectRule>> = registry
         .iter()
         .filter_map(|rule| {
-            Some((
-                rule.meta,
-                rule.project_check.as_ref()?,
-                settings.severity_of(rule.meta.code)?,
-            ))
+            let table = settings.rule_options.get(rule.meta.code)?;
+            let Some(Configure::Project(configure)) = rule.configure else {
+                return None;
+            };
+            Some((rule.meta.code, configure(table.clone()).ok()?))
+        })
+        .collect();
+    let project_rules: Vec<(&RuleMeta, &dyn ProjectRule, Severity)> = registry
+        .iter()
+        .filter_map(|rule| {
+            let check = match configured.get(rule.meta.code) {
+                Some(check) => check.as_ref(),
+                None => rule.project_check.as_deref()?,
+            };
+            Some((rule.meta, check, settings.severity_of(rule.meta.code)?))
         })
         .collect();
     if project_rules.is_empty() {
-        return;
+        return None;
     }
     let indexed = files
         .iter()
@@ -224,9 +242,11 @@ fn run_project_rules(
         .collect();
     let index = ProjectIndex::new(&settings.project_root, indexed);
     let mut occurrences: HashMap<(usize, &str, String, String), u32> = HashMap::new();
+    let mut type_counts = None;
     for (meta, check, severity) in project_rules {
         let mut violations = Vec::new();
-        check.check(&index, &mut violations);
+        let stats = check.check_with_stats(&index, &mut violations);
+        type_counts = type_counts.or(stats.types);
         for ProjectViolation { file, violation } in violations {
             let Some(result) = results.get_mut(file) else {
                 continue;
@@ -248,6 +268,7 @@ fn run_project_rules(
             *occurrence += 1;
         }
     }
+    type_counts
 }
 
 /// A rule's violation as a reportable diagnostic, with its line-free fingerprint.
@@ -628,5 +649,6 @@ fn summarize(
         compliance,
         python_target_version: settings.python_version.to_string(),
         mocks: None,
+        types: None,
     }
 }

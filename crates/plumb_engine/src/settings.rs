@@ -454,7 +454,7 @@ fn rule_options(
                 ),
             ));
         };
-        if let Err(message) = configure(rule_config.options.clone()) {
+        if let Err(message) = configure.validate(rule_config.options.clone()) {
             // Point at the offending key when serde names it.
             let key = message
                 .split('`')

@@ -67,8 +67,14 @@ fn to_report(diagnostic: &Diagnostic, source: &str) -> Report {
         .with_code(format!("{} {}", diagnostic.code, diagnostic.rule))
         .with_severity(severity)
         .with_label(LabeledSpan::at(start..start + length, location));
-    if !diagnostic.notes.is_empty() {
-        miette_diagnostic = miette_diagnostic.with_help(diagnostic.notes.join("\n"));
+    let help: Vec<String> = diagnostic
+        .notes
+        .iter()
+        .cloned()
+        .chain(diagnostic.related.iter().map(text::related_text))
+        .collect();
+    if !help.is_empty() {
+        miette_diagnostic = miette_diagnostic.with_help(help.join("\n"));
     }
     Report::new(miette_diagnostic).with_source_code(NamedSource::new(
         diagnostic.path.clone(),

@@ -2,7 +2,9 @@
 
 use std::fmt::Write;
 
-use plumb_diagnostics::{CheckOutcome, Diagnostic, MockCounts, Summary};
+use plumb_diagnostics::{
+    CheckOutcome, Diagnostic, MockCounts, RelatedLocation, Summary, TypeCounts,
+};
 
 use crate::RunInfo;
 
@@ -36,7 +38,18 @@ pub(crate) fn concise_line(diagnostic: &Diagnostic) -> String {
     for note in &diagnostic.notes {
         let _ = write!(line, " ({note})");
     }
+    for related in &diagnostic.related {
+        let _ = write!(line, " ({})", related_text(related));
+    }
     line
+}
+
+/// A related location as text: `message at path:line:column`.
+pub(crate) fn related_text(related: &RelatedLocation) -> String {
+    format!(
+        "{} at {}:{}:{}",
+        related.message, related.path, related.span.start.line, related.span.start.column
+    )
 }
 
 /// `--statistics`: one line per rule with its count, most frequent first, then by code.
@@ -119,6 +132,16 @@ pub(crate) fn summary(summary: &Summary) -> String {
             mocks.justified,
             mocks.files_with_unjustified,
             mocks.files_not_checked
+        );
+    }
+    if let Some(types) = summary
+        .types
+        .filter(|types| *types != TypeCounts::default())
+    {
+        let _ = writeln!(
+            out,
+            "Duplicate types: {} duplicated names, {} extra definitions ({} identical, {} divergent)",
+            types.duplicated_names, types.extra_definitions, types.identical, types.divergent
         );
     }
     let gate = summary

@@ -6,9 +6,10 @@
 mod registry;
 pub mod rules;
 
+pub use plumb_diagnostics::TypeCounts;
 pub use plumb_diagnostics::{Language, RelatedLocation, Severity, Span};
 pub use plumb_facts::{FileFacts, IndexedFile, ProjectIndex};
-pub use registry::{RegisteredRule, Registry, RuleFactory};
+pub use registry::{Configure, ProjectRuleFactory, RegisteredRule, Registry, RuleFactory};
 
 /// When a rule runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,10 +101,34 @@ pub trait ConfigurableRule: Sized {
     type Options: serde::de::DeserializeOwned;
 
     fn with_options(options: Self::Options) -> Self;
+
+    /// Like [`ConfigurableRule::with_options`], for options that can still be invalid after
+    /// deserializing (globs that do not compile). The message names the key in backticks.
+    fn try_with_options(options: Self::Options) -> Result<Self, String> {
+        Ok(Self::with_options(options))
+    }
 }
 
 /// A rule that needs every file's facts at once. It runs after all file rules, on one thread;
 /// the index is built once per run and shared by all project rules.
 pub trait ProjectRule: Send + Sync {
     fn check(&self, index: &ProjectIndex, violations: &mut Vec<ProjectViolation>);
+
+    /// Like [`ProjectRule::check`], and also returns the totals the rule adds to the run
+    /// summary. Rules without totals keep the default.
+    fn check_with_stats(
+        &self,
+        index: &ProjectIndex,
+        violations: &mut Vec<ProjectViolation>,
+    ) -> ProjectStats {
+        self.check(index, violations);
+        ProjectStats::default()
+    }
+}
+
+/// Totals a project rule contributes to the summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProjectStats {
+    /// Duplicate type counts (TYP001).
+    pub types: Option<TypeCounts>,
 }

@@ -1,11 +1,31 @@
 //! The explicit list of built-in rules. Adding a rule is one line here; the consistency tests
 //! below keep codes unique, names kebab-case and every rule documented and covered by fixtures.
 
-use crate::rules::{io, mck, sup, syn};
+use crate::rules::{io, mck, sup, syn, typ};
 use crate::{ConfigurableRule, FileRule, ProjectRule, RuleMeta, RuleMetadata, RuleScope};
 
 /// Builds a file rule from its `[rules.CODE]` options, or says why they are invalid.
 pub type RuleFactory = fn(toml::Table) -> Result<Box<dyn FileRule>, String>;
+
+/// Builds a project rule from its `[rules.CODE]` options, or says why they are invalid.
+pub type ProjectRuleFactory = fn(toml::Table) -> Result<Box<dyn ProjectRule>, String>;
+
+/// How a rule with options is built from its config table.
+#[derive(Clone, Copy)]
+pub enum Configure {
+    File(RuleFactory),
+    Project(ProjectRuleFactory),
+}
+
+impl Configure {
+    /// Builds the rule once to check `table`; the error names the offending key in backticks.
+    pub fn validate(self, table: toml::Table) -> Result<(), String> {
+        match self {
+            Configure::File(factory) => factory(table).map(drop),
+            Configure::Project(factory) => factory(table).map(drop),
+        }
+    }
+}
 
 /// One rule as the engine sees it: metadata, its check unless the engine emits it itself (file
 /// rules with default options), and how to configure it if it has options.
@@ -13,7 +33,7 @@ pub struct RegisteredRule {
     pub meta: &'static RuleMeta,
     pub file_check: Option<Box<dyn FileRule>>,
     pub project_check: Option<Box<dyn ProjectRule>>,
-    pub configure: Option<RuleFactory>,
+    pub configure: Option<Configure>,
 }
 
 fn file_rule<R: RuleMetadata + FileRule + Default + 'static>() -> RegisteredRule {
@@ -37,18 +57,34 @@ where
         Ok(Box::new(R::with_options(options)))
     }
     RegisteredRule {
-        configure: Some(configure::<R>),
+        configure: Some(Configure::File(configure::<R>)),
         ..file_rule::<R>()
     }
 }
 
-#[allow(dead_code)] // the first project rules (TYP001, IMP001) register through it
 fn project_rule<R: RuleMetadata + ProjectRule + Default + 'static>() -> RegisteredRule {
     RegisteredRule {
         meta: &R::META,
         file_check: None,
         project_check: Some(Box::new(R::default())),
         configure: None,
+    }
+}
+
+/// A project rule with options: [`ConfigurableRule::Options`] read from its config table.
+fn configurable_project_rule<R>() -> RegisteredRule
+where
+    R: RuleMetadata + ProjectRule + ConfigurableRule + Default + 'static,
+{
+    fn configure<R: ProjectRule + ConfigurableRule + 'static>(
+        table: toml::Table,
+    ) -> Result<Box<dyn ProjectRule>, String> {
+        let options: R::Options = table.try_into().map_err(|error| error.to_string())?;
+        R::try_with_options(options).map(|rule| Box::new(rule) as Box<dyn ProjectRule>)
+    }
+    RegisteredRule {
+        configure: Some(Configure::Project(configure::<R>)),
+        ..project_rule::<R>()
     }
 }
 
@@ -75,6 +111,7 @@ impl Registry {
             engine_rule::<sup::unused_suppression::UnusedSuppression>(),
             file_rule::<syn::syntax_error::SyntaxError>(),
             configurable_file_rule::<mck::unjustified_mock::UnjustifiedMock>(),
+            configurable_project_rule::<typ::duplicate_type_definition::DuplicateTypeDefinition>(),
         ];
         rules.sort_by_key(|rule| rule.meta.code);
         Registry { rules }

@@ -4,3 +4,4 @@ pub mod io;
 pub mod mck;
 pub mod sup;
 pub mod syn;
+pub mod typ;

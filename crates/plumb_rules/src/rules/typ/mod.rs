@@ -1,0 +1,3 @@
+//! TYP: type definitions.
+
+pub mod duplicate_type_definition;
