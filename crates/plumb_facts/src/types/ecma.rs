@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use oxc_ast::ast::{
     Class, ClassElement, Declaration, ExportDefaultDeclarationKind, Expression, ModuleExportName,
     Program, Statement, TSEnumDeclaration, TSInterfaceDeclaration, TSSignature, TSType,
-    TSTypeAliasDeclaration,
+    TSTypeAliasDeclaration, TSTypeName,
 };
 use oxc_span::{GetSpan, Span as OxcSpan};
 use plumb_diagnostics::LineIndex;
@@ -251,6 +251,14 @@ impl Collector<'_> {
     }
 
     fn alias(&mut self, alias: &TSTypeAliasDeclaration<'_>, ambient: Option<&str>, exported: bool) {
+        // `type input<T> = core.input<T>` re-exports another module's type under its own name:
+        // it defines nothing new.
+        if let TSType::TSTypeReference(reference) = &alias.type_annotation
+            && let TSTypeName::QualifiedName(qualified) = &reference.type_name
+            && qualified.right.name == alias.id.name
+        {
+            return;
+        }
         let type_parameters = alias
             .type_parameters
             .as_ref()

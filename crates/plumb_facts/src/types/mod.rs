@@ -182,6 +182,23 @@ mod tests {
     }
 
     #[test]
+    fn aliases_that_re_export_a_same_named_type_define_nothing() {
+        let found = ts(
+            "import * as core from \"./core\";\nexport type input<T> = core.input<T>;\nexport type Other = core.input<string>;\n",
+            EcmaKind::Ts,
+        );
+        assert_eq!(
+            summary(&found),
+            vec![("Other".into(), TypeKind::TypeAlias, true)]
+        );
+        let found = python(
+            "import m\nfrom typing import TypeAlias\nX: TypeAlias = m.X\nY: TypeAlias = m.X\n",
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].name, "Y");
+    }
+
+    #[test]
     fn declaration_scripts_define_globals() {
         let found = ts("interface Window { x: 1 }\n", EcmaKind::Dts);
         assert!(found[0].exported);

@@ -299,6 +299,12 @@ impl Collector<'_> {
         if last_segment(&assign.annotation) != Some("TypeAlias") {
             return;
         }
+        // `X: TypeAlias = module.X` re-exports another module's type under its own name.
+        if let Expr::Attribute(attribute) = value.as_ref()
+            && attribute.attr.as_str() == name.id.as_str()
+        {
+            return;
+        }
         let value = self.normalized(value.range());
         let definition = self.push(
             name.id.as_str(),
