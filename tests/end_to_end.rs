@@ -194,6 +194,14 @@ fn bad_config_values_exit_2() {
             "[rules.SYN001]\nfoo = 1\n",
             "unknown key `foo` in [rules.SYN001]",
         ),
+        (
+            "[rules.TYP001]\nalow = [\"User\"]\n",
+            "[rules.TYP001]: unknown field `alow`",
+        ),
+        (
+            "[rules.TYP001]\nboundaries = [\"a/[\"]\n",
+            "[rules.TYP001]: `boundaries`: invalid glob `a/[`",
+        ),
     ] {
         std::fs::write(dir.path().join("plumb.toml"), config).unwrap();
         let output = run_in(dir.path(), &["check"]);

@@ -61,7 +61,8 @@ use crate::{
 ///   a file belongs to the first boundary that matches, files matching none share one;
 /// - `exclude` (default `["__mocks__/**", "fixtures/**", "__fixtures__/**", "*.stories.*",
 ///   "stories/**", "examples/**", "example/**"]`) replaces, `extend-exclude` adds to, the
-///   globs of files whose definitions are not counted (test files never are);
+///   globs of files whose definitions are not counted;
+/// - `include-tests` (default `false`): also count definitions in test files;
 /// - `include-private` (default `false`): also count non-exported / `_`-prefixed definitions;
 /// - `nested-classes` (default `false`): also count Python classes nested in classes or
 ///   functions;
@@ -91,6 +92,7 @@ pub struct DuplicateTypeDefinitionOptions {
     pub boundaries: Vec<String>,
     pub exclude: Vec<String>,
     pub extend_exclude: Vec<String>,
+    pub include_tests: bool,
     pub include_private: bool,
     pub nested_classes: bool,
     pub declaration_files: bool,
@@ -119,6 +121,7 @@ impl Default for DuplicateTypeDefinitionOptions {
                 .map(|glob| glob.to_string())
                 .collect(),
             extend_exclude: Vec::new(),
+            include_tests: false,
             include_private: false,
             nested_classes: false,
             declaration_files: true,
@@ -135,6 +138,7 @@ struct ResolvedOptions {
     /// One glob set per boundary, in configuration order.
     boundaries: Vec<GlobSet>,
     exclude: GlobSet,
+    include_tests: bool,
     include_private: bool,
     nested_classes: bool,
     declaration_files: bool,
@@ -150,6 +154,7 @@ impl Default for ResolvedOptions {
             allow: HashSet::new(),
             boundaries: Vec::new(),
             exclude: GlobSet::empty(),
+            include_tests: false,
             include_private: false,
             nested_classes: false,
             declaration_files: true,
@@ -194,6 +199,7 @@ fn resolve(options: DuplicateTypeDefinitionOptions) -> Result<ResolvedOptions, S
         allow: options.allow.into_iter().collect(),
         boundaries,
         exclude: glob_set("exclude", &exclude)?,
+        include_tests: options.include_tests,
         include_private: options.include_private,
         nested_classes: options.nested_classes,
         declaration_files: options.declaration_files,
@@ -419,7 +425,7 @@ impl ProjectRule for DuplicateTypeDefinition {
         type Key<'i> = (u8, usize, &'i str);
         let mut groups: BTreeMap<Key<'_>, BTreeMap<&str, Site<'_>>> = BTreeMap::new();
         for (file, indexed, facts) in index.files_with_facts() {
-            if indexed.role == FileRole::Test
+            if (indexed.role == FileRole::Test && !self.options.include_tests)
                 || self.options.exclude.is_match(&indexed.project_path)
             {
                 continue;
