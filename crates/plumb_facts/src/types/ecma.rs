@@ -8,9 +8,9 @@
 use std::collections::HashSet;
 
 use oxc_ast::ast::{
-    Class, ClassElement, Declaration, ExportDefaultDeclarationKind, Expression, ModuleExportName,
-    Program, Statement, TSEnumDeclaration, TSInterfaceDeclaration, TSSignature, TSType,
-    TSTypeAliasDeclaration, TSTypeName,
+    BindingPattern, Class, ClassElement, Declaration, ExportDefaultDeclarationKind, Expression,
+    MethodDefinitionKind, ModuleExportName, Program, Statement, TSEnumDeclaration,
+    TSInterfaceDeclaration, TSSignature, TSType, TSTypeAliasDeclaration, TSTypeName,
 };
 use oxc_span::{GetSpan, Span as OxcSpan};
 use plumb_diagnostics::LineIndex;
@@ -367,6 +367,24 @@ impl Collector<'_> {
                 None => "[index]".to_string(),
             };
             members.push(TypeMember { name, text });
+            // `constructor(public value: T)` declares a property too.
+            if let ClassElement::MethodDefinition(method) = element
+                && method.kind == MethodDefinitionKind::Constructor
+            {
+                for parameter in &method.value.params.items {
+                    let is_property = parameter.accessibility.is_some()
+                        || parameter.readonly
+                        || parameter.r#override;
+                    if let (true, BindingPattern::BindingIdentifier(binding)) =
+                        (is_property, &parameter.pattern)
+                    {
+                        members.push(TypeMember {
+                            name: binding.name.to_string(),
+                            text: self.normalized(parameter.span),
+                        });
+                    }
+                }
+            }
         }
         sort_members(&mut members);
         let definition = self.push(

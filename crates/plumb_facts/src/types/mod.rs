@@ -199,6 +199,16 @@ mod tests {
     }
 
     #[test]
+    fn constructor_parameter_properties_are_class_members() {
+        let found = ts(
+            "export class P<T> {\n  constructor(public value: T, readonly at: number, plain: string) {}\n}\n",
+            EcmaKind::Ts,
+        );
+        let names: Vec<&str> = found[0].members.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, vec!["at", "constructor", "value"]);
+    }
+
+    #[test]
     fn declaration_scripts_define_globals() {
         let found = ts("interface Window { x: 1 }\n", EcmaKind::Dts);
         assert!(found[0].exported);
