@@ -60,7 +60,8 @@ use crate::{
 ///   part of the repository that may own its own types (`["auth_service/**", "frontend/**"]`);
 ///   a file belongs to the first boundary that matches, files matching none share one;
 /// - `exclude` (default `["__mocks__/**", "fixtures/**", "__fixtures__/**", "*.stories.*",
-///   "stories/**", "examples/**", "example/**"]`) replaces, `extend-exclude` adds to, the
+///   "stories/**", "examples/**", "example/**", "migrations/**", "management/commands/**"]`;
+///   the last two are Django's one-`Migration`/one-`Command`-per-file conventions) replaces, `extend-exclude` adds to, the
 ///   globs of files whose definitions are not counted;
 /// - `include-tests` (default `false`): also count definitions in test files;
 /// - `include-private` (default `false`): also count non-exported / `_`-prefixed definitions;
@@ -109,6 +110,12 @@ pub const DEFAULT_EXCLUDE: &[&str] = &[
     "stories/**",
     "examples/**",
     "example/**",
+    // Frameworks that dictate a class name per file: every Django migration defines
+    // `Migration` and every management command `Command`. These are entry points the framework
+    // looks up by name, not types anyone imports; on Django's own tree they were 56 of 196
+    // findings, none of them a second source of truth.
+    "migrations/**",
+    "management/commands/**",
 ];
 
 impl Default for DuplicateTypeDefinitionOptions {
