@@ -4,10 +4,12 @@
 # and for the whole corpus, in one run on one machine.
 #
 #   benches/whole-process.sh [--rebuild] [--runs N] [--no-build]
+#   benches/whole-process.sh --summary benches/.work/results/<timestamp>
 #
-#   --rebuild    rebuild the corpus even if benches/.work/corpus exists
-#   --runs N     timed runs per command (default 10; one warm-up run is always added)
-#   --no-build   use the existing target/release/plumb instead of running `cargo build --release`
+#   --rebuild       rebuild the corpus even if benches/.work/corpus exists
+#   --runs N        timed runs per command (default 10; one warm-up run is always added)
+#   --no-build      use the existing target/release/plumb instead of running `cargo build --release`
+#   --summary DIR   only print the summary of an earlier run's results folder again
 #
 # Everything it downloads or writes goes to benches/.work/ (gitignored):
 #   corpus/      ../shared/corpus/make-corpus.sh output (django, celery, zod, msw, rxjs)
@@ -16,7 +18,8 @@
 #   results/<timestamp>/   hyperfine JSON per target, peak RSS, findings, summary.md
 #
 # Needs bash, python3, pip, npm, cargo; uses hyperfine when installed (apt-get install hyperfine),
-# else a python3 timing loop with the same warm-up/runs/median; GNU /usr/bin/time for peak RSS.
+# else (or with WHOLE_PROCESS_TIMER=python) a python3 loop with the same warm-up, runs and median;
+# GNU /usr/bin/time for peak RSS.
 set -euo pipefail
 
 RUFF_VERSION=0.17.6
@@ -25,13 +28,15 @@ OXLINT_VERSION=1.94.0
 REBUILD=0
 RUNS=10
 BUILD=1
+SUMMARY_ONLY=
 while (($#)); do
   case $1 in
     --rebuild) REBUILD=1 ;;
     --runs) RUNS=${2:?--runs needs a number}; shift ;;
     --runs=*) RUNS=${1#--runs=} ;;
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --summary) SUMMARY_ONLY=${2:?--summary needs a results folder}; shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -39,13 +44,131 @@ done
 
 BENCHES=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$BENCHES/.." && pwd)
-MAKE_CORPUS="$(dirname "$0")/../../shared/corpus/make-corpus.sh"
+# The repository is checked out next to a `shared/` folder.
+MAKE_CORPUS="$BENCHES/../../shared/corpus/make-corpus.sh"
 WORK=$BENCHES/.work
 CORPUS=$WORK/corpus
-RESULTS=$WORK/results/$(date +%Y%m%d-%H%M%S)
-mkdir -p "$WORK" "$RESULTS"
+# Commands are word-split (hyperfine --shell=none, /usr/bin/time), so paths must not contain spaces.
+[[ $BENCHES != *[[:space:]]* ]] || { echo "the checkout path must not contain spaces: $BENCHES" >&2; exit 2; }
 
 log() { printf '\n== %s\n' "$*" >&2; }
+use_hyperfine() { [[ ${WHOLE_PROCESS_TIMER:-} != python ]] && command -v hyperfine >/dev/null; }
+
+# Prints the Markdown summary of results folder $1 for targets $2...; run from the corpus folder.
+summarize() {
+  python3 - "$@" <<'PY'
+import json, os, sys
+results, targets = sys.argv[1], [("ALL" if t == "." else t) for t in sys.argv[2:]]
+
+def load(path, default=None):
+    try:
+        with open(path) as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return default
+
+rss = {}
+if os.path.exists(f"{results}/rss.tsv"):
+    for line in open(f"{results}/rss.tsv"):
+        label, name, kb = (line.rstrip("\n").split("\t") + ["", "", ""])[:3]
+        if kb:
+            rss[(label, name)] = int(kb) / 1024
+
+def fmt(value, pattern="{:.3f}"):
+    return "—" if value is None else pattern.format(value)
+
+print(open(f"{results}/machine.txt").read().rstrip().replace("\n", "  \n"))
+print()
+print("| target | files (plumb) | plumb s | plumb --threads 1 s | ruff s | oxlint s | plumb/ruff | plumb/oxlint | plumb files/s | peak RSS MB plumb / ruff / oxlint |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+for label in targets:
+    timing = load(f"{results}/{label}.json", {"results": []})
+    median = {r["command"]: r["median"] for r in timing["results"]}
+    outcome = load(f"{results}/{label}.plumb.json", {})
+    files = outcome.get("summary", {}).get("files", {}).get("total")
+    plumb, ruff, oxlint = median.get("plumb"), median.get("ruff"), median.get("oxlint")
+    ratio = lambda a, b: None if a is None or b is None else a / b
+    memory = " / ".join(fmt(rss.get((label, name)), "{:.0f}") for name in ("plumb", "ruff", "oxlint"))
+    print(f"| {label} | {fmt(files, '{}')} | {fmt(plumb)} | {fmt(median.get('plumb-t1'))} | {fmt(ruff)} | {fmt(oxlint)} "
+          f"| {fmt(ratio(plumb, ruff), '{:.2f}x')} | {fmt(ratio(plumb, oxlint), '{:.2f}x')} "
+          f"| {fmt(None if not files or not plumb else files / plumb, '{:.0f}')} | {memory} |")
+
+print()
+print("CPU time (user + system, mean per run; less sensitive than wall time to other load on the machine):")
+print()
+print("| target | plumb CPU s | plumb --threads 1 CPU s | ruff CPU s | oxlint CPU s | plumb/ruff CPU | plumb/oxlint CPU | plumb min wall s | ruff min wall s | oxlint min wall s |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+for label in targets:
+    runs = {r["command"]: r for r in load(f"{results}/{label}.json", {"results": []})["results"]}
+    cpu = lambda name: None if name not in runs or runs[name].get("user") is None else runs[name]["user"] + runs[name]["system"]
+    low = lambda name: runs[name]["min"] if name in runs else None
+    ratio = lambda a, b: None if a is None or b is None else a / b
+    print(f"| {label} | {fmt(cpu('plumb'))} | {fmt(cpu('plumb-t1'))} | {fmt(cpu('ruff'))} | {fmt(cpu('oxlint'))} "
+          f"| {fmt(ratio(cpu('plumb'), cpu('ruff')), '{:.2f}x')} | {fmt(ratio(cpu('plumb'), cpu('oxlint')), '{:.2f}x')} "
+          f"| {fmt(low('plumb'))} | {fmt(low('ruff'))} | {fmt(low('oxlint'))} |")
+
+node = {r["command"]: r["median"] for r in load(f"{results}/ALL.json", {"results": []})["results"]}.get("node-startup")
+whole = {r["command"]: r for r in load(f"{results}/ALL.json", {"results": []})["results"]}
+if all(name in whole for name in ("plumb", "ruff", "oxlint")):
+    both = whole["ruff"]["median"] + whole["oxlint"]["median"]
+    print()
+    print(f"ALL covers Python and TS/JS: ruff + oxlint one after the other would take {both:.3f} s (sum of medians); "
+          f"plumb/(ruff+oxlint) = {whole['plumb']['median'] / both:.2f}x.")
+if node is not None:
+    print()
+    print(f"oxlint (npm) runs inside Node.js; `node -e 0` alone: median {node:.3f} s.")
+print()
+print("Findings (files with a syntax error; ruff: files with an E9 diagnostic; oxlint: files with an error):")
+print()
+print("| target | plumb files | ruff files checked | oxlint files checked | plumb SYN001 | ruff E9 | oxlint errors |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+details = []
+for label in targets:
+    outcome = load(f"{results}/{label}.plumb.json", {})
+    diagnostics = outcome.get("diagnostics", [])
+    syn = sorted({d["path"] for d in diagnostics if d.get("code") == "SYN001"})
+    ruff = load(f"{results}/{label}.ruff.json")
+    ruff_files = sorted({os.path.relpath(d["filename"]) for d in ruff}) if ruff is not None else None
+    try:
+        ruff_checked = int(open(f"{results}/{label}.ruff.files").read().strip() or 0)
+    except OSError:
+        ruff_checked = None
+    oxlint = load(f"{results}/{label}.oxlint.json")
+    ox_files = sorted({d["filename"] for d in oxlint["diagnostics"] if d.get("severity") == "error"}) if oxlint else None
+    print(f"| {label} | {fmt(outcome.get('summary', {}).get('files', {}).get('total'), '{}')} | {fmt(ruff_checked, '{}')} "
+          f"| {fmt(oxlint['number_of_files'] if oxlint else None, '{}')} | {len(syn)} "
+          f"| {fmt(None if ruff_files is None else len(ruff_files), '{}')} | {fmt(None if ox_files is None else len(ox_files), '{}')} |")
+    if label != "ALL":
+        for d in diagnostics:
+            if d.get("code") == "SYN001":
+                details.append(f"- plumb {d['path']}:{d['line']}:{d['column']} {d['message']}")
+        for path in ruff_files or []:
+            details.append(f"- ruff E9 {path}")
+        for path in ox_files or []:
+            details.append(f"- oxlint {path}")
+print()
+print("Per-file findings (per subfolder runs):")
+print()
+print("\n".join(details) if details else "(none)")
+PY
+}
+
+corpus_targets() { # the corpus subfolders, then "." for the whole corpus
+  local dir
+  for dir in "$CORPUS"/*/; do dir=${dir%/}; printf '%s\n' "${dir##*/}"; done
+  printf '.\n'
+}
+
+if [[ -n $SUMMARY_ONLY ]]; then
+  SUMMARY_ONLY=$(cd "$SUMMARY_ONLY" && pwd)
+  cd "$CORPUS"
+  mapfile -t TARGETS < <(corpus_targets)
+  summarize "$SUMMARY_ONLY" "${TARGETS[@]}"
+  exit 0
+fi
+
+RESULTS=$WORK/results/$(date +%Y%m%d-%H%M%S)
+mkdir -p "$WORK" "$RESULTS"
 
 # --- corpus ---------------------------------------------------------------------------------------
 if ((REBUILD)) || [[ ! -d $CORPUS ]] || [[ -z $(find "$CORPUS" -mindepth 1 -maxdepth 1 -type d ! -name .git -print -quit) ]]; then
@@ -92,16 +215,15 @@ fi
   echo "plumb: $("$PLUMB" --version) ($(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$REPO" && git diff --quiet HEAD 2>/dev/null || echo ', dirty'))"
   echo "ruff: $("$RUFF" --version)"
   echo "oxlint: $("$OXLINT" --version)"
-  echo "timer: $(command -v hyperfine >/dev/null && hyperfine --version || echo 'python3 loop'), runs=$RUNS, warmup=1"
+  echo "timer: $(use_hyperfine && hyperfine --version || echo 'python3 loop'), runs=$RUNS, warmup=1"
+  echo "load average before timing: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 } | tee "$RESULTS/machine.txt" >&2
 
 # --- targets and commands -------------------------------------------------------------------------
 # Every command runs with the corpus as working directory, on a relative path, so all three tools
 # print equally short paths. Each tool prints its diagnostics (hyperfine discards them).
 cd "$CORPUS"
-TARGETS=()
-for dir in */; do TARGETS+=("${dir%/}"); done
-TARGETS+=(".")
+mapfile -t TARGETS < <(corpus_targets)
 
 count_files() { # DIR PATTERN...
   local dir=$1; shift
@@ -127,6 +249,11 @@ commands_for() {
     # and make oxlint exit 1, which oxlint has no flag to suppress: the timers ignore exit codes.
     printf 'oxlint\t%s\n' "$OXLINT -A all $dir"
   fi
+  # oxlint from npm is a Node.js addon, not a standalone binary: its time includes starting Node.
+  # Timing Node alone once shows that floor.
+  if [[ $dir == . ]]; then
+    printf 'node-startup\t%s\n' "$(command -v node) -e 0"
+  fi
 }
 
 label() { [[ $1 == . ]] && echo ALL || echo "$1"; }
@@ -136,28 +263,34 @@ time_target() { # TARGET: writes $RESULTS/<label>.json in hyperfine's format
   out="$RESULTS/$(label "$dir").json"
   local names=() cmds=()
   while IFS=$'\t' read -r name cmd; do names+=("$name"); cmds+=("$cmd"); done < <(commands_for "$dir")
-  if command -v hyperfine >/dev/null; then
+  if use_hyperfine; then
     local args=()
     for i in "${!names[@]}"; do args+=(--command-name "${names[$i]}" "${cmds[$i]}"); done
     hyperfine --shell=none --ignore-failure --style basic --warmup 1 --runs "$RUNS" \
       --export-json "$out" "${args[@]}" >&2
   else
     python3 - "$out" "$RUNS" "${names[@]}" -- "${cmds[@]}" <<'PY'
-import json, shlex, statistics, subprocess, sys, time
+import json, resource, shlex, statistics, subprocess, sys, time
 out, runs, rest = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 split = rest.index("--")
 names, cmds = rest[:split], rest[split + 1:]
 results = []
 for name, cmd in zip(names, cmds):
     argv = shlex.split(cmd)
-    times = []
+    times, user, system = [], 0.0, 0.0
     for i in range(runs + 1):  # the first run is the warm-up
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        elapsed = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if i:
-            times.append(time.perf_counter() - start)
+            times.append(elapsed)
+            user += after.ru_utime - before.ru_utime
+            system += after.ru_stime - before.ru_stime
     results.append({"command": name, "mean": statistics.mean(times), "median": statistics.median(times),
-                    "min": min(times), "max": max(times), "times": times})
+                    "min": min(times), "max": max(times), "user": user / runs, "system": system / runs,
+                    "times": times})
     print(f"{name:10} median {statistics.median(times):.3f} s  (min {min(times):.3f}, max {max(times):.3f}, {runs} runs)", file=sys.stderr)
 json.dump({"results": results}, open(out, "w"), indent=2)
 PY
@@ -196,76 +329,8 @@ for dir in "${TARGETS[@]}"; do
   findings "$dir"
 done
 
+echo "load average after timing: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)" >> "$RESULTS/machine.txt"
+
 # --- table ----------------------------------------------------------------------------------------
-python3 - "$RESULTS" "${TARGETS[@]}" <<'PY' | tee "$RESULTS/summary.md"
-import json, os, sys
-results, targets = sys.argv[1], [("ALL" if t == "." else t) for t in sys.argv[2:]]
-
-def load(path, default=None):
-    try:
-        with open(path) as handle:
-            return json.load(handle)
-    except (OSError, ValueError):
-        return default
-
-rss = {}
-if os.path.exists(f"{results}/rss.tsv"):
-    for line in open(f"{results}/rss.tsv"):
-        label, name, kb = (line.rstrip("\n").split("\t") + ["", "", ""])[:3]
-        if kb:
-            rss[(label, name)] = int(kb) / 1024
-
-def fmt(value, pattern="{:.3f}"):
-    return "—" if value is None else pattern.format(value)
-
-print(open(f"{results}/machine.txt").read().rstrip().replace("\n", "  \n"))
-print()
-print("| target | files (plumb) | plumb s | plumb --threads 1 s | ruff s | oxlint s | plumb/ruff | plumb/oxlint | plumb files/s | peak RSS MB plumb / ruff / oxlint |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-for label in targets:
-    timing = load(f"{results}/{label}.json", {"results": []})
-    median = {r["command"]: r["median"] for r in timing["results"]}
-    outcome = load(f"{results}/{label}.plumb.json", {})
-    files = outcome.get("summary", {}).get("files", {}).get("total")
-    plumb, ruff, oxlint = median.get("plumb"), median.get("ruff"), median.get("oxlint")
-    ratio = lambda a, b: None if a is None or b is None else a / b
-    memory = " / ".join(fmt(rss.get((label, name)), "{:.0f}") for name in ("plumb", "ruff", "oxlint"))
-    print(f"| {label} | {fmt(files, '{}')} | {fmt(plumb)} | {fmt(median.get('plumb-t1'))} | {fmt(ruff)} | {fmt(oxlint)} "
-          f"| {fmt(ratio(plumb, ruff), '{:.2f}x')} | {fmt(ratio(plumb, oxlint), '{:.2f}x')} "
-          f"| {fmt(None if not files or not plumb else files / plumb, '{:.0f}')} | {memory} |")
-
-print()
-print("Findings (files with a syntax error; ruff: files with an E9 diagnostic; oxlint: files with an error):")
-print()
-print("| target | plumb files | ruff files checked | oxlint files checked | plumb SYN001 | ruff E9 | oxlint errors |")
-print("|---|---:|---:|---:|---:|---:|---:|")
-details = []
-for label in targets:
-    outcome = load(f"{results}/{label}.plumb.json", {})
-    diagnostics = outcome.get("diagnostics", [])
-    syn = sorted({d["path"] for d in diagnostics if d.get("code") == "SYN001"})
-    ruff = load(f"{results}/{label}.ruff.json")
-    ruff_files = sorted({os.path.relpath(d["filename"]) for d in ruff}) if ruff is not None else None
-    try:
-        ruff_checked = int(open(f"{results}/{label}.ruff.files").read().strip() or 0)
-    except OSError:
-        ruff_checked = None
-    oxlint = load(f"{results}/{label}.oxlint.json")
-    ox_files = sorted({d["filename"] for d in oxlint["diagnostics"] if d.get("severity") == "error"}) if oxlint else None
-    print(f"| {label} | {fmt(outcome.get('summary', {}).get('files', {}).get('total'), '{}')} | {fmt(ruff_checked, '{}')} "
-          f"| {fmt(oxlint['number_of_files'] if oxlint else None, '{}')} | {len(syn)} "
-          f"| {fmt(None if ruff_files is None else len(ruff_files), '{}')} | {fmt(None if ox_files is None else len(ox_files), '{}')} |")
-    if label != "ALL":
-        for d in diagnostics:
-            if d.get("code") == "SYN001":
-                details.append(f"- plumb {d['path']}:{d['line']}:{d['column']} {d['message']}")
-        for path in ruff_files or []:
-            details.append(f"- ruff E9 {path}")
-        for path in ox_files or []:
-            details.append(f"- oxlint {path}")
-print()
-print("Per-file findings (per subfolder runs):")
-print()
-print("\n".join(details) if details else "(none)")
-PY
-log "results in $RESULTS"
+summarize "$RESULTS" "${TARGETS[@]}" | tee "$RESULTS/summary.md"
+log "results in $RESULTS (print again with: $0 --summary $RESULTS)"

@@ -1,12 +1,17 @@
 //! Stage 3, facts: `plumb_facts::extract` per file (one parse, syntax verdict, line index,
 //! `plumb:` directives from comments), per language and for all files, in memory, one thread.
 //! The difference to the `parse` bench is the cost of extraction on top of parsing.
+//!
+//! `all+mocks` extracts like the engine does with the default rules: test files also get their
+//! mock sites (`extract_with_mocks` with the detection of the enabled rule that asks for it),
+//! source files do not.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use plumb_benches::{Corpus, SourceText, total_bytes};
-use plumb_facts::{ExtractOptions, extract};
+use plumb_facts::{ExtractOptions, extract, extract_with_mocks};
+use plumb_rules::Registry;
 use plumb_syntax::SourceKind;
 
 fn facts(c: &mut Criterion) {
@@ -15,7 +20,15 @@ fn facts(c: &mut Criterion) {
     let options = ExtractOptions {
         python_version: settings.python_version,
     };
+    let registry = Registry::builtin();
+    let detection = registry
+        .iter()
+        .find_map(|rule| rule.file_check.as_ref()?.mock_detection());
     let sources = corpus.sources(&settings);
+    let is_test: Vec<bool> = sources
+        .iter()
+        .map(|source| settings.test_files.is_match(&source.relative))
+        .collect();
     let with_errors = sources
         .iter()
         .filter(|source| {
@@ -24,10 +37,21 @@ fn facts(c: &mut Criterion) {
                 .is_some()
         })
         .count();
+    let mock_sites: usize = sources
+        .iter()
+        .zip(&is_test)
+        .filter(|(_, is_test)| **is_test)
+        .filter_map(|(source, _)| {
+            extract_with_mocks(&source.text, source.kind, options, detection).mock_sites
+        })
+        .map(|sites| sites.len())
+        .sum();
     eprintln!(
-        "facts: {} -> {} files, {} bytes, {with_errors} with a syntax error",
+        "facts: {} -> {} files ({} tests), {} bytes, {with_errors} with a syntax error, \
+         {mock_sites} mock sites in tests",
         corpus.description(),
         sources.len(),
+        is_test.iter().filter(|is_test| **is_test).count(),
         total_bytes(&sources)
     );
 
@@ -54,6 +78,27 @@ fn facts(c: &mut Criterion) {
                     .iter()
                     .map(|source| {
                         black_box(extract(black_box(&source.text), source.kind, options)).line_count
+                    })
+                    .sum::<usize>()
+            });
+        });
+    }
+    if detection.is_some() {
+        group.throughput(Throughput::Bytes(total_bytes(&sources)));
+        group.bench_function("all+mocks", |b| {
+            b.iter(|| {
+                sources
+                    .iter()
+                    .zip(&is_test)
+                    .map(|(source, is_test)| {
+                        let mocks = detection.filter(|_| *is_test);
+                        let facts = extract_with_mocks(
+                            black_box(&source.text),
+                            source.kind,
+                            options,
+                            mocks,
+                        );
+                        black_box(facts).line_count
                     })
                     .sum::<usize>()
             });

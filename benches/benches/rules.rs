@@ -1,20 +1,22 @@
-//! Stage 4, file rules: every built-in rule with a `file_check` in `Registry::builtin()`, run
-//! over facts extracted beforehand, exactly as the engine loops over them per file (language
-//! filter, then `check`). A second variant also turns each violation into a `Diagnostic` with its
-//! fingerprint, which is the engine's per-violation cost. No parsing and no I/O is measured.
+//! Stage 4, file rules: every built-in rule with a `file_check` in `Registry::builtin()` (default
+//! options), run over facts extracted beforehand, exactly as the engine loops over them per file
+//! (language filter, then `check`). Facts are extracted as the engine does with all rules enabled:
+//! test files carry their mock sites. `all` runs every file rule, `CODE` one rule alone, and
+//! `all+diagnostics` also turns each violation into a `Diagnostic` with its fingerprint, which is
+//! the engine's per-violation cost. No parsing and no I/O is measured.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use plumb_benches::Corpus;
-use plumb_diagnostics::{Diagnostic, Fingerprint, Severity};
-use plumb_facts::{ExtractOptions, FileFacts, extract};
-use plumb_rules::{FileContext, Registry, Violation};
+use plumb_diagnostics::{Diagnostic, Fingerprint, Language, Severity};
+use plumb_facts::{ExtractOptions, FileFacts, extract_with_mocks};
+use plumb_rules::{FileContext, RegisteredRule, Registry, Violation};
 
 struct Prepared {
     path: String,
     is_test: bool,
-    language: plumb_diagnostics::Language,
+    language: Language,
     facts: FileFacts,
 }
 
@@ -24,50 +26,69 @@ fn rules(c: &mut Criterion) {
     let options = ExtractOptions {
         python_version: settings.python_version,
     };
+    let registry = Registry::builtin();
+    let file_rules: Vec<&RegisteredRule> = registry
+        .iter()
+        .filter(|rule| rule.file_check.is_some())
+        .collect();
+    let detection = file_rules
+        .iter()
+        .find_map(|rule| rule.file_check.as_ref()?.mock_detection());
     let prepared: Vec<Prepared> = corpus
         .sources(&settings)
         .into_iter()
-        .map(|source| Prepared {
-            is_test: settings.test_files.is_match(&source.relative),
-            language: source.kind.language(),
-            facts: extract(&source.text, source.kind, options),
-            path: source.relative,
+        .map(|source| {
+            let is_test = settings.test_files.is_match(&source.relative);
+            let mocks = detection.filter(|_| is_test);
+            Prepared {
+                is_test,
+                language: source.kind.language(),
+                facts: extract_with_mocks(&source.text, source.kind, options, mocks),
+                path: source.relative,
+            }
         })
         .collect();
-    let registry = Registry::builtin();
-    let file_rules = registry
+    let counts: Vec<String> = file_rules
         .iter()
-        .filter(|rule| rule.file_check.is_some())
-        .count();
-    let violations = run(&registry, &prepared, |_, _| {});
+        .map(|rule| {
+            let count = run(&[rule], &prepared, |_, _| {});
+            format!("{} {count}", rule.meta.code)
+        })
+        .collect();
     eprintln!(
-        "rules: {} -> {} files, {file_rules} file rules, {violations} violations",
+        "rules: {} -> {} files, violations: {}",
         corpus.description(),
-        prepared.len()
+        prepared.len(),
+        counts.join(", ")
     );
 
     let mut group = c.benchmark_group("rules");
     group.throughput(Throughput::Elements(prepared.len() as u64));
-    group.bench_function("file_rules", |b| {
-        b.iter(|| run(&registry, black_box(&prepared), |_, _| {}))
+    group.bench_function("all", |b| {
+        b.iter(|| run(&file_rules, black_box(&prepared), |_, _| {}));
     });
-    group.bench_function("file_rules+diagnostics", |b| {
+    for rule in &file_rules {
+        group.bench_function(rule.meta.code, |b| {
+            b.iter(|| run(&[rule], black_box(&prepared), |_, _| {}));
+        });
+    }
+    group.bench_function("all+diagnostics", |b| {
         b.iter(|| {
             let mut diagnostics = Vec::new();
             run(
-                &registry,
+                &file_rules,
                 black_box(&prepared),
-                |file, (code, name, violation)| {
+                |file, (rule, violation)| {
                     let fingerprint = Fingerprint::compute(
-                        code,
+                        rule.meta.code,
                         &file.path,
                         &violation.symbol,
                         &violation.snippet,
                         0,
                     );
                     diagnostics.push(Diagnostic {
-                        code: code.to_string(),
-                        rule: name.to_string(),
+                        code: rule.meta.code.to_string(),
+                        rule: rule.meta.name.to_string(),
                         severity: Severity::Error,
                         path: file.path.clone(),
                         span: violation.span,
@@ -84,11 +105,11 @@ fn rules(c: &mut Criterion) {
     group.finish();
 }
 
-/// Runs every file rule on every file; hands each violation to `sink` and returns their count.
+/// Runs `rules` on every file; hands each violation to `sink` and returns their count.
 fn run(
-    registry: &Registry,
+    rules: &[&RegisteredRule],
     files: &[Prepared],
-    mut sink: impl FnMut(&Prepared, (&'static str, &'static str, Violation)),
+    mut sink: impl FnMut(&Prepared, (&RegisteredRule, Violation)),
 ) -> usize {
     let mut count = 0;
     let mut violations = Vec::new();
@@ -98,7 +119,7 @@ fn run(
             language: file.language,
             is_test: file.is_test,
         };
-        for rule in registry.iter() {
+        for rule in rules {
             let Some(check) = &rule.file_check else {
                 continue;
             };
@@ -108,7 +129,7 @@ fn run(
             check.check(&context, &file.facts, &mut violations);
             count += violations.len();
             for violation in violations.drain(..) {
-                sink(file, (rule.meta.code, rule.meta.name, violation));
+                sink(file, (rule, violation));
             }
         }
     }

@@ -47,14 +47,24 @@ pub struct SourceText {
 impl Corpus {
     /// The directory in [`CORPUS_ENV`] if that is set, else a freshly generated synthetic tree.
     ///
+    /// `cargo bench` runs bench binaries in the package directory (`benches/`), so a relative
+    /// [`CORPUS_ENV`] that does not exist from there is looked up from the repository root too:
+    /// `PLUMB_BENCH_CORPUS=benches/.work/corpus cargo bench` works from the root.
+    ///
     /// # Panics
     /// When [`CORPUS_ENV`] names something that is not a directory, or the temporary directory
     /// cannot be created: a bench without input has nothing to measure.
     pub fn load() -> Corpus {
         if let Some(dir) = std::env::var_os(CORPUS_ENV).filter(|value| !value.is_empty()) {
-            let root = std::fs::canonicalize(&dir).unwrap_or_else(|error| {
-                panic!("{CORPUS_ENV}={}: {error}", PathBuf::from(&dir).display())
-            });
+            let dir = PathBuf::from(dir);
+            let from_repository = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(&dir);
+            let dir = if dir.is_relative() && !dir.exists() && from_repository.exists() {
+                from_repository
+            } else {
+                dir
+            };
+            let root = std::fs::canonicalize(&dir)
+                .unwrap_or_else(|error| panic!("{CORPUS_ENV}={}: {error}", dir.display()));
             assert!(
                 root.is_dir(),
                 "{CORPUS_ENV}={} is not a directory",
