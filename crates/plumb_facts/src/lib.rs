@@ -3,8 +3,10 @@
 //! cache work from facts alone.
 
 pub mod directives;
+pub mod imports;
 pub mod index;
 pub mod mocks;
+pub mod resolve;
 
 use std::cell::RefCell;
 
@@ -16,6 +18,7 @@ use ruff_text_size::Ranged;
 use serde::{Deserialize, Serialize};
 
 pub use directives::{Directive, DirectiveKind, DirectiveProblem};
+pub use imports::{EcmaImport, EcmaImportKind, PyImport, PythonImports};
 pub use index::{IndexedFile, ProjectIndex};
 pub use mocks::{MockDetection, MockSite};
 
@@ -40,6 +43,11 @@ pub struct FileFacts {
     /// Mock sites, when the file was examined for them: a test file that parsed, with mock
     /// detection enabled. `None` otherwise (source files, unparseable test files).
     pub mock_sites: Option<Vec<MockSite>>,
+    /// A Python module's imports and module-level names; `None` for other languages and for
+    /// files that do not compile.
+    pub python_imports: Option<PythonImports>,
+    /// A TypeScript/JavaScript file's module specifiers (empty when it does not compile).
+    pub ecma_imports: Vec<EcmaImport>,
 }
 
 /// Options that change what a parse means.
@@ -67,7 +75,7 @@ pub fn extract_with_mocks(
     mocks: Option<&MockDetection>,
 ) -> FileFacts {
     let index = LineIndex::new(text);
-    let (errors, comments, mock_sites) = match kind {
+    let (errors, comments, mock_sites, python_imports, ecma_imports) = match kind {
         SourceKind::Python { is_stub } => {
             let parsed = python::parse(text, options.python_version, is_stub);
             let comments: Vec<(u32, u32)> = parsed
@@ -84,7 +92,19 @@ pub fn extract_with_mocks(
                 ),
                 _ => None,
             };
-            (parsed.errors, comments, mock_sites)
+            let python_imports = match &parsed.parsed {
+                Some(module) if parsed.errors.is_empty() => {
+                    Some(imports::python::extract(text, &index, module.syntax()))
+                }
+                _ => None,
+            };
+            (
+                parsed.errors,
+                comments,
+                mock_sites,
+                python_imports,
+                Vec::new(),
+            )
         }
         SourceKind::Ecma(ecma_kind) => ALLOCATOR.with(|cell| {
             let mut allocator = cell.borrow_mut();
@@ -106,7 +126,12 @@ pub fn extract_with_mocks(
                 )),
                 _ => None,
             };
-            (parsed.errors, comments, mock_sites)
+            let ecma_imports = if parsed.errors.is_empty() {
+                imports::ecma::extract(text, &index, &parsed.program)
+            } else {
+                Vec::new()
+            };
+            (parsed.errors, comments, mock_sites, None, ecma_imports)
         }),
     };
 
@@ -128,6 +153,8 @@ pub fn extract_with_mocks(
         directives,
         line_count: index.line_count(),
         mock_sites,
+        python_imports,
+        ecma_imports,
     }
 }
 

@@ -1,7 +1,7 @@
 //! The explicit list of built-in rules. Adding a rule is one line here; the consistency tests
 //! below keep codes unique, names kebab-case and every rule documented and covered by fixtures.
 
-use crate::rules::{io, mck, sup, syn};
+use crate::rules::{imp, io, mck, sup, syn};
 use crate::{ConfigurableRule, FileRule, ProjectRule, RuleMeta, RuleMetadata, RuleScope};
 
 /// Builds a file rule from its `[rules.CODE]` options, or says why they are invalid.
@@ -42,7 +42,6 @@ where
     }
 }
 
-#[allow(dead_code)] // the first project rules (TYP001, IMP001) register through it
 fn project_rule<R: RuleMetadata + ProjectRule + Default + 'static>() -> RegisteredRule {
     RegisteredRule {
         meta: &R::META,
@@ -75,6 +74,9 @@ impl Registry {
             engine_rule::<sup::unused_suppression::UnusedSuppression>(),
             file_rule::<syn::syntax_error::SyntaxError>(),
             configurable_file_rule::<mck::unjustified_mock::UnjustifiedMock>(),
+            project_rule::<imp::unresolved_import::UnresolvedImport>(),
+            project_rule::<imp::undeclared_dependency::UndeclaredDependency>(),
+            project_rule::<imp::unverifiable_import::UnverifiableImport>(),
         ];
         rules.sort_by_key(|rule| rule.meta.code);
         Registry { rules }

@@ -1,0 +1,55 @@
+use plumb_facts::resolve::FindingKind;
+use plumb_macros::Rule;
+
+use crate::{ProjectIndex, ProjectRule, ProjectViolation};
+
+/// ## What it does
+/// Reports a third-party import that no declared dependency provides.
+///
+/// An import is third-party when it is neither first-party (see IMP001) nor part of the
+/// standard library. Python dependencies are read from every `pyproject.toml` (`dependencies`,
+/// `optional-dependencies`, PEP 735 `dependency-groups`, `build-system.requires`, Poetry, PDM,
+/// uv and Hatch tables), `requirements*.txt` and `requirements/*.txt`, `setup.cfg` and
+/// `Pipfile` under the project root. A distribution provides the import name equal to its
+/// normalized name (lowercase, `-` and `.` as `_`), plus known mismatches from a bundled table
+/// (`PyYAML` provides `yaml`, `Pillow` `PIL`, `beautifulsoup4` `bs4`, `google-*` `google`, ...).
+///
+/// Nothing is reported when the project declares no dependencies in a readable form, or has a
+/// `setup.py` (its dependencies cannot be known without running it). Guarded imports (see
+/// IMP001) are not reported.
+///
+/// ## Why is this bad?
+/// An undeclared dependency works on the machine where it happens to be installed and fails in
+/// a fresh environment, a container or CI.
+///
+/// ## Example
+/// ```python
+/// # pyproject.toml declares dependencies = ["httpx"]
+/// import requests
+/// ```
+///
+/// ## Use instead
+/// ```python
+/// # pyproject.toml declares dependencies = ["httpx", "requests"]
+/// import requests
+/// ```
+///
+/// ## Options
+/// None yet.
+#[derive(Debug, Default, Rule)]
+#[rule(
+    code = "IMP002",
+    name = "undeclared-dependency",
+    family = "IMP",
+    scope = "project",
+    languages = "python",
+    default_severity = "warning",
+    since = "0.1.0"
+)]
+pub struct UndeclaredDependency;
+
+impl ProjectRule for UndeclaredDependency {
+    fn check(&self, index: &ProjectIndex, violations: &mut Vec<ProjectViolation>) {
+        super::report(index, FindingKind::Undeclared, violations);
+    }
+}

@@ -1,0 +1,60 @@
+use plumb_facts::resolve::FindingKind;
+use plumb_macros::Rule;
+
+use crate::{ProjectIndex, ProjectRule, ProjectViolation};
+
+/// ## What it does
+/// Reports an import that cannot resolve to a module, and says what was tried.
+///
+/// Imports are resolved statically, without running anything. In Python, a first-party import
+/// (`import app.agents.engine`, `from app.agents import engine`) must name an existing module:
+/// a `.py` or `.pyi` file, a package with `__init__.py`, or a namespace directory, under one of
+/// the import roots (the project root, `src/`, every directory that holds a top-level package,
+/// pytest `pythonpath` and setuptools/Poetry source directories; for each file also its own
+/// directory when it is not in a package, and pytest's base directory). `from m import n`
+/// also needs `n` to be a submodule of `m` or a name `m` binds (assignment, `def`, `class`,
+/// import, `__all__`), unless `m` defines `__getattr__`, star-imports or writes `globals()`.
+/// Relative imports resolve from the file's package and must not go above the top-level
+/// package or the project root.
+///
+/// The standard library (any Python 3 version since 3.7) always resolves; third-party imports
+/// are IMP002's concern. Imports guarded by `try: ... except ImportError` (or a broader
+/// handler), under `if TYPE_CHECKING:` or under a test of `sys.version_info` / `sys.platform`
+/// are not reported. In a file that edits `sys.path`, an unresolved absolute import is IMP003
+/// instead.
+///
+/// ## Why is this bad?
+/// An import that does not resolve fails when the module is first imported, often at start-up
+/// in production: `from app.agents import execution_engines` crashes the service if the module
+/// was renamed or never committed.
+///
+/// ## Example
+/// ```python
+/// # app/agents/__init__.py exists, app/agents/execution_engines.py does not
+/// from app.agents import execution_engines
+/// ```
+///
+/// ## Use instead
+/// ```python
+/// from app.agents import execution_engine  # the module that exists
+/// ```
+///
+/// ## Options
+/// None yet.
+#[derive(Debug, Default, Rule)]
+#[rule(
+    code = "IMP001",
+    name = "unresolved-import",
+    family = "IMP",
+    scope = "project",
+    languages = "python",
+    default_severity = "error",
+    since = "0.1.0"
+)]
+pub struct UnresolvedImport;
+
+impl ProjectRule for UnresolvedImport {
+    fn check(&self, index: &ProjectIndex, violations: &mut Vec<ProjectViolation>) {
+        super::report(index, FindingKind::Unresolved, violations);
+    }
+}
