@@ -4,6 +4,7 @@
 //! root.
 
 pub mod deps;
+mod ecma;
 mod fs;
 pub mod python;
 
@@ -36,6 +37,7 @@ pub struct ImportFinding {
 /// Resolves every import of the index, in file order, then source order.
 pub fn resolve_imports(index: &ProjectIndex) -> Vec<ImportFinding> {
     let mut findings = python::check(index);
+    findings.extend(ecma::check(index));
     findings.sort_by(|a, b| {
         (a.file, a.span.start.line, a.span.start.column, a.kind).cmp(&(
             b.file,

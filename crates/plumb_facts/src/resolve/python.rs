@@ -112,7 +112,7 @@ pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
 }
 
 /// A project path that does not leave the project root.
-fn is_inside(path: &str) -> bool {
+pub(crate) fn is_inside(path: &str) -> bool {
     !path.starts_with('/') && !path.split('/').any(|part| part == "..")
 }
 

@@ -18,6 +18,13 @@ use crate::{ProjectIndex, ProjectRule, ProjectViolation};
 /// `setup.py` (its dependencies cannot be known without running it). Guarded imports (see
 /// IMP001) are not reported.
 ///
+/// In TypeScript and JavaScript, a bare specifier (`lodash/get`, `@scope/pkg`) that does not
+/// resolve (no `node_modules`) must be declared in the nearest `package.json` or one above it
+/// (`dependencies`, `devDependencies`, `peerDependencies`, `optionalDependencies`), directly or
+/// as its `@types/` package, or be the name of a package of the project. Nothing is reported
+/// for specifiers a `tsconfig.json` `paths` key may map, or when a tsconfig sets `baseUrl` or
+/// cannot be read. Node built-ins (`fs`, `node:fs`) always resolve.
+///
 /// ## Why is this bad?
 /// An undeclared dependency works on the machine where it happens to be installed and fails in
 /// a fresh environment, a container or CI.
@@ -42,7 +49,7 @@ use crate::{ProjectIndex, ProjectRule, ProjectViolation};
     name = "undeclared-dependency",
     family = "IMP",
     scope = "project",
-    languages = "python",
+    languages = "python, typescript, javascript",
     default_severity = "warning",
     since = "0.1.0"
 )]

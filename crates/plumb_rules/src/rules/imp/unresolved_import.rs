@@ -23,6 +23,13 @@ use crate::{ProjectIndex, ProjectRule, ProjectViolation};
 /// are not reported. In a file that edits `sys.path`, an unresolved absolute import is IMP003
 /// instead.
 ///
+/// In TypeScript and JavaScript, a relative specifier (`./x`, `../x`) must resolve with
+/// `oxc_resolver`: extensions and `index` files, `.js` written for a `.ts` file, `tsconfig.json`
+/// `paths` with `extends`, `package.json` `exports`/`imports`. Covered forms: `import`,
+/// `import type`, `export ... from`, `import("literal")`, `require("literal")`,
+/// `import x = require("literal")` and `jest.mock` / `vi.mock("literal")`. Specifiers with a
+/// loader or query (`?raw`, `!`), a URL scheme, or a `require` inside `try` are skipped.
+///
 /// ## Why is this bad?
 /// An import that does not resolve fails when the module is first imported, often at start-up
 /// in production: `from app.agents import execution_engines` crashes the service if the module
@@ -47,7 +54,7 @@ use crate::{ProjectIndex, ProjectRule, ProjectViolation};
     name = "unresolved-import",
     family = "IMP",
     scope = "project",
-    languages = "python",
+    languages = "python, typescript, javascript",
     default_severity = "error",
     since = "0.1.0"
 )]
