@@ -1,11 +1,12 @@
 //! Module specifiers written literally in a parsed TypeScript/JavaScript file.
 
 use oxc_ast::ast::{
-    Argument, CallExpression, ExportAllDeclaration, ExportFromDeclaration, Expression,
-    ImportDeclaration, ImportExpression, Program, StringLiteral, TSExternalModuleReference,
-    TryStatement,
+    Argument, BindingIdentifier, CallExpression, ConditionalExpression, ExportAllDeclaration,
+    ExportFromDeclaration, Expression, IfStatement, ImportDeclaration, ImportExpression, Program,
+    StringLiteral, TSExternalModuleReference, TryStatement,
 };
 use oxc_ast_visit::{Visit, walk};
+use oxc_span::GetSpan;
 use plumb_diagnostics::LineIndex;
 
 use super::{EcmaImport, EcmaImportKind};
@@ -28,8 +29,20 @@ pub(crate) fn extract(text: &str, index: &LineIndex, program: &Program<'_>) -> V
         index,
         imports: Vec::new(),
         try_depth: 0,
+        require_calls: Vec::new(),
+        shadowed_require: false,
     };
     collector.visit_program(program);
+    // A bundle (browserify, webpack) passes its own `require` to each module: its calls name
+    // entries of the bundle, not files or packages.
+    if collector.shadowed_require {
+        let calls = collector.require_calls;
+        let mut position = 0;
+        collector.imports.retain(|_| {
+            position += 1;
+            !calls.contains(&(position - 1))
+        });
+    }
     collector.imports
 }
 
@@ -37,7 +50,12 @@ struct Collector<'t> {
     text: &'t str,
     index: &'t LineIndex,
     imports: Vec<EcmaImport>,
+    /// Inside `try`, or under a `typeof` test (UMD wrappers): the import may be absent.
     try_depth: u32,
+    /// Positions in `imports` of `require(...)` calls.
+    require_calls: Vec<usize>,
+    /// The file binds its own `require`.
+    shadowed_require: bool,
 }
 
 impl Collector<'_> {
@@ -52,6 +70,15 @@ impl Collector<'_> {
             snippet: snippet(statement),
             guarded: self.try_depth > 0,
         });
+    }
+}
+
+impl Collector<'_> {
+    /// A condition that tests `typeof` something (`typeof module === "object"`).
+    fn tests_typeof(&self, span: oxc_span::Span) -> bool {
+        self.text
+            .get(span.start as usize..span.end as usize)
+            .is_some_and(|test| test.contains("typeof "))
     }
 }
 
@@ -96,6 +123,26 @@ impl<'a> Visit<'a> for Collector<'_> {
         }
     }
 
+    fn visit_binding_identifier(&mut self, it: &BindingIdentifier<'a>) {
+        if it.name.as_str() == "require" {
+            self.shadowed_require = true;
+        }
+    }
+
+    fn visit_if_statement(&mut self, it: &IfStatement<'a>) {
+        let guarded = self.tests_typeof(it.test.span());
+        self.try_depth += u32::from(guarded);
+        walk::walk_if_statement(self, it);
+        self.try_depth -= u32::from(guarded);
+    }
+
+    fn visit_conditional_expression(&mut self, it: &ConditionalExpression<'a>) {
+        let guarded = self.tests_typeof(it.test.span());
+        self.try_depth += u32::from(guarded);
+        walk::walk_conditional_expression(self, it);
+        self.try_depth -= u32::from(guarded);
+    }
+
     fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
         let kind = match &it.callee {
             Expression::Identifier(callee) if callee.name.as_str() == "require" => {
@@ -119,8 +166,43 @@ impl<'a> Visit<'a> for Collector<'_> {
             _ => None,
         };
         if let (Some(kind), Some(Argument::StringLiteral(literal))) = (kind, it.arguments.first()) {
+            if kind == EcmaImportKind::Require {
+                self.require_calls.push(self.imports.len());
+            }
             self.push(literal, kind, it.span);
         }
         walk::walk_call_expression(self, it);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{EcmaImportKind, ExtractOptions, extract};
+    use plumb_syntax::{EcmaKind, PythonVersion, SourceKind};
+
+    fn specifiers(text: &str) -> Vec<(String, EcmaImportKind, bool)> {
+        let options = ExtractOptions {
+            python_version: PythonVersion::DEFAULT,
+        };
+        extract(text, SourceKind::Ecma(EcmaKind::Js), options)
+            .ecma_imports
+            .into_iter()
+            .map(|import| (import.specifier, import.kind, import.guarded))
+            .collect()
+    }
+
+    #[test]
+    fn bundles_with_their_own_require_are_not_imports() {
+        let bundle = "(function(){})()({1:[function(require,module,exports){\nvar a = require('./nope');\n}]});\n";
+        assert_eq!(specifiers(bundle), vec![]);
+        assert_eq!(
+            specifiers(
+                "const a = require('./a');\nif (typeof module === 'object') { require('b'); }\n"
+            ),
+            vec![
+                ("./a".to_string(), EcmaImportKind::Require, false),
+                ("b".to_string(), EcmaImportKind::Require, true),
+            ]
+        );
     }
 }
