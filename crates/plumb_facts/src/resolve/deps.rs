@@ -472,11 +472,7 @@ fn find_declarations(fs: &FsCache, dir: &str, depth: usize, found: &mut Vec<Stri
     let Some(listing) = fs.list(dir) else {
         return;
     };
-    let in_requirements_dir = dir
-        .rsplit('/')
-        .next()
-        .unwrap_or(dir)
-        .contains("requirements");
+    let in_requirements_dir = dir.split('/').any(|part| part.contains("requirements"));
     for (name, is_dir) in listing.iter() {
         let path = join(dir, name);
         if *is_dir {

@@ -308,13 +308,18 @@ impl<'i> Project<'i> {
                 ),
             ));
         }
+        let only_namespaces = candidates
+            .iter()
+            .all(|found| matches!(found, Found::Namespace(_)));
         let problem = match self.descend(candidates, &parts, 1, top) {
             Ok(resolved) => self.check_names(module, &resolved, import),
             Err(message) => Some((import.span, message)),
         };
         // A declared distribution of the same name may be what is really imported (a local
         // `tests/sphinx/` package does not shadow Sphinx for the docs): not a certain miss.
-        if self.deps.provides(top) {
+        // Neither is a top-level name that only matched plain directories (`examples/eventlet/`
+        // next to the real, undeclared `eventlet`).
+        if self.deps.provides(top) || only_namespaces {
             return None;
         }
         problem.map(|(span, message)| (FindingKind::Unresolved, span, message))
