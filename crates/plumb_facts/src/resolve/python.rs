@@ -18,6 +18,7 @@ use plumb_diagnostics::{Language, Span};
 
 use super::deps::{PythonDependencies, describe_sources};
 use super::fs::{FsCache, join, parent};
+use super::venv::VirtualEnv;
 use super::{FindingKind, ImportFinding};
 use crate::{ProjectIndex, PyImport, PythonImports};
 
@@ -87,6 +88,9 @@ struct Project<'i> {
     /// Names of every indexed module and package, wherever it is: a top-level import of one of
     /// them probably resolves through a path set up at run time, so it is not called undeclared.
     local_names: HashSet<String>,
+    /// The project's virtual environment, when it has one: third-party imports must be
+    /// installed there.
+    venv: Option<VirtualEnv>,
 }
 
 pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
@@ -170,13 +174,14 @@ impl<'i> Project<'i> {
         roots.extend(deps.extra_roots.iter().cloned());
         Project {
             index,
-            fs,
             files,
             package_dirs,
             python_dirs,
             roots: roots.into_iter().collect(),
             deps,
             local_names,
+            venv: VirtualEnv::find(&fs),
+            fs,
         }
     }
 
@@ -295,7 +300,26 @@ impl<'i> Project<'i> {
             Found::Namespace(dir) => self.python_dirs.contains(dir) && !self.deps.provides(top),
             _ => true,
         });
+        let installed = self.venv.as_ref().is_some_and(|venv| venv.provides(top));
         if !first_party {
+            if let Some(venv) = &self.venv
+                && !installed
+                && !self.local_names.contains(top)
+            {
+                let declared = if self.deps.provides(top) {
+                    " (it is declared: the environment is out of date)"
+                } else {
+                    ""
+                };
+                return Some((
+                    FindingKind::Unresolved,
+                    import.span,
+                    format!(
+                        "no module `{top}`: not first-party, not in the standard library, and not installed in {}{declared}",
+                        venv.site_packages
+                    ),
+                ));
+            }
             if !self.deps.is_known() || self.deps.provides(top) || self.local_names.contains(top) {
                 return None;
             }
@@ -319,7 +343,7 @@ impl<'i> Project<'i> {
         // `tests/sphinx/` package does not shadow Sphinx for the docs): not a certain miss.
         // Neither is a top-level name that only matched plain directories (`examples/eventlet/`
         // next to the real, undeclared `eventlet`).
-        if self.deps.provides(top) || only_namespaces {
+        if self.deps.provides(top) || installed || only_namespaces {
             return None;
         }
         problem.map(|(span, message)| (FindingKind::Unresolved, span, message))

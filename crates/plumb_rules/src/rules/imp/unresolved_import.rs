@@ -17,8 +17,11 @@ use crate::{ProjectIndex, ProjectRule, ProjectViolation};
 /// Relative imports resolve from the file's package and must not go above the top-level
 /// package or the project root.
 ///
-/// The standard library (any Python 3 version since 3.7) always resolves; third-party imports
-/// are IMP002's concern. Imports guarded by `try: ... except ImportError` (or a broader
+/// The standard library (any Python 3 version since 3.7) always resolves. Other imports are
+/// third-party: when the project has a virtual environment (`.venv/` or `venv/` with a
+/// `pyvenv.cfg`), they must be installed in its `site-packages` (package and module names,
+/// `top_level.txt` and `RECORD` of each distribution; a `.pth` path file makes every name
+/// possible); without one they are IMP002's concern. Imports guarded by `try: ... except ImportError` (or a broader
 /// handler), under `if TYPE_CHECKING:` or under a test of `sys.version_info` / `sys.platform`
 /// are not reported. In a file that edits `sys.path`, an unresolved absolute import is IMP003
 /// instead.
