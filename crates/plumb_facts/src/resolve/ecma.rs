@@ -48,6 +48,8 @@ struct Project {
     has_base_url: bool,
     /// Some `tsconfig*.json` could not be read: aliases are unknown.
     tsconfig_unknown: bool,
+    /// Each `tsconfig.json` (the name the resolver discovers): its directory and `paths` keys.
+    tsconfig_paths: Vec<(String, Vec<String>)>,
 }
 
 pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
@@ -210,6 +212,7 @@ impl Project {
         let mut path_prefixes = Vec::new();
         let mut has_base_url = false;
         let mut tsconfig_unknown = false;
+        let mut tsconfig_paths = Vec::new();
         for path in &configs {
             let Some(text) = fs.read(path) else {
                 continue;
@@ -236,6 +239,10 @@ impl Project {
             {
                 for key in paths.keys() {
                     path_prefixes.push(key.split('*').next().unwrap_or(key).to_string());
+                }
+                if path.rsplit('/').next() == Some("tsconfig.json") {
+                    tsconfig_paths
+                        .push((parent(path).to_string(), paths.keys().cloned().collect()));
                 }
             }
         }
@@ -283,7 +290,28 @@ impl Project {
             path_prefixes,
             has_base_url,
             tsconfig_unknown,
+            tsconfig_paths,
         }
+    }
+
+    /// The `paths` key of the nearest `tsconfig.json` above `project_path` that `specifier`
+    /// matches (not the catch-all `*`), with that tsconfig's path.
+    fn alias_of(&self, project_path: &str, specifier: &str) -> Option<(String, String)> {
+        let (dir, keys) = self
+            .tsconfig_paths
+            .iter()
+            .filter(|(dir, _)| dir.is_empty() || project_path.starts_with(&format!("{dir}/")))
+            .max_by_key(|(dir, _)| dir.len())?;
+        let key = keys.iter().find(|key| match key.split_once('*') {
+            Some((prefix, suffix)) => {
+                !prefix.is_empty()
+                    && specifier.len() >= prefix.len() + suffix.len()
+                    && specifier.starts_with(prefix)
+                    && specifier.ends_with(suffix)
+            }
+            None => key.as_str() == specifier,
+        })?;
+        Some((join(dir, "tsconfig.json"), key.clone()))
     }
 
     fn package_json(&self, dir: &str) -> Option<std::rc::Rc<PackageJson>> {
@@ -384,6 +412,14 @@ impl Project {
         }
         if specifier.starts_with('/') {
             return None;
+        }
+        if let Some((config, key)) = self.alias_of(project_path, specifier) {
+            return Some((
+                FindingKind::Unresolved,
+                format!(
+                    "cannot resolve `{specifier}` from {project_path}: it matches `paths` key `{key}` of {config}, but no mapped file exists (with extensions and index files)"
+                ),
+            ));
         }
         let name = package_name(specifier)?;
         if self.tsconfig_unknown

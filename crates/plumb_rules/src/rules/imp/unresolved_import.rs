@@ -30,7 +30,9 @@ use crate::{ProjectIndex, ProjectRule, ProjectViolation};
 /// `oxc_resolver`: extensions and `index` files, `.js` written for a `.ts` file, `tsconfig.json`
 /// `paths` with `extends`, `package.json` `exports`/`imports`. Covered forms: `import`,
 /// `import type`, `export ... from`, `import("literal")`, `require("literal")`,
-/// `import x = require("literal")` and `jest.mock` / `vi.mock("literal")`. Specifiers with a
+/// `import x = require("literal")` and `jest.mock` / `vi.mock("literal")`. A bare specifier
+/// that matches a `paths` key of the nearest `tsconfig.json` (`@lib/*`, not the catch-all `*`)
+/// is first-party and must resolve too. Specifiers with a
 /// loader or query (`?raw`, `!`), a URL scheme, or a `require` inside `try` are skipped.
 ///
 /// ## Why is this bad?
