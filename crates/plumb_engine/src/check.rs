@@ -222,7 +222,9 @@ fn run_project_rules(
             facts: result.facts.take(),
         })
         .collect();
-    let index = ProjectIndex::new(&settings.project_root, indexed);
+    let mut index = ProjectIndex::new(&settings.project_root, indexed);
+    index.python_roots = settings.python_roots.clone();
+    index.python_venv = settings.python_venv.clone();
     let mut occurrences: HashMap<(usize, &str, String, String), u32> = HashMap::new();
     for (meta, check, severity) in project_rules {
         let mut violations = Vec::new();

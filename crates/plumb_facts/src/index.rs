@@ -30,6 +30,10 @@ pub struct ProjectIndex {
     /// Directory of the configuration file, else the working directory.
     pub project_root: PathBuf,
     pub files: Vec<IndexedFile>,
+    /// Configured Python import roots (project-relative); `None` to discover them.
+    pub python_roots: Option<Vec<String>>,
+    /// Configured virtual environment (project-relative); `None` to look for `.venv`/`venv`.
+    pub python_venv: Option<String>,
     /// Import resolution, computed once for all IMP rules.
     import_findings: OnceLock<Vec<ImportFinding>>,
 }
@@ -39,6 +43,8 @@ impl ProjectIndex {
         ProjectIndex {
             project_root: project_root.to_path_buf(),
             files,
+            python_roots: None,
+            python_venv: None,
             import_findings: OnceLock::new(),
         }
     }

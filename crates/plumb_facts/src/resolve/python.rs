@@ -161,17 +161,21 @@ impl<'i> Project<'i> {
         }
         let deps = PythonDependencies::read(&fs);
         let mut roots = BTreeSet::new();
-        roots.insert(String::new());
-        if fs.is_dir("", "src") {
-            roots.insert("src".to_string());
-        }
-        for dir in &package_dirs {
-            let above = parent(dir);
-            if !dir.is_empty() && !package_dirs.contains(above) {
-                roots.insert(above.to_string());
+        if let Some(configured) = &index.python_roots {
+            roots.extend(configured.iter().cloned());
+        } else {
+            roots.insert(String::new());
+            if fs.is_dir("", "src") {
+                roots.insert("src".to_string());
             }
+            for dir in &package_dirs {
+                let above = parent(dir);
+                if !dir.is_empty() && !package_dirs.contains(above) {
+                    roots.insert(above.to_string());
+                }
+            }
+            roots.extend(deps.extra_roots.iter().cloned());
         }
-        roots.extend(deps.extra_roots.iter().cloned());
         Project {
             index,
             files,
@@ -180,7 +184,7 @@ impl<'i> Project<'i> {
             roots: roots.into_iter().collect(),
             deps,
             local_names,
-            venv: VirtualEnv::find(&fs),
+            venv: VirtualEnv::find(&fs, index.python_venv.as_deref()),
             fs,
         }
     }

@@ -19,7 +19,11 @@ pub struct VirtualEnv {
 }
 
 impl VirtualEnv {
-    pub(crate) fn find(fs: &FsCache) -> Option<Self> {
+    /// The configured environment, else `.venv/` or `venv/` with a `pyvenv.cfg`.
+    pub(crate) fn find(fs: &FsCache, configured: Option<&str>) -> Option<Self> {
+        if let Some(dir) = configured {
+            return site_packages(fs, dir).map(|site_packages| Self::read(fs, site_packages));
+        }
         for candidate in [".venv", "venv"] {
             if !fs.has_file(candidate, "pyvenv.cfg") {
                 continue;

@@ -52,7 +52,11 @@ use crate::{ProjectIndex, ProjectRule, ProjectViolation};
 /// ```
 ///
 /// ## Options
-/// None yet.
+/// In `[python]` (they apply to all IMP rules):
+/// - `roots`: import roots, relative to the project root; replace the discovered ones (the
+///   per-file script and pytest directories still apply);
+/// - `venv`: the virtual environment to check third-party imports against, relative to the
+///   project root (default `.venv` or `venv` when it holds a `pyvenv.cfg`).
 #[derive(Debug, Default, Rule)]
 #[rule(
     code = "IMP001",
