@@ -142,8 +142,10 @@ pub struct PythonDependencies {
     distributions: BTreeSet<String>,
     /// Files the declarations were read from, project-relative, sorted.
     pub sources: Vec<String>,
-    /// A `setup.py` exists: its dependencies cannot be read without running it.
+    /// A `setup.py` whose `setup(...)` dependency arguments are not literals exists.
     pub has_setup_py: bool,
+    /// That `setup.py` computes its requirements and mentions requirement files.
+    setup_py_reads_requirements: bool,
     /// `[tool.pytest.ini_options] pythonpath` entries and setuptools/Poetry source directories,
     /// project-relative: more import roots.
     pub extra_roots: Vec<String>,
@@ -152,7 +154,12 @@ pub struct PythonDependencies {
 impl PythonDependencies {
     /// Whether declarations can be trusted to be complete enough to call an import undeclared.
     pub fn is_known(&self) -> bool {
-        !self.sources.is_empty() && !self.has_setup_py
+        let requirement_files = self
+            .sources
+            .iter()
+            .any(|source| source.ends_with(".txt") || source.ends_with(".in"));
+        !self.sources.is_empty()
+            && (!self.has_setup_py || (self.setup_py_reads_requirements && requirement_files))
     }
 
     /// Whether some declared distribution provides the top-level import `name`.
@@ -172,7 +179,26 @@ impl PythonDependencies {
             let name = path.rsplit('/').next().unwrap_or(&path);
             let dir = super::fs::parent(&path).to_string();
             if name == "setup.py" {
-                deps.has_setup_py = true;
+                // `setup.py` runs under setuptools.
+                deps.add_distribution("setuptools");
+                match read_setup_py(&text) {
+                    Some(requirements) => {
+                        for requirement in requirements {
+                            deps.add_distribution(&requirement);
+                        }
+                        deps.sources.push(path);
+                    }
+                    // Computed arguments: trusted only when they read requirement files that
+                    // were read here too (checked below).
+                    None => deps.setup_py_reads_requirements |= text.contains("requirements"),
+                }
+                if !deps
+                    .sources
+                    .last()
+                    .is_some_and(|source| source.ends_with("setup.py"))
+                {
+                    deps.has_setup_py = true;
+                }
                 continue;
             }
             let read = if name == "pyproject.toml" {
@@ -498,4 +524,70 @@ pub(crate) fn describe_sources(sources: &[String]) -> String {
         shown.push("...");
     }
     shown.join(", ")
+}
+
+/// Requirements passed literally to `setup(...)` in a `setup.py` (`install_requires`,
+/// `extras_require`, `tests_require`, `setup_requires`); `None` when there is no `setup` call
+/// or some of these arguments are computed.
+fn read_setup_py(text: &str) -> Option<Vec<String>> {
+    use ruff_python_ast::visitor::{Visitor, walk_expr};
+    use ruff_python_ast::{Expr, Keyword};
+
+    #[derive(Default)]
+    struct Finder {
+        calls: usize,
+        computed: bool,
+        requirements: Vec<String>,
+    }
+
+    fn strings(expr: &Expr, out: &mut Vec<String>) -> bool {
+        match expr {
+            Expr::List(list) => list.elts.iter().all(|elt| strings(elt, out)),
+            Expr::Tuple(tuple) => tuple.elts.iter().all(|elt| strings(elt, out)),
+            Expr::StringLiteral(literal) => {
+                out.push(literal.value.to_str().to_string());
+                true
+            }
+            Expr::Dict(dict) => dict.items.iter().all(|item| strings(&item.value, out)),
+            _ => false,
+        }
+    }
+
+    impl<'a> Visitor<'a> for Finder {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Call(call) = expr {
+                let is_setup = match &*call.func {
+                    Expr::Name(name) => name.id.as_str() == "setup",
+                    Expr::Attribute(attribute) => attribute.attr.as_str() == "setup",
+                    _ => false,
+                };
+                if is_setup {
+                    self.calls += 1;
+                    for Keyword { arg, value, .. } in call.arguments.keywords.iter() {
+                        match arg.as_ref().map(|arg| arg.as_str()) {
+                            Some(
+                                "install_requires" | "extras_require" | "tests_require"
+                                | "setup_requires",
+                            ) if !strings(value, &mut self.requirements) => {
+                                self.computed = true;
+                            }
+                            // `setup(**kwargs)` may pass anything.
+                            None => self.computed = true,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            walk_expr(self, expr);
+        }
+    }
+
+    let parsed = plumb_syntax::python::parse(text, plumb_syntax::PythonVersion::NEWEST, false);
+    if !parsed.errors.is_empty() {
+        return None;
+    }
+    let module = parsed.parsed?;
+    let mut finder = Finder::default();
+    finder.visit_body(&module.syntax().body);
+    (finder.calls > 0 && !finder.computed).then_some(finder.requirements)
 }

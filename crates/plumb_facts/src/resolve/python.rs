@@ -122,6 +122,7 @@ pub(crate) fn is_inside(path: &str) -> bool {
 
 fn is_stdlib(name: &str) -> bool {
     name == "__main__"
+        || name == "__future__"
         || (7..=14).any(|minor| ruff_python_stdlib::sys::is_known_standard_library(minor, name))
 }
 
