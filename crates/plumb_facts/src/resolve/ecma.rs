@@ -45,7 +45,8 @@ struct Project {
     /// Prefixes of `tsconfig.json` `paths` keys, and whether some tsconfig sets `baseUrl`:
     /// a bare specifier they may map is never called undeclared.
     path_prefixes: Vec<String>,
-    has_base_url: bool,
+    /// `baseUrl` directories (project-relative); `None` when one leaves the project.
+    base_urls: Option<Vec<String>>,
     /// Some `tsconfig*.json` could not be read: aliases are unknown.
     tsconfig_unknown: bool,
     /// Each `tsconfig.json` (the name the resolver discovers): its directory and `paths` keys.
@@ -210,7 +211,7 @@ impl Project {
         configs.sort();
         let mut workspace_names = BTreeSet::new();
         let mut path_prefixes = Vec::new();
-        let mut has_base_url = false;
+        let mut base_urls = Some(Vec::new());
         let mut tsconfig_unknown = false;
         let mut tsconfig_paths = Vec::new();
         for path in &configs {
@@ -230,8 +231,14 @@ impl Project {
                 continue;
             };
             let options = json.get("compilerOptions");
-            if options.and_then(|o| o.get("baseUrl")).is_some() {
-                has_base_url = true;
+            if let Some(base_url) = options.and_then(|o| o.get("baseUrl")) {
+                let base = base_url
+                    .as_str()
+                    .and_then(|base| normalize_join(parent(path), base));
+                match (base, base_urls.as_mut()) {
+                    (Some(base), Some(list)) => list.push(base),
+                    _ => base_urls = None,
+                }
             }
             if let Some(paths) = options
                 .and_then(|o| o.get("paths"))
@@ -288,7 +295,7 @@ impl Project {
             packages: std::cell::RefCell::new(HashMap::new()),
             workspace_names,
             path_prefixes,
-            has_base_url,
+            base_urls,
             tsconfig_unknown,
             tsconfig_paths,
         }
@@ -432,7 +439,20 @@ impl Project {
         {
             return None;
         }
-        if self.has_base_url {
+        // `baseUrl` makes `utils/x` mean `<baseUrl>/utils/x`: a first segment that exists there
+        // is first-party.
+        let first = specifier.split('/').next().unwrap_or(specifier);
+        let base_urls = self.base_urls.as_ref()?;
+        if base_urls.iter().any(|base| {
+            self.fs.list(base).is_some_and(|listing| {
+                listing.iter().any(|(entry, _)| {
+                    entry == first
+                        || entry
+                            .strip_prefix(first)
+                            .is_some_and(|rest| rest.starts_with('.'))
+                })
+            })
+        }) {
             return None;
         }
         let (package_dir, package) = self.nearest_package(parent(project_path))?;

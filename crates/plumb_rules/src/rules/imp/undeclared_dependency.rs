@@ -22,8 +22,8 @@ use crate::{ProjectIndex, ProjectRule, ProjectViolation};
 /// resolve (no `node_modules`) must be declared in the nearest `package.json` or one above it
 /// (`dependencies`, `devDependencies`, `peerDependencies`, `optionalDependencies`), directly or
 /// as its `@types/` package, or be the name of a package of the project. Nothing is reported
-/// for specifiers a `tsconfig.json` `paths` key may map, or when a tsconfig sets `baseUrl` or
-/// cannot be read. Node built-ins (`fs`, `node:fs`) always resolve.
+/// for specifiers a `tsconfig.json` `paths` key may map, whose first segment exists in a
+/// tsconfig's `baseUrl` directory, or when a tsconfig cannot be read. Node built-ins (`fs`, `node:fs`) always resolve.
 ///
 /// ## Why is this bad?
 /// An undeclared dependency works on the machine where it happens to be installed and fails in
