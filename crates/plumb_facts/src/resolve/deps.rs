@@ -149,6 +149,9 @@ pub struct PythonDependencies {
     /// `[tool.pytest.ini_options] pythonpath` entries and setuptools/Poetry source directories,
     /// project-relative: more import roots.
     pub extra_roots: Vec<String>,
+    /// Python files written at build time (setuptools-scm `write_to` / `version_file`, hatch-vcs
+    /// `version-file`, PDM `write_to`), project-relative.
+    pub generated: Vec<String>,
 }
 
 impl PythonDependencies {
@@ -389,6 +392,27 @@ impl PythonDependencies {
                 }
             }
             _ => {}
+        }
+        let generated = [
+            tool.get("setuptools_scm").and_then(|v| v.get("write_to")),
+            tool.get("setuptools_scm")
+                .and_then(|v| v.get("version_file")),
+            tool.get("hatch")
+                .and_then(|v| v.get("build"))
+                .and_then(|v| v.get("hooks"))
+                .and_then(|v| v.get("vcs"))
+                .and_then(|v| v.get("version-file")),
+            tool.get("pdm")
+                .and_then(|v| v.get("version"))
+                .and_then(|v| v.get("write_to")),
+        ];
+        for path in generated.into_iter().flatten().filter_map(|v| v.as_str()) {
+            let path = path.trim_start_matches("./");
+            if !path.contains("..") && !path.starts_with('/') {
+                self.generated.push(join(dir, path));
+                // PDM writes relative to the package directory under `src/` as well.
+                self.generated.push(join(&join(dir, "src"), path));
+            }
         }
         if let Some(setuptools) = tool.get("setuptools").and_then(|v| v.as_table()) {
             if let Some(package_dir) = setuptools.get("package-dir").and_then(|v| v.as_table()) {

@@ -205,6 +205,9 @@ impl<'i> Project<'i> {
             let path = format!("{package}.{extension}");
             if self.files.contains_key(path.as_str()) {
                 found.push(Found::Module(path));
+            } else if self.deps.generated.contains(&path) {
+                // Written at build time (setuptools-scm, hatch-vcs): exists, names unknown.
+                found.push(Found::Opaque(None));
             }
         }
         if !found.is_empty() {
@@ -449,7 +452,9 @@ impl<'i> Project<'i> {
             ""
         };
         for (position, part) in parts.iter().enumerate().skip(from) {
-            if candidates.contains(&Found::Opaque(None)) {
+            if candidates.contains(&Found::Opaque(None))
+                || candidates.iter().any(|found| self.is_open_package(found))
+            {
                 return Ok(Vec::new());
             }
             let mut next = Vec::new();
@@ -491,7 +496,7 @@ impl<'i> Project<'i> {
         }
         if resolved
             .iter()
-            .any(|found| matches!(found, Found::Opaque(_)))
+            .any(|found| matches!(found, Found::Opaque(_)) || self.is_open_package(found))
         {
             return None;
         }
@@ -551,6 +556,24 @@ impl<'i> Project<'i> {
             ));
         }
         None
+    }
+
+    /// A package whose `__init__` sets `__path__` (`pkgutil.extend_path`, a namespace shared
+    /// with other distributions): its submodules may live anywhere.
+    fn is_open_package(&self, found: &Found) -> bool {
+        let Found::Package(_, init) = found else {
+            return false;
+        };
+        self.bindings(init).is_some_and(|imports| {
+            imports
+                .bound_names
+                .binary_search(&"__path__".to_string())
+                .is_ok()
+                || imports
+                    .imports
+                    .iter()
+                    .any(|import| import.module.as_deref() == Some("pkg_resources"))
+        })
     }
 
     fn bindings(&self, path: &str) -> Option<&PythonImports> {
