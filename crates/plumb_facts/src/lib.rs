@@ -48,6 +48,8 @@ pub struct FileFacts {
     pub python_imports: Option<PythonImports>,
     /// A TypeScript/JavaScript file's module specifiers (empty when it does not compile).
     pub ecma_imports: Vec<EcmaImport>,
+    /// Modules a TypeScript file declares ambiently (`declare module "x"`), patterns included.
+    pub ecma_ambient_modules: Vec<String>,
 }
 
 /// Options that change what a parse means.
@@ -75,65 +77,66 @@ pub fn extract_with_mocks(
     mocks: Option<&MockDetection>,
 ) -> FileFacts {
     let index = LineIndex::new(text);
-    let (errors, comments, mock_sites, python_imports, ecma_imports) = match kind {
-        SourceKind::Python { is_stub } => {
-            let parsed = python::parse(text, options.python_version, is_stub);
-            let comments: Vec<(u32, u32)> = parsed
-                .parsed
-                .iter()
-                .flat_map(|parsed| parsed.tokens().iter())
-                .filter(|token| token.kind() == TokenKind::Comment)
-                .map(|token| (token.start().to_u32(), token.end().to_u32()))
-                .collect();
-            // A file that does not compile is not examined: its SYN001 says why.
-            let mock_sites = match (mocks, &parsed.parsed) {
-                (Some(detection), Some(module)) if parsed.errors.is_empty() => Some(
-                    mocks::python::extract(text, &index, module.syntax(), &comments, detection),
-                ),
-                _ => None,
-            };
-            let python_imports = match &parsed.parsed {
-                Some(module) if parsed.errors.is_empty() => {
-                    Some(imports::python::extract(text, &index, module.syntax()))
-                }
-                _ => None,
-            };
-            (
-                parsed.errors,
-                comments,
-                mock_sites,
-                python_imports,
-                Vec::new(),
-            )
-        }
-        SourceKind::Ecma(ecma_kind) => ALLOCATOR.with(|cell| {
-            let mut allocator = cell.borrow_mut();
-            allocator.reset();
-            let parsed = ecma::parse(&allocator, text, ecma_kind);
-            let comments: Vec<(u32, u32)> = parsed
-                .program
-                .comments
-                .iter()
-                .map(|comment| (comment.span.start, comment.span.end))
-                .collect();
-            let mock_sites = match mocks {
-                Some(detection) if parsed.errors.is_empty() => Some(mocks::ecma::extract(
-                    text,
-                    &index,
-                    &parsed.program,
-                    &comments,
-                    detection,
-                )),
-                _ => None,
-            };
-            let ecma_imports = if parsed.errors.is_empty() {
-                imports::ecma::extract(text, &index, &parsed.program)
-            } else {
-                Vec::new()
-            };
-            (parsed.errors, comments, mock_sites, None, ecma_imports)
-        }),
-    };
+    let (errors, comments, mock_sites, python_imports, (ecma_imports, ecma_ambient_modules)) =
+        match kind {
+            SourceKind::Python { is_stub } => {
+                let parsed = python::parse(text, options.python_version, is_stub);
+                let comments: Vec<(u32, u32)> = parsed
+                    .parsed
+                    .iter()
+                    .flat_map(|parsed| parsed.tokens().iter())
+                    .filter(|token| token.kind() == TokenKind::Comment)
+                    .map(|token| (token.start().to_u32(), token.end().to_u32()))
+                    .collect();
+                // A file that does not compile is not examined: its SYN001 says why.
+                let mock_sites = match (mocks, &parsed.parsed) {
+                    (Some(detection), Some(module)) if parsed.errors.is_empty() => Some(
+                        mocks::python::extract(text, &index, module.syntax(), &comments, detection),
+                    ),
+                    _ => None,
+                };
+                let python_imports = match &parsed.parsed {
+                    Some(module) if parsed.errors.is_empty() => {
+                        Some(imports::python::extract(text, &index, module.syntax()))
+                    }
+                    _ => None,
+                };
+                (
+                    parsed.errors,
+                    comments,
+                    mock_sites,
+                    python_imports,
+                    (Vec::new(), Vec::new()),
+                )
+            }
+            SourceKind::Ecma(ecma_kind) => ALLOCATOR.with(|cell| {
+                let mut allocator = cell.borrow_mut();
+                allocator.reset();
+                let parsed = ecma::parse(&allocator, text, ecma_kind);
+                let comments: Vec<(u32, u32)> = parsed
+                    .program
+                    .comments
+                    .iter()
+                    .map(|comment| (comment.span.start, comment.span.end))
+                    .collect();
+                let mock_sites = match mocks {
+                    Some(detection) if parsed.errors.is_empty() => Some(mocks::ecma::extract(
+                        text,
+                        &index,
+                        &parsed.program,
+                        &comments,
+                        detection,
+                    )),
+                    _ => None,
+                };
+                let ecma_imports = if parsed.errors.is_empty() {
+                    imports::ecma::extract(text, &index, &parsed.program)
+                } else {
+                    (Vec::new(), Vec::new())
+                };
+                (parsed.errors, comments, mock_sites, None, ecma_imports)
+            }),
+        };
 
     let syntax_error = errors.first().map(|first| {
         let span = index.span(text, first.start, first.end);
@@ -155,6 +158,7 @@ pub fn extract_with_mocks(
         mock_sites,
         python_imports,
         ecma_imports,
+        ecma_ambient_modules,
     }
 }
 

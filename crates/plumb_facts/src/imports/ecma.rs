@@ -3,7 +3,7 @@
 use oxc_ast::ast::{
     Argument, BindingIdentifier, CallExpression, ConditionalExpression, ExportAllDeclaration,
     ExportFromDeclaration, Expression, IfStatement, ImportDeclaration, ImportExpression, Program,
-    StringLiteral, TSExternalModuleReference, TryStatement,
+    StringLiteral, TSExternalModuleDeclaration, TSExternalModuleReference, TryStatement,
 };
 use oxc_ast_visit::{Visit, walk};
 use oxc_span::GetSpan;
@@ -23,7 +23,13 @@ const MOCK_METHODS: &[&str] = &[
     "importMock",
 ];
 
-pub(crate) fn extract(text: &str, index: &LineIndex, program: &Program<'_>) -> Vec<EcmaImport> {
+/// The module specifiers of `program`, and the modules it declares ambiently
+/// (`declare module "x"`).
+pub(crate) fn extract(
+    text: &str,
+    index: &LineIndex,
+    program: &Program<'_>,
+) -> (Vec<EcmaImport>, Vec<String>) {
     let mut collector = Collector {
         text,
         index,
@@ -31,6 +37,7 @@ pub(crate) fn extract(text: &str, index: &LineIndex, program: &Program<'_>) -> V
         try_depth: 0,
         require_calls: Vec::new(),
         shadowed_require: false,
+        ambient_modules: Vec::new(),
     };
     collector.visit_program(program);
     // A bundle (browserify, webpack) passes its own `require` to each module: its calls name
@@ -43,7 +50,7 @@ pub(crate) fn extract(text: &str, index: &LineIndex, program: &Program<'_>) -> V
             !calls.contains(&(position - 1))
         });
     }
-    collector.imports
+    (collector.imports, collector.ambient_modules)
 }
 
 struct Collector<'t> {
@@ -56,6 +63,7 @@ struct Collector<'t> {
     require_calls: Vec<usize>,
     /// The file binds its own `require`.
     shadowed_require: bool,
+    ambient_modules: Vec<String>,
 }
 
 impl Collector<'_> {
@@ -121,6 +129,11 @@ impl<'a> Visit<'a> for Collector<'_> {
         if let Some(finalizer) = &it.finalizer {
             self.visit_block_statement(finalizer);
         }
+    }
+
+    fn visit_ts_external_module_declaration(&mut self, it: &TSExternalModuleDeclaration<'a>) {
+        self.ambient_modules.push(it.id.value.to_string());
+        walk::walk_ts_external_module_declaration(self, it);
     }
 
     fn visit_binding_identifier(&mut self, it: &BindingIdentifier<'a>) {

@@ -51,6 +51,8 @@ struct Project {
     tsconfig_unknown: bool,
     /// Each `tsconfig.json` (the name the resolver discovers): its directory and `paths` keys.
     tsconfig_paths: Vec<(String, Vec<String>)>,
+    /// `declare module "x"` names (and `*` patterns) from every file of the project.
+    ambient_modules: BTreeSet<String>,
 }
 
 pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
@@ -298,6 +300,10 @@ impl Project {
             base_urls,
             tsconfig_unknown,
             tsconfig_paths,
+            ambient_modules: index
+                .files_with_facts()
+                .flat_map(|(_, _, facts)| facts.ecma_ambient_modules.iter().cloned())
+                .collect(),
         }
     }
 
@@ -427,6 +433,20 @@ impl Project {
                     "cannot resolve `{specifier}` from {project_path}: it matches `paths` key `{key}` of {config}, but no mapped file exists (with extensions and index files)"
                 ),
             ));
+        }
+        if self
+            .ambient_modules
+            .iter()
+            .any(|declared| match declared.split_once('*') {
+                Some((prefix, suffix)) => {
+                    specifier.len() >= prefix.len() + suffix.len()
+                        && specifier.starts_with(prefix)
+                        && specifier.ends_with(suffix)
+                }
+                None => declared == specifier,
+            })
+        {
+            return None;
         }
         let name = package_name(specifier)?;
         if self.tsconfig_unknown
