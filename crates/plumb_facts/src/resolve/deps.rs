@@ -207,7 +207,15 @@ impl PythonDependencies {
             let read = if name == "pyproject.toml" {
                 deps.read_pyproject(&text, &dir)
             } else if name == "setup.cfg" {
-                deps.read_setup_cfg(&text)
+                deps.read_ini(&text, |section, key| {
+                    (section == "options"
+                        && matches!(key, "install_requires" | "tests_require" | "setup_requires"))
+                        || section == "options.extras_require"
+                })
+            } else if name == "tox.ini" {
+                deps.read_ini(&text, |section, key| {
+                    section.starts_with("testenv") && key == "deps"
+                })
             } else if name == "Pipfile" {
                 deps.read_pipfile(&text)
             } else {
@@ -453,7 +461,9 @@ impl PythonDependencies {
         }
     }
 
-    fn read_setup_cfg(&mut self, text: &str) -> bool {
+    /// Requirement lists in an INI file: the values of the keys `takes` accepts, on the key's
+    /// line and on the indented lines after it.
+    fn read_ini(&mut self, text: &str, takes: impl Fn(&str, &str) -> bool) -> bool {
         let mut section = String::new();
         let mut in_list = false;
         let mut any = false;
@@ -469,7 +479,7 @@ impl PythonDependencies {
             }
             let indented = raw.starts_with([' ', '\t']);
             if indented && in_list {
-                self.add_requirement(line);
+                self.add_requirement(strip_factor(line));
                 continue;
             }
             in_list = false;
@@ -477,14 +487,11 @@ impl PythonDependencies {
                 continue;
             };
             let key = key.trim();
-            let takes = (section == "options"
-                && matches!(key, "install_requires" | "tests_require" | "setup_requires"))
-                || section == "options.extras_require";
-            if takes {
+            if takes(&section, key) {
                 any = true;
                 in_list = true;
                 for part in value.split(';').next().unwrap_or("").split(',') {
-                    self.add_requirement(part);
+                    self.add_requirement(strip_factor(part));
                 }
             }
         }
@@ -505,6 +512,20 @@ impl PythonDependencies {
             }
         }
         any
+    }
+}
+
+/// A tox factor-conditional requirement (`py311: freezegun`) without its factors.
+fn strip_factor(line: &str) -> &str {
+    match line.split_once(':') {
+        Some((factors, rest))
+            if !factors.contains(char::is_whitespace)
+                && !factors.is_empty()
+                && !rest.trim_start().starts_with('/') =>
+        {
+            rest.trim()
+        }
+        _ => line,
     }
 }
 
@@ -531,7 +552,7 @@ fn find_declarations(fs: &FsCache, dir: &str, depth: usize, found: &mut Vec<Stri
             }
         } else if matches!(
             name.as_str(),
-            "pyproject.toml" | "setup.cfg" | "Pipfile" | "setup.py"
+            "pyproject.toml" | "setup.cfg" | "Pipfile" | "setup.py" | "tox.ini"
         ) || (name.ends_with(".txt")
             && (name.contains("requirements") || in_requirements_dir))
             || (name.ends_with(".in") && name.contains("requirements"))

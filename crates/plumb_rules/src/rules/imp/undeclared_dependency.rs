@@ -9,14 +9,16 @@ use crate::{ProjectIndex, ProjectRule, ProjectViolation};
 /// An import is third-party when it is neither first-party (see IMP001) nor part of the
 /// standard library. Python dependencies are read from every `pyproject.toml` (`dependencies`,
 /// `optional-dependencies`, PEP 735 `dependency-groups`, `build-system.requires`, Poetry, PDM,
-/// uv and Hatch tables), `requirements*.txt` and `requirements/*.txt`, `setup.cfg` and
-/// `Pipfile` under the project root. A distribution provides the import name equal to its
+/// uv and Hatch tables), `requirements*.txt` and `.txt` files under `requirements*/`,
+/// `setup.cfg`, `tox.ini` `deps`, `Pipfile` and literal `setup(install_requires=...)`
+/// arguments in `setup.py` under the project root. A distribution provides the import name equal to its
 /// normalized name (lowercase, `-` and `.` as `_`), plus known mismatches from a bundled table
 /// (`PyYAML` provides `yaml`, `Pillow` `PIL`, `beautifulsoup4` `bs4`, `google-*` `google`, ...).
 ///
 /// Nothing is reported when the project declares no dependencies in a readable form, or has a
-/// `setup.py` (its dependencies cannot be known without running it). Guarded imports (see
-/// IMP001) are not reported.
+/// `setup.py` that computes them (unless it reads requirement files that were read too), and
+/// not for a name that is a module or package somewhere in the project (a path set up at run
+/// time). Guarded imports (see IMP001) are not reported.
 ///
 /// In TypeScript and JavaScript, a bare specifier (`lodash/get`, `@scope/pkg`) that does not
 /// resolve (no `node_modules`) must be declared in the nearest `package.json` or one above it
