@@ -178,6 +178,8 @@ impl<'a> Visit<'a> for Collector<'_> {
             },
             _ => None,
         };
+        // `jest.mock("x", factory, { virtual: true })` mocks a module that need not exist.
+        let kind = kind.filter(|kind| *kind != EcmaImportKind::Mock || it.arguments.len() < 3);
         if let (Some(kind), Some(Argument::StringLiteral(literal))) = (kind, it.arguments.first()) {
             if kind == EcmaImportKind::Require {
                 self.require_calls.push(self.imports.len());

@@ -564,7 +564,9 @@ fn find_declarations(fs: &FsCache, dir: &str, depth: usize, found: &mut Vec<Stri
 
 /// Names declared in the project, for messages.
 pub(crate) fn describe_sources(sources: &[String]) -> String {
-    let mut shown: Vec<&str> = sources.iter().map(String::as_str).take(3).collect();
+    let mut sorted: Vec<&str> = sources.iter().map(String::as_str).collect();
+    sorted.sort_by_key(|source| (source.matches('/').count(), *source));
+    let mut shown: Vec<&str> = sorted.into_iter().take(3).collect();
     if sources.len() > 3 {
         shown.push("...");
     }
