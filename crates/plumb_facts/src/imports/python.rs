@@ -23,10 +23,12 @@ pub(crate) fn extract(text: &str, index: &LineIndex, module: &ModModule) -> Pyth
         scope_depth: 0,
     };
     collector.visit_body(&module.body);
+    // `__getattr__, __dir__, __all__ = lazy_loader.attach(...)` binds a module `__getattr__`.
+    let dynamic_names = collector.dynamic_names || collector.bound.contains("__getattr__");
     PythonImports {
         imports: collector.imports,
         bound_names: collector.bound.into_iter().collect(),
-        dynamic_names: collector.dynamic_names,
+        dynamic_names,
         edits_sys_path: collector.edits_sys_path,
     }
 }
@@ -367,6 +369,10 @@ impl<'a> Visitor<'a> for Collector<'_> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        // Any use of the module table or the global namespace may add names.
+        if is_dotted(expr, &["sys", "modules"]) || is_globals_call(expr) {
+            self.dynamic_names = true;
+        }
         match expr {
             Expr::Named(named) => self.bind_target(&named.target),
             Expr::Call(call) => {
@@ -472,6 +478,9 @@ mod tests {
         assert!(imports("def __getattr__(name): ...\n").dynamic_names);
         assert!(imports("from m import *\n").dynamic_names);
         assert!(imports("globals().update(x)\n").dynamic_names);
+        assert!(imports("import sys\nsetattr(sys.modules[__name__], 'x', 1)\n").dynamic_names);
+        assert!(imports("__getattr__, __dir__, __all__ = lazy.attach(__name__)\n").dynamic_names);
+        assert!(!imports("import sys\nX = 1\n").dynamic_names);
         assert!(imports("import sys\nsys.path.insert(0, 'x')\n").edits_sys_path);
         assert!(imports("import sys\nsys.path += ['x']\n").edits_sys_path);
         assert!(imports("import site\nsite.addsitedir('x')\n").edits_sys_path);
