@@ -479,6 +479,25 @@ impl Project {
         if package.declared.contains(name) || package.declared.contains(&types_package(name)) {
             return None;
         }
+        // `@/x` is no package name (a bundler alias), and a first segment that names a folder
+        // or module of the package (`components/Button` with a Vite or webpack alias to `src/`)
+        // is more likely an alias than an undeclared package.
+        if name.starts_with("@/") {
+            return None;
+        }
+        let exists_in = |dir: &str| {
+            self.fs.list(dir).is_some_and(|listing| {
+                listing.iter().any(|(entry, _)| {
+                    entry == first
+                        || entry
+                            .strip_prefix(first)
+                            .is_some_and(|rest| rest.starts_with('.'))
+                })
+            })
+        };
+        if exists_in(&package_dir) || exists_in(&join(&package_dir, "src")) {
+            return None;
+        }
         // A monorepo's root package.json may declare what a nested package uses.
         let mut dir = package_dir.as_str();
         while !dir.is_empty() {

@@ -24,8 +24,9 @@ use crate::{ProjectIndex, ProjectRule, ProjectViolation};
 /// resolve (no `node_modules`) must be declared in the nearest `package.json` or one above it
 /// (`dependencies`, `devDependencies`, `peerDependencies`, `optionalDependencies`), directly or
 /// as its `@types/` package, or be the name of a package of the project, or be declared
-/// ambiently somewhere in the project (`declare module "x"`, `declare module "x-*"`). Nothing is
-/// reported
+/// ambiently somewhere in the project (`declare module "x"`, `declare module "x-*"`). Likely
+/// bundler aliases are not reported: `@/x`, and specifiers whose first segment names an entry
+/// of the package's folder or its `src/` (`components/Button`). Nothing is reported
 /// for specifiers a `tsconfig.json` `paths` key may map, whose first segment exists in a
 /// tsconfig's `baseUrl` directory, or when a tsconfig cannot be read. Node built-ins (`fs`, `node:fs`) always resolve.
 ///
