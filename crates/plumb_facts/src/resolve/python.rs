@@ -561,8 +561,15 @@ impl<'i> Project<'i> {
     /// A package whose `__init__` sets `__path__` (`pkgutil.extend_path`, a namespace shared
     /// with other distributions): its submodules may live anywhere.
     fn is_open_package(&self, found: &Found) -> bool {
-        let Found::Package(_, init) = found else {
-            return false;
+        let init = match found {
+            Found::Package(_, init) => init,
+            // A module that writes `sys.modules` may register submodules of itself.
+            Found::Module(path) => {
+                return self
+                    .bindings(path)
+                    .is_some_and(|imports| imports.dynamic_names);
+            }
+            _ => return false,
         };
         self.bindings(init).is_some_and(|imports| {
             imports
