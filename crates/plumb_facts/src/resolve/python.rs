@@ -160,6 +160,15 @@ impl<'i> Project<'i> {
                 ancestor = parent(ancestor);
             }
         }
+        // A project root that is itself a package is imported under its folder's name.
+        if package_dirs.contains("")
+            && let Some(name) = index
+                .project_root
+                .file_name()
+                .and_then(|name| name.to_str())
+        {
+            local_names.insert(name.to_string());
+        }
         let deps = PythonDependencies::read(&fs);
         let mut roots = BTreeSet::new();
         if let Some(configured) = &index.python_roots {
@@ -364,6 +373,10 @@ impl<'i> Project<'i> {
         let mut base = dir;
         for _ in 1..import.level {
             if base.is_empty() {
+                // The project root is itself a package: what lies above it is not known.
+                if self.package_dirs.contains("") {
+                    return None;
+                }
                 return Some((
                     FindingKind::Unresolved,
                     import.span,
@@ -380,7 +393,11 @@ impl<'i> Project<'i> {
                 depth += 1;
             }
             let above = parent(top);
-            if import.level > depth && self.roots.iter().any(|root| root == above) {
+            let root_is_package = above.is_empty() && self.package_dirs.contains("");
+            if import.level > depth
+                && !root_is_package
+                && self.roots.iter().any(|root| root == above)
+            {
                 return Some((
                     FindingKind::Unresolved,
                     import.span,
