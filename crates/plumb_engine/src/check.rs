@@ -228,8 +228,9 @@ fn run_project_rules(
     let mut occurrences: HashMap<(usize, &str, String, String), u32> = HashMap::new();
     for (meta, check, severity) in project_rules {
         let mut violations = Vec::new();
-        check.check(&index, &mut violations);
-        for ProjectViolation { file, violation } in violations {
+        check.check_capped(&index, &mut violations);
+        for (ProjectViolation { file, violation }, cap) in violations {
+            let severity = cap.map_or(severity, |cap| severity.min(cap));
             let Some(result) = results.get_mut(file) else {
                 continue;
             };

@@ -106,4 +106,17 @@ pub trait ConfigurableRule: Sized {
 /// the index is built once per run and shared by all project rules.
 pub trait ProjectRule: Send + Sync {
     fn check(&self, index: &ProjectIndex, violations: &mut Vec<ProjectViolation>);
+
+    /// Like [`ProjectRule::check`], with a severity cap per violation: `Some(cap)` reports it
+    /// at the lower of the rule's severity and `cap` (an import the code expects may be
+    /// missing). The engine calls this; the default caps nothing.
+    fn check_capped(
+        &self,
+        index: &ProjectIndex,
+        violations: &mut Vec<(ProjectViolation, Option<Severity>)>,
+    ) {
+        let mut plain = Vec::new();
+        self.check(index, &mut plain);
+        violations.extend(plain.into_iter().map(|violation| (violation, None)));
+    }
 }

@@ -77,6 +77,7 @@ pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
                     span: import.span,
                     message,
                     snippet: import.snippet.clone(),
+                    guarded: false,
                 });
             }
         }

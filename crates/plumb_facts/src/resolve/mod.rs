@@ -33,6 +33,9 @@ pub struct ImportFinding {
     pub span: Span,
     pub message: String,
     pub snippet: String,
+    /// The import is guarded (try/except ImportError, an environment test) or only for type
+    /// checking: the code expects it may be missing, so it is reported at a lower severity.
+    pub guarded: bool,
 }
 
 /// Resolves every import of the index, in file order, then source order.

@@ -269,13 +269,11 @@ impl<'i> Project<'i> {
         findings: &mut Vec<ImportFinding>,
     ) {
         for import in &imports.imports {
-            if import.guarded || import.type_checking {
-                continue;
-            }
+            let guarded = import.guarded || import.type_checking;
             let problem = if import.level > 0 {
                 self.check_relative(path, import)
             } else {
-                self.check_absolute(path, import)
+                self.check_absolute(path, import, guarded)
             };
             let Some((kind, span, message)) = problem else {
                 continue;
@@ -298,11 +296,17 @@ impl<'i> Project<'i> {
                 span,
                 message,
                 snippet: import.snippet.clone(),
+                guarded,
             });
         }
     }
 
-    fn check_absolute(&self, path: &str, import: &PyImport) -> Option<(FindingKind, Span, String)> {
+    fn check_absolute(
+        &self,
+        path: &str,
+        import: &PyImport,
+        guarded: bool,
+    ) -> Option<(FindingKind, Span, String)> {
         let module = import.module.as_deref()?;
         let parts: Vec<&str> = module.split('.').collect();
         let top = parts[0];
@@ -319,6 +323,10 @@ impl<'i> Project<'i> {
         });
         let installed = self.venv.as_ref().is_some_and(|venv| venv.provides(top));
         if !first_party {
+            // An optional third-party dependency is the point of the guard.
+            if guarded {
+                return None;
+            }
             if let Some(venv) = &self.venv
                 && !installed
                 && !self.local_names.contains(top)

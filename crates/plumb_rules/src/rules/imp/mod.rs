@@ -6,15 +6,21 @@ pub mod unverifiable_import;
 
 use plumb_facts::resolve::FindingKind;
 
-use crate::{ProjectIndex, ProjectViolation, Violation};
+use crate::{ProjectIndex, ProjectViolation, Severity, Violation};
 
-/// The index's import findings of one kind, as violations.
-fn report(index: &ProjectIndex, kind: FindingKind, violations: &mut Vec<ProjectViolation>) {
+/// The index's import findings of one kind, as violations; guarded imports (try/except
+/// ImportError, `TYPE_CHECKING`) at most at warning.
+fn report(
+    index: &ProjectIndex,
+    kind: FindingKind,
+    violations: &mut Vec<(ProjectViolation, Option<Severity>)>,
+) {
     for finding in index.import_findings() {
         if finding.kind != kind {
             continue;
         }
-        violations.push(ProjectViolation {
+        let cap = finding.guarded.then_some(Severity::Warning);
+        let violation = ProjectViolation {
             file: finding.file,
             violation: Violation {
                 span: finding.span,
@@ -24,6 +30,12 @@ fn report(index: &ProjectIndex, kind: FindingKind, violations: &mut Vec<ProjectV
                 snippet: finding.snippet.clone(),
                 related: Vec::new(),
             },
-        });
+        };
+        violations.push((violation, cap));
     }
+}
+
+/// Collects capped violations into plain ones, for [`crate::ProjectRule::check`].
+fn uncapped(capped: Vec<(ProjectViolation, Option<Severity>)>, out: &mut Vec<ProjectViolation>) {
+    out.extend(capped.into_iter().map(|(violation, _)| violation));
 }

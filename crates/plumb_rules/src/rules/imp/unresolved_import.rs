@@ -1,7 +1,7 @@
 use plumb_facts::resolve::FindingKind;
 use plumb_macros::Rule;
 
-use crate::{ProjectIndex, ProjectRule, ProjectViolation};
+use crate::{ProjectIndex, ProjectRule, ProjectViolation, Severity};
 
 /// ## What it does
 /// Reports an import that cannot resolve to a module, and says what was tried.
@@ -21,10 +21,14 @@ use crate::{ProjectIndex, ProjectRule, ProjectViolation};
 /// third-party: when the project has a virtual environment (`.venv/` or `venv/` with a
 /// `pyvenv.cfg`), they must be installed in its `site-packages` (package and module names,
 /// `top_level.txt` and `RECORD` of each distribution; a `.pth` path file makes every name
-/// possible); without one they are IMP002's concern. Imports guarded by `try: ... except ImportError` (or a broader
-/// handler), under `if TYPE_CHECKING:` or under a test of `sys.version_info` / `sys.platform`
-/// are not reported. In a file that edits `sys.path`, an unresolved absolute import is IMP003
-/// instead.
+/// possible); without one they are IMP002's concern.
+///
+/// An import guarded by `try: ... except ImportError` (or a broader handler, including the
+/// fallback in the handler), under a test of `sys.version_info` / `sys.platform`, under
+/// `if X: import a` / `else: import b` alternatives, or under `if TYPE_CHECKING:` is still
+/// resolved: a first-party or relative miss is reported at `warning` at most, and a
+/// third-party one is an optional dependency and not reported. In a file that edits
+/// `sys.path`, an unresolved absolute import is IMP003 instead.
 ///
 /// In TypeScript and JavaScript, a relative specifier (`./x`, `../x`) must resolve with
 /// `oxc_resolver`: extensions and `index` files, `.js` written for a `.ts` file, `tsconfig.json`
@@ -71,6 +75,16 @@ pub struct UnresolvedImport;
 
 impl ProjectRule for UnresolvedImport {
     fn check(&self, index: &ProjectIndex, violations: &mut Vec<ProjectViolation>) {
+        let mut capped = Vec::new();
+        self.check_capped(index, &mut capped);
+        super::uncapped(capped, violations);
+    }
+
+    fn check_capped(
+        &self,
+        index: &ProjectIndex,
+        violations: &mut Vec<(ProjectViolation, Option<Severity>)>,
+    ) {
         super::report(index, FindingKind::Unresolved, violations);
     }
 }

@@ -1,7 +1,7 @@
 use plumb_facts::resolve::FindingKind;
 use plumb_macros::Rule;
 
-use crate::{ProjectIndex, ProjectRule, ProjectViolation};
+use crate::{ProjectIndex, ProjectRule, ProjectViolation, Severity};
 
 /// ## What it does
 /// Reports an absolute import that does not resolve statically in a file that edits
@@ -45,6 +45,16 @@ pub struct UnverifiableImport;
 
 impl ProjectRule for UnverifiableImport {
     fn check(&self, index: &ProjectIndex, violations: &mut Vec<ProjectViolation>) {
+        let mut capped = Vec::new();
+        self.check_capped(index, &mut capped);
+        super::uncapped(capped, violations);
+    }
+
+    fn check_capped(
+        &self,
+        index: &ProjectIndex,
+        violations: &mut Vec<(ProjectViolation, Option<Severity>)>,
+    ) {
         super::report(index, FindingKind::Unverifiable, violations);
     }
 }
