@@ -103,6 +103,24 @@ const KNOWN_MISMATCHES: &[(&str, &[&str])] = &[
     ("pkgconfig", &["pkgconfig"]),
     ("lxml", &["lxml"]),
     ("hypothesis", &["hypothesis", "_hypothesis_pytestplugin"]),
+    ("factory_boy", &["factory"]),
+    ("python_ldap", &["ldap"]),
+    ("pycairo", &["cairo"]),
+    ("pyopengl", &["OpenGL"]),
+    ("pywavelets", &["pywt"]),
+    ("scikit_build", &["skbuild"]),
+    ("gitpython", &["git"]),
+    ("pygithub", &["github"]),
+    ("python_memcached", &["memcache"]),
+    ("mysql_connector_python", &["mysql"]),
+    ("pynacl", &["nacl"]),
+    ("markdown_it_py", &["markdown_it"]),
+    ("paho_mqtt", &["paho"]),
+    ("aws_cdk_lib", &["aws_cdk"]),
+    ("googleapis_common_protos", &["google"]),
+    ("pyobjc", &["objc", "Foundation", "AppKit"]),
+    ("msgpack", &["msgpack"]),
+    ("prompt_toolkit", &["prompt_toolkit"]),
 ];
 
 /// Distribution-name prefixes that install into a shared namespace package: `google-cloud-storage`
@@ -286,8 +304,24 @@ impl PythonDependencies {
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
             .collect();
-        if !name.is_empty() {
-            self.distributions.insert(normalize(&name));
+        if name.is_empty() {
+            return;
+        }
+        self.distributions.insert(normalize(&name));
+        // `celery[redis]`: an extra usually installs the package it is named after.
+        let rest = requirement.trim()[name.len()..].trim_start();
+        if let Some(extras) = rest
+            .strip_prefix('[')
+            .and_then(|rest| rest.split_once(']'))
+            .map(|(extras, _)| extras)
+        {
+            for extra in extras
+                .split(',')
+                .map(str::trim)
+                .filter(|extra| !extra.is_empty())
+            {
+                self.provides.insert(normalize(extra));
+            }
         }
     }
 

@@ -352,7 +352,7 @@ impl<'i> Project<'i> {
                 FindingKind::Undeclared,
                 import.span,
                 format!(
-                    "`{top}` is not a first-party module or part of the standard library, and no declared dependency provides it (read {})",
+                    "`{top}` is imported but not declared as a dependency: it is not first-party or standard library, and no declared distribution provides that name (read {})",
                     describe_sources(&self.deps.sources)
                 ),
             ));
