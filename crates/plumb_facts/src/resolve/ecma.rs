@@ -38,6 +38,8 @@ struct PackageJson {
 struct Project {
     fs: FsCache,
     resolver: Resolver,
+    /// The same resolver without tsconfig, for files whose tsconfig cannot be loaded.
+    without_tsconfig: Resolver,
     /// Project-relative directory -> its `package.json`, when it has a readable one.
     packages: std::cell::RefCell<HashMap<String, Option<std::rc::Rc<PackageJson>>>>,
     /// `name` of every `package.json` in the project (workspace packages).
@@ -294,6 +296,10 @@ impl Project {
         };
         Project {
             fs,
+            without_tsconfig: Resolver::new(ResolveOptions {
+                tsconfig: None,
+                ..options.clone()
+            }),
             resolver: Resolver::new(options),
             packages: std::cell::RefCell::new(HashMap::new()),
             workspace_names,
@@ -390,13 +396,24 @@ impl Project {
             || specifier.starts_with("../")
             || specifier == "."
             || specifier == "..";
-        let error = match self.resolver.resolve_file(path, specifier) {
+        let mut result = self.resolver.resolve_file(path, specifier);
+        // A tsconfig that extends a package which is not installed cannot be loaded: resolve
+        // without tsconfig (its aliases are handled below by their keys).
+        if matches!(
+            result,
+            Err(ResolveError::TsconfigNotFound(_)
+                | ResolveError::TsconfigLoadFailed { .. }
+                | ResolveError::TsconfigCircularExtend(_)
+                | ResolveError::TsconfigSelfReference(_)
+                | ResolveError::Json(_))
+        ) {
+            result = self.without_tsconfig.resolve_file(path, specifier);
+        }
+        match result {
             Ok(_) => return None,
-            Err(error) => error,
-        };
-        match error {
-            ResolveError::NotFound(_) => {}
-            _ => return None,
+            // Not found, also after trying the extension aliases (`.js` written for `.ts`).
+            Err(ResolveError::NotFound(_) | ResolveError::ExtensionAlias(..)) => {}
+            Err(_) => return None,
         }
         if relative {
             let dir = parent(project_path);
