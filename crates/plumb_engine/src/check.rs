@@ -240,14 +240,22 @@ fn run_project_rules(
             facts: result.facts.take(),
         })
         .collect();
-    let index = ProjectIndex::new(&settings.project_root, indexed);
+    let mut index = ProjectIndex::new(&settings.project_root, indexed);
+    index.python_roots = settings.python_roots.clone();
+    index.python_venv = settings.python_venv.clone();
     let mut occurrences: HashMap<(usize, &str, String, String), u32> = HashMap::new();
     let mut type_counts = None;
     for (meta, check, severity) in project_rules {
         let mut violations = Vec::new();
         let stats = check.check_with_stats(&index, &mut violations);
         type_counts = type_counts.or(stats.types);
-        for ProjectViolation { file, violation } in violations {
+        for ProjectViolation {
+            file,
+            violation,
+            severity_cap,
+        } in violations
+        {
+            let severity = severity_cap.map_or(severity, |cap| severity.min(cap));
             let Some(result) = results.get_mut(file) else {
                 continue;
             };

@@ -64,6 +64,12 @@ pub struct RawConfig {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawPython {
     pub target_version: Option<String>,
+    /// Import roots (directories on `sys.path`), relative to the project root; replace the
+    /// discovered ones.
+    pub roots: Option<Vec<String>>,
+    /// The virtual environment third-party imports must be installed in, relative to the
+    /// project root (default: `.venv` or `venv` when present).
+    pub venv: Option<String>,
 }
 
 /// `[rules.CODE]`. Keys other than `severity` are the rule's own options; they are checked

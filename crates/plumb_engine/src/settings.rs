@@ -162,6 +162,10 @@ pub struct Settings {
     pub python_version_source: String,
     pub force_exclude: bool,
     pub threads: usize,
+    /// `python.roots`: configured import roots, project-relative and `/`-separated.
+    pub python_roots: Option<Vec<String>>,
+    /// `python.venv`: the configured virtual environment, project-relative.
+    pub python_venv: Option<String>,
 }
 
 impl Settings {
@@ -241,6 +245,35 @@ impl Settings {
         let (python_version, python_version_source) =
             resolve_python_version(raw, overrides, &start_dir, loaded.as_ref())?;
 
+        let python = raw.python.as_ref();
+        let project_relative = |value: &str, key: &str| {
+            let clean = value.trim_start_matches("./").trim_end_matches('/');
+            if clean.starts_with('/') || clean.split('/').any(|part| part == "..") {
+                return Err(config_error(
+                    &format!("\"{value}\""),
+                    format!("python.{key} must be a directory inside the project, not `{value}`"),
+                ));
+            }
+            Ok(if clean == "." {
+                String::new()
+            } else {
+                clean.to_string()
+            })
+        };
+        let python_roots = match python.and_then(|python| python.roots.as_ref()) {
+            Some(roots) => Some(
+                roots
+                    .iter()
+                    .map(|root| project_relative(root, "roots"))
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+            None => None,
+        };
+        let python_venv = match python.and_then(|python| python.venv.as_deref()) {
+            Some(venv) => Some(project_relative(venv, "venv")?),
+            None => None,
+        };
+
         let threads = overrides
             .threads
             .filter(|&threads| threads > 0)
@@ -262,6 +295,8 @@ impl Settings {
             python_version_source,
             force_exclude: overrides.force_exclude,
             threads,
+            python_roots,
+            python_venv,
         })
     }
 

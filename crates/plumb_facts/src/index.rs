@@ -2,10 +2,12 @@
 //! stage, for rules that need to see the whole repository (duplicate types, import resolution).
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use plumb_diagnostics::{FileRole, Language};
 
 use crate::FileFacts;
+use crate::resolve::{ImportFinding, resolve_imports};
 
 /// One file as project rules see it.
 #[derive(Debug)]
@@ -28,6 +30,12 @@ pub struct ProjectIndex {
     /// Directory of the configuration file, else the working directory.
     pub project_root: PathBuf,
     pub files: Vec<IndexedFile>,
+    /// Configured Python import roots (project-relative); `None` to discover them.
+    pub python_roots: Option<Vec<String>>,
+    /// Configured virtual environment (project-relative); `None` to look for `.venv`/`venv`.
+    pub python_venv: Option<String>,
+    /// Import resolution, computed once for all IMP rules.
+    import_findings: OnceLock<Vec<ImportFinding>>,
 }
 
 impl ProjectIndex {
@@ -35,7 +43,15 @@ impl ProjectIndex {
         ProjectIndex {
             project_root: project_root.to_path_buf(),
             files,
+            python_roots: None,
+            python_venv: None,
+            import_findings: OnceLock::new(),
         }
+    }
+
+    /// Every import that did not resolve, resolved on first use and shared by the IMP rules.
+    pub fn import_findings(&self) -> &[ImportFinding] {
+        self.import_findings.get_or_init(|| resolve_imports(self))
     }
 
     /// Files that have facts (they were read and parsed, with or without syntax errors).

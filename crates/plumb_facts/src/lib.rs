@@ -3,8 +3,10 @@
 //! cache work from facts alone.
 
 pub mod directives;
+pub mod imports;
 pub mod index;
 pub mod mocks;
+pub mod resolve;
 pub mod types;
 
 use std::cell::RefCell;
@@ -17,6 +19,7 @@ use ruff_text_size::Ranged;
 use serde::{Deserialize, Serialize};
 
 pub use directives::{Directive, DirectiveKind, DirectiveProblem};
+pub use imports::{EcmaImport, EcmaImportKind, PyImport, PythonImports};
 pub use index::{IndexedFile, ProjectIndex};
 pub use mocks::{MockDetection, MockSite};
 pub use types::{TypeDefinition, TypeKind, TypeMember};
@@ -46,6 +49,13 @@ pub struct FileFacts {
     /// that parsed without syntax errors; empty otherwise. Which ones count as duplicates is
     /// TYP001's decision.
     pub type_definitions: Vec<TypeDefinition>,
+    /// A Python module's imports and module-level names; `None` for other languages and for
+    /// files that do not compile.
+    pub python_imports: Option<PythonImports>,
+    /// A TypeScript/JavaScript file's module specifiers (empty when it does not compile).
+    pub ecma_imports: Vec<EcmaImport>,
+    /// Modules a TypeScript file declares ambiently (`declare module "x"`), patterns included.
+    pub ecma_ambient_modules: Vec<String>,
 }
 
 /// Options that change what a parse means.
@@ -73,7 +83,8 @@ pub fn extract_with_mocks(
     mocks: Option<&MockDetection>,
 ) -> FileFacts {
     let index = LineIndex::new(text);
-    let (errors, comments, mock_sites, type_definitions) = match kind {
+    let mut facts = FileFacts::default();
+    let (errors, comments) = match kind {
         SourceKind::Python { is_stub } => {
             let parsed = python::parse(text, options.python_version, is_stub);
             let comments: Vec<(u32, u32)> = parsed
@@ -83,21 +94,17 @@ pub fn extract_with_mocks(
                 .filter(|token| token.kind() == TokenKind::Comment)
                 .map(|token| (token.start().to_u32(), token.end().to_u32()))
                 .collect();
-            // A file that does not compile is not examined: its SYN001 says why.
-            let mock_sites = match (mocks, &parsed.parsed) {
-                (Some(detection), Some(module)) if parsed.errors.is_empty() => Some(
-                    mocks::python::extract(text, &index, module.syntax(), &comments, detection),
-                ),
-                _ => None,
-            };
-            // A file that does not compile defines nothing reliably.
-            let type_definitions = match &parsed.parsed {
-                Some(module) if parsed.errors.is_empty() => {
-                    types::python::extract(text, &index, module.syntax())
-                }
-                _ => Vec::new(),
-            };
-            (parsed.errors, comments, mock_sites, type_definitions)
+            // A file that does not compile is not examined further: its SYN001 says why, and
+            // what it defines, imports or mocks cannot be known reliably.
+            if let Some(module) = parsed.parsed.as_ref().filter(|_| parsed.errors.is_empty()) {
+                let module = module.syntax();
+                facts.mock_sites = mocks.map(|detection| {
+                    mocks::python::extract(text, &index, module, &comments, detection)
+                });
+                facts.type_definitions = types::python::extract(text, &index, module);
+                facts.python_imports = Some(imports::python::extract(text, &index, module));
+            }
+            (parsed.errors, comments)
         }
         SourceKind::Ecma(ecma_kind) => ALLOCATOR.with(|cell| {
             let mut allocator = cell.borrow_mut();
@@ -109,27 +116,18 @@ pub fn extract_with_mocks(
                 .iter()
                 .map(|comment| (comment.span.start, comment.span.end))
                 .collect();
-            let mock_sites = match mocks {
-                Some(detection) if parsed.errors.is_empty() => Some(mocks::ecma::extract(
-                    text,
-                    &index,
-                    &parsed.program,
-                    &comments,
-                    detection,
-                )),
-                _ => None,
-            };
-            let type_definitions = if parsed.errors.is_empty() && !parsed.panicked {
-                types::ecma::extract(
-                    text,
-                    &index,
-                    &parsed.program,
-                    ecma_kind == plumb_syntax::EcmaKind::Dts,
-                )
-            } else {
-                Vec::new()
-            };
-            (parsed.errors, comments, mock_sites, type_definitions)
+            if parsed.errors.is_empty() && !parsed.panicked {
+                let program = &parsed.program;
+                facts.mock_sites = mocks.map(|detection| {
+                    mocks::ecma::extract(text, &index, program, &comments, detection)
+                });
+                let is_declaration_file = ecma_kind == plumb_syntax::EcmaKind::Dts;
+                facts.type_definitions =
+                    types::ecma::extract(text, &index, program, is_declaration_file);
+                (facts.ecma_imports, facts.ecma_ambient_modules) =
+                    imports::ecma::extract(text, &index, program);
+            }
+            (parsed.errors, comments)
         }),
     };
 
@@ -150,8 +148,7 @@ pub fn extract_with_mocks(
         syntax_error,
         directives,
         line_count: index.line_count(),
-        mock_sites,
-        type_definitions,
+        ..facts
     }
 }
 

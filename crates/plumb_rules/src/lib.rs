@@ -74,6 +74,9 @@ pub struct ProjectViolation {
     /// Index into [`ProjectIndex::files`].
     pub file: usize,
     pub violation: Violation,
+    /// Reports the violation at the lower of the rule's severity and this one: an import the
+    /// code expects may be missing (`try: ... except ImportError`) is at most a warning.
+    pub severity_cap: Option<Severity>,
 }
 
 /// What a file rule sees of the file besides its facts.

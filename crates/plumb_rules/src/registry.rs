@@ -1,7 +1,7 @@
 //! The explicit list of built-in rules. Adding a rule is one line here; the consistency tests
 //! below keep codes unique, names kebab-case and every rule documented and covered by fixtures.
 
-use crate::rules::{io, mck, sup, syn, typ};
+use crate::rules::{imp, io, mck, sup, syn, typ};
 use crate::{ConfigurableRule, FileRule, ProjectRule, RuleMeta, RuleMetadata, RuleScope};
 
 /// Builds a file rule from its `[rules.CODE]` options, or says why they are invalid.
@@ -112,6 +112,9 @@ impl Registry {
             file_rule::<syn::syntax_error::SyntaxError>(),
             configurable_file_rule::<mck::unjustified_mock::UnjustifiedMock>(),
             configurable_project_rule::<typ::duplicate_type_definition::DuplicateTypeDefinition>(),
+            project_rule::<imp::unresolved_import::UnresolvedImport>(),
+            project_rule::<imp::undeclared_dependency::UndeclaredDependency>(),
+            project_rule::<imp::unverifiable_import::UnverifiableImport>(),
         ];
         rules.sort_by_key(|rule| rule.meta.code);
         Registry { rules }

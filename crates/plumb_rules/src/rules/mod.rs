@@ -1,5 +1,6 @@
 //! Built-in rules, one module per family and one file per rule.
 
+pub mod imp;
 pub mod io;
 pub mod mck;
 pub mod sup;

@@ -508,6 +508,7 @@ impl ProjectRule for DuplicateTypeDefinition {
                         snippet: format!("{} {name}", site.definition.kind.as_str()),
                         related,
                     },
+                    severity_cap: None,
                 });
             }
         }

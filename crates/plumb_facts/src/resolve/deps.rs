@@ -1,0 +1,674 @@
+//! Declared Python dependencies: which top-level import names the project's dependency
+//! declarations provide.
+//!
+//! Read from every `pyproject.toml` (PEP 621 `dependencies` and `optional-dependencies`, PEP 735
+//! `dependency-groups`, `build-system.requires`, Poetry, PDM, uv and Hatch tables),
+//! `requirements*.txt` and `requirements/*.txt`, `setup.cfg` and `Pipfile` found under the
+//! project root (a few levels deep). A distribution provides the import name equal to its
+//! normalized name, plus the names of a small table of known mismatches (`PyYAML` -> `yaml`).
+
+use std::collections::BTreeSet;
+
+use super::fs::{FsCache, join};
+
+/// Distributions whose import names differ from their normalized name. Keys normalized
+/// (lowercase, `-`/`.` -> `_`).
+const KNOWN_MISMATCHES: &[(&str, &[&str])] = &[
+    ("pyyaml", &["yaml"]),
+    ("pillow", &["PIL"]),
+    ("pytest", &["pytest", "_pytest"]),
+    ("beautifulsoup4", &["bs4"]),
+    ("scikit_learn", &["sklearn"]),
+    ("scikit_image", &["skimage"]),
+    ("python_dateutil", &["dateutil"]),
+    ("protobuf", &["google"]),
+    ("attrs", &["attr", "attrs"]),
+    (
+        "setuptools",
+        &["setuptools", "pkg_resources", "_distutils_hack"],
+    ),
+    ("opencv_python", &["cv2"]),
+    ("opencv_python_headless", &["cv2"]),
+    ("opencv_contrib_python", &["cv2"]),
+    ("psycopg2_binary", &["psycopg2"]),
+    ("psycopg_binary", &["psycopg"]),
+    ("pyjwt", &["jwt"]),
+    ("python_jose", &["jose"]),
+    ("python_dotenv", &["dotenv"]),
+    ("python_multipart", &["multipart", "python_multipart"]),
+    ("msgpack_python", &["msgpack"]),
+    ("mysqlclient", &["MySQLdb"]),
+    ("pyzmq", &["zmq"]),
+    ("pycryptodome", &["Crypto"]),
+    ("pycryptodomex", &["Cryptodome"]),
+    ("pyopenssl", &["OpenSSL"]),
+    ("faiss_cpu", &["faiss"]),
+    ("faiss_gpu", &["faiss"]),
+    ("grpcio", &["grpc"]),
+    ("grpcio_tools", &["grpc_tools"]),
+    ("grpcio_status", &["grpc_status"]),
+    ("grpcio_health_checking", &["grpc_health"]),
+    ("grpcio_reflection", &["grpc_reflection"]),
+    ("pyserial", &["serial"]),
+    ("python_magic", &["magic"]),
+    ("websocket_client", &["websocket"]),
+    ("python_json_logger", &["pythonjsonlogger"]),
+    ("pygobject", &["gi"]),
+    (
+        "pywin32",
+        &[
+            "win32api",
+            "win32con",
+            "win32com",
+            "win32file",
+            "pywintypes",
+            "win32process",
+            "win32event",
+            "win32service",
+            "win32serviceutil",
+            "win32security",
+            "winerror",
+            "pythoncom",
+        ],
+    ),
+    ("discord_py", &["discord"]),
+    ("docker_py", &["docker"]),
+    ("ruamel_yaml", &["ruamel"]),
+    ("typing_extensions", &["typing_extensions"]),
+    ("argon2_cffi", &["argon2"]),
+    ("python_slugify", &["slugify"]),
+    ("python_levenshtein", &["Levenshtein"]),
+    ("pymupdf", &["fitz", "pymupdf"]),
+    ("python_docx", &["docx"]),
+    ("python_pptx", &["pptx"]),
+    ("pyyaml_include", &["yamlinclude"]),
+    ("tensorflow_cpu", &["tensorflow"]),
+    ("tensorflow_gpu", &["tensorflow"]),
+    ("djangorestframework", &["rest_framework"]),
+    ("django_filter", &["django_filters"]),
+    ("django_cors_headers", &["corsheaders"]),
+    ("sentry_sdk", &["sentry_sdk"]),
+    ("pyasn1_modules", &["pyasn1_modules"]),
+    ("ipython", &["IPython"]),
+    ("markdown", &["markdown"]),
+    ("pymongo", &["pymongo", "bson", "gridfs"]),
+    ("dnspython", &["dns"]),
+    ("jinja2", &["jinja2"]),
+    ("pyqt5", &["PyQt5"]),
+    ("pyqt6", &["PyQt6"]),
+    ("pysocks", &["socks", "sockshandler"]),
+    ("tzdata", &["tzdata"]),
+    ("backports_zoneinfo", &["backports"]),
+    ("more_itertools", &["more_itertools"]),
+    ("pkgconfig", &["pkgconfig"]),
+    ("lxml", &["lxml"]),
+    ("hypothesis", &["hypothesis", "_hypothesis_pytestplugin"]),
+    ("factory_boy", &["factory"]),
+    ("python_ldap", &["ldap"]),
+    ("pycairo", &["cairo"]),
+    ("pyopengl", &["OpenGL"]),
+    ("pywavelets", &["pywt"]),
+    ("scikit_build", &["skbuild"]),
+    ("gitpython", &["git"]),
+    ("pygithub", &["github"]),
+    ("python_memcached", &["memcache"]),
+    ("mysql_connector_python", &["mysql"]),
+    ("pynacl", &["nacl"]),
+    ("markdown_it_py", &["markdown_it"]),
+    ("paho_mqtt", &["paho"]),
+    ("aws_cdk_lib", &["aws_cdk"]),
+    ("googleapis_common_protos", &["google"]),
+    ("pyobjc", &["objc", "Foundation", "AppKit"]),
+    ("msgpack", &["msgpack"]),
+    ("prompt_toolkit", &["prompt_toolkit"]),
+];
+
+/// Distribution-name prefixes that install into a shared namespace package: `google-cloud-storage`
+/// provides `google`.
+const NAMESPACE_PREFIXES: &[&str] = &[
+    "google",
+    "azure",
+    "zope",
+    "backports",
+    "opentelemetry",
+    "jaraco",
+    "sphinxcontrib",
+    "ruamel",
+    "oslo",
+    "flufl",
+    "plone",
+    "collective",
+    "types",
+];
+
+/// Directories never searched for declarations.
+const SKIP_DIRS: &[&str] = &[
+    "node_modules",
+    "venv",
+    "site-packages",
+    "__pycache__",
+    "build",
+    "dist",
+];
+
+/// What the project declares.
+#[derive(Debug, Default)]
+pub struct PythonDependencies {
+    /// Normalized import names provided by declared distributions.
+    provides: BTreeSet<String>,
+    /// Normalized distribution names, as declared.
+    distributions: BTreeSet<String>,
+    /// Files the declarations were read from, project-relative, sorted.
+    pub sources: Vec<String>,
+    /// A `setup.py` whose `setup(...)` dependency arguments are not literals exists.
+    pub has_setup_py: bool,
+    /// That `setup.py` computes its requirements and mentions requirement files.
+    setup_py_reads_requirements: bool,
+    /// `[tool.pytest.ini_options] pythonpath` entries and setuptools/Poetry source directories,
+    /// project-relative: more import roots.
+    pub extra_roots: Vec<String>,
+    /// Python files written at build time (setuptools-scm `write_to` / `version_file`, hatch-vcs
+    /// `version-file`, PDM `write_to`), project-relative.
+    pub generated: Vec<String>,
+}
+
+impl PythonDependencies {
+    /// Whether declarations can be trusted to be complete enough to call an import undeclared.
+    pub fn is_known(&self) -> bool {
+        let requirement_files = self
+            .sources
+            .iter()
+            .any(|source| source.ends_with(".txt") || source.ends_with(".in"));
+        !self.sources.is_empty()
+            && (!self.has_setup_py || (self.setup_py_reads_requirements && requirement_files))
+    }
+
+    /// Whether some declared distribution provides the top-level import `name`.
+    pub fn provides(&self, name: &str) -> bool {
+        self.provides.contains(&normalize(name))
+    }
+
+    pub(crate) fn read(fs: &FsCache) -> Self {
+        let mut deps = PythonDependencies::default();
+        let mut found = Vec::new();
+        find_declarations(fs, "", 0, &mut found);
+        found.sort();
+        for path in found {
+            let Some(text) = fs.read(&path) else {
+                continue;
+            };
+            let name = path.rsplit('/').next().unwrap_or(&path);
+            let dir = super::fs::parent(&path).to_string();
+            if name == "setup.py" {
+                // `setup.py` runs under setuptools.
+                deps.add_distribution("setuptools");
+                match read_setup_py(&text) {
+                    Some(requirements) => {
+                        for requirement in requirements {
+                            deps.add_distribution(&requirement);
+                        }
+                        deps.sources.push(path);
+                    }
+                    // Computed arguments: trusted only when they read requirement files that
+                    // were read here too (checked below).
+                    None => deps.setup_py_reads_requirements |= text.contains("requirements"),
+                }
+                if !deps
+                    .sources
+                    .last()
+                    .is_some_and(|source| source.ends_with("setup.py"))
+                {
+                    deps.has_setup_py = true;
+                }
+                continue;
+            }
+            let read = if name == "pyproject.toml" {
+                deps.read_pyproject(&text, &dir)
+            } else if name == "setup.cfg" {
+                deps.read_ini(&text, |section, key| {
+                    (section == "options"
+                        && matches!(key, "install_requires" | "tests_require" | "setup_requires"))
+                        || section == "options.extras_require"
+                })
+            } else if name == "tox.ini" {
+                deps.read_ini(&text, |section, key| {
+                    section.starts_with("testenv") && key == "deps"
+                })
+            } else if name == "Pipfile" {
+                deps.read_pipfile(&text)
+            } else {
+                for line in text.lines() {
+                    deps.add_requirement(line);
+                }
+                true
+            };
+            if read {
+                deps.sources.push(path);
+            }
+        }
+        let distributions: Vec<String> = deps.distributions.iter().cloned().collect();
+        for distribution in distributions {
+            deps.add_provides(&distribution);
+        }
+        deps
+    }
+
+    fn add_provides(&mut self, distribution: &str) {
+        self.provides.insert(distribution.to_string());
+        for (known, names) in KNOWN_MISMATCHES {
+            if *known == distribution {
+                self.provides
+                    .extend(names.iter().map(|name| normalize(name)));
+            }
+        }
+        if let Some((prefix, rest)) = distribution.split_once('_') {
+            if NAMESPACE_PREFIXES.contains(&prefix) {
+                self.provides.insert(prefix.to_string());
+                if prefix == "types" {
+                    self.provides.insert(rest.to_string());
+                }
+            }
+            // `django-environ` is imported as `environ`, `python-xlib` as `Xlib`.
+            if prefix == "python" || prefix == "django" || prefix == "py" {
+                self.provides.insert(rest.to_string());
+            }
+        }
+        if let Some(rest) = distribution.strip_prefix("py") {
+            // `pyyaml`-style: `pyserial` -> `serial` is in the table; keep the table authoritative
+            // but accept the common `py` + name pattern too.
+            if !rest.is_empty() {
+                self.provides.insert(rest.to_string());
+            }
+        }
+    }
+
+    /// One requirement line or PEP 508 string: its distribution name.
+    fn add_requirement(&mut self, line: &str) {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            return;
+        }
+        if line.starts_with('-') {
+            // `-e git+https://...#egg=name`
+            if let Some((_, egg)) = line.split_once("#egg=") {
+                self.add_distribution(egg);
+            }
+            return;
+        }
+        self.add_distribution(line);
+    }
+
+    fn add_distribution(&mut self, requirement: &str) {
+        let name: String = requirement
+            .trim()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        if name.is_empty() {
+            return;
+        }
+        self.distributions.insert(normalize(&name));
+        // `celery[redis]`: an extra usually installs the package it is named after.
+        let rest = requirement.trim()[name.len()..].trim_start();
+        if let Some(extras) = rest
+            .strip_prefix('[')
+            .and_then(|rest| rest.split_once(']'))
+            .map(|(extras, _)| extras)
+        {
+            for extra in extras
+                .split(',')
+                .map(str::trim)
+                .filter(|extra| !extra.is_empty())
+            {
+                self.provides.insert(normalize(extra));
+            }
+        }
+    }
+
+    fn read_pyproject(&mut self, text: &str, dir: &str) -> bool {
+        let Ok(table) = text.parse::<toml::Table>() else {
+            return false;
+        };
+        let mut any = false;
+        if let Some(project) = table.get("project").and_then(|v| v.as_table()) {
+            if let Some(list) = project.get("dependencies").and_then(|v| v.as_array()) {
+                any = true;
+                self.add_strings(list);
+            }
+            if let Some(groups) = project
+                .get("optional-dependencies")
+                .and_then(|v| v.as_table())
+            {
+                any = true;
+                for list in groups.values().filter_map(|v| v.as_array()) {
+                    self.add_strings(list);
+                }
+            }
+        }
+        if let Some(groups) = table.get("dependency-groups").and_then(|v| v.as_table()) {
+            any = true;
+            for list in groups.values().filter_map(|v| v.as_array()) {
+                self.add_strings(list);
+            }
+        }
+        if let Some(list) = table
+            .get("build-system")
+            .and_then(|v| v.get("requires"))
+            .and_then(|v| v.as_array())
+        {
+            self.add_strings(list);
+        }
+        if let Some(tool) = table.get("tool").and_then(|v| v.as_table()) {
+            any |= self.read_tools(tool, dir);
+        }
+        any
+    }
+
+    fn read_tools(&mut self, tool: &toml::Table, dir: &str) -> bool {
+        let mut any = false;
+        if let Some(poetry) = tool.get("poetry").and_then(|v| v.as_table()) {
+            let mut tables = Vec::new();
+            for key in ["dependencies", "dev-dependencies"] {
+                tables.extend(poetry.get(key).and_then(|v| v.as_table()));
+            }
+            if let Some(groups) = poetry.get("group").and_then(|v| v.as_table()) {
+                for group in groups.values() {
+                    tables.extend(group.get("dependencies").and_then(|v| v.as_table()));
+                }
+            }
+            for table in tables {
+                any = true;
+                for name in table.keys() {
+                    self.add_distribution(name);
+                }
+            }
+            if let Some(packages) = poetry.get("packages").and_then(|v| v.as_array()) {
+                for package in packages {
+                    if let Some(from) = package.get("from").and_then(|v| v.as_str()) {
+                        self.add_root(dir, from);
+                    }
+                }
+            }
+        }
+        for (tool_name, key) in [("pdm", "dev-dependencies"), ("uv", "dev-dependencies")] {
+            match tool.get(tool_name).and_then(|v| v.get(key)) {
+                Some(toml::Value::Table(groups)) => {
+                    any = true;
+                    for list in groups.values().filter_map(|v| v.as_array()) {
+                        self.add_strings(list);
+                    }
+                }
+                Some(toml::Value::Array(list)) => {
+                    any = true;
+                    self.add_strings(list);
+                }
+                _ => {}
+            }
+        }
+        if let Some(envs) = tool
+            .get("hatch")
+            .and_then(|v| v.get("envs"))
+            .and_then(|v| v.as_table())
+        {
+            for env in envs.values() {
+                for key in ["dependencies", "extra-dependencies"] {
+                    if let Some(list) = env.get(key).and_then(|v| v.as_array()) {
+                        self.add_strings(list);
+                    }
+                }
+            }
+        }
+        match tool
+            .get("pytest")
+            .and_then(|v| v.get("ini_options"))
+            .and_then(|v| v.get("pythonpath"))
+        {
+            Some(toml::Value::String(paths)) => {
+                for path in paths.split_whitespace() {
+                    self.add_root(dir, path);
+                }
+            }
+            Some(toml::Value::Array(paths)) => {
+                for path in paths.iter().filter_map(|v| v.as_str()) {
+                    self.add_root(dir, path);
+                }
+            }
+            _ => {}
+        }
+        let generated = [
+            tool.get("setuptools_scm").and_then(|v| v.get("write_to")),
+            tool.get("setuptools_scm")
+                .and_then(|v| v.get("version_file")),
+            tool.get("hatch")
+                .and_then(|v| v.get("build"))
+                .and_then(|v| v.get("hooks"))
+                .and_then(|v| v.get("vcs"))
+                .and_then(|v| v.get("version-file")),
+            tool.get("pdm")
+                .and_then(|v| v.get("version"))
+                .and_then(|v| v.get("write_to")),
+        ];
+        for path in generated.into_iter().flatten().filter_map(|v| v.as_str()) {
+            let path = path.trim_start_matches("./");
+            if !path.contains("..") && !path.starts_with('/') {
+                self.generated.push(join(dir, path));
+                // PDM writes relative to the package directory under `src/` as well.
+                self.generated.push(join(&join(dir, "src"), path));
+            }
+        }
+        if let Some(setuptools) = tool.get("setuptools").and_then(|v| v.as_table()) {
+            if let Some(package_dir) = setuptools.get("package-dir").and_then(|v| v.as_table()) {
+                for path in package_dir.values().filter_map(|v| v.as_str()) {
+                    self.add_root(dir, path);
+                }
+            }
+            if let Some(wheres) = setuptools
+                .get("packages")
+                .and_then(|v| v.get("find"))
+                .and_then(|v| v.get("where"))
+                .and_then(|v| v.as_array())
+            {
+                for path in wheres.iter().filter_map(|v| v.as_str()) {
+                    self.add_root(dir, path);
+                }
+            }
+        }
+        any
+    }
+
+    fn add_root(&mut self, dir: &str, path: &str) {
+        let path = path.trim_start_matches("./").trim_end_matches('/');
+        if path.contains("..") || path.starts_with('/') {
+            return;
+        }
+        let root = if path.is_empty() || path == "." {
+            dir.to_string()
+        } else {
+            join(dir, path)
+        };
+        self.extra_roots.push(root);
+    }
+
+    fn add_strings(&mut self, list: &[toml::Value]) {
+        for requirement in list.iter().filter_map(|v| v.as_str()) {
+            self.add_distribution(requirement);
+        }
+    }
+
+    /// Requirement lists in an INI file: the values of the keys `takes` accepts, on the key's
+    /// line and on the indented lines after it.
+    fn read_ini(&mut self, text: &str, takes: impl Fn(&str, &str) -> bool) -> bool {
+        let mut section = String::new();
+        let mut in_list = false;
+        let mut any = false;
+        for raw in text.lines() {
+            let line = raw.trim();
+            if line.starts_with('[') {
+                section = line.trim_matches(['[', ']']).trim().to_string();
+                in_list = false;
+                continue;
+            }
+            if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+                continue;
+            }
+            let indented = raw.starts_with([' ', '\t']);
+            if indented && in_list {
+                self.add_requirement(strip_factor(line));
+                continue;
+            }
+            in_list = false;
+            let Some((key, value)) = line.split_once('=') else {
+                continue;
+            };
+            let key = key.trim();
+            if takes(&section, key) {
+                any = true;
+                in_list = true;
+                for part in value.split(';').next().unwrap_or("").split(',') {
+                    self.add_requirement(strip_factor(part));
+                }
+            }
+        }
+        any
+    }
+
+    fn read_pipfile(&mut self, text: &str) -> bool {
+        let Ok(table) = text.parse::<toml::Table>() else {
+            return false;
+        };
+        let mut any = false;
+        for key in ["packages", "dev-packages"] {
+            if let Some(packages) = table.get(key).and_then(|v| v.as_table()) {
+                any = true;
+                for name in packages.keys() {
+                    self.add_distribution(name);
+                }
+            }
+        }
+        any
+    }
+}
+
+/// A tox factor-conditional requirement (`py311: freezegun`) without its factors.
+fn strip_factor(line: &str) -> &str {
+    match line.split_once(':') {
+        Some((factors, rest))
+            if !factors.contains(char::is_whitespace)
+                && !factors.is_empty()
+                && !rest.trim_start().starts_with('/') =>
+        {
+            rest.trim()
+        }
+        _ => line,
+    }
+}
+
+/// Lowercase, with `-` and `.` as `_` (PEP 503, in import-name spelling).
+pub fn normalize(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            '-' | '.' => '_',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+fn find_declarations(fs: &FsCache, dir: &str, depth: usize, found: &mut Vec<String>) {
+    let Some(listing) = fs.list(dir) else {
+        return;
+    };
+    let in_requirements_dir = dir.split('/').any(|part| part.contains("requirements"));
+    for (name, is_dir) in listing.iter() {
+        let path = join(dir, name);
+        if *is_dir {
+            if depth < 4 && !name.starts_with('.') && !SKIP_DIRS.contains(&name.as_str()) {
+                find_declarations(fs, &path, depth + 1, found);
+            }
+        } else if matches!(
+            name.as_str(),
+            "pyproject.toml" | "setup.cfg" | "Pipfile" | "setup.py" | "tox.ini"
+        ) || (name.ends_with(".txt")
+            && (name.contains("requirements") || in_requirements_dir))
+            || (name.ends_with(".in") && name.contains("requirements"))
+        {
+            found.push(path);
+        }
+    }
+}
+
+/// Names declared in the project, for messages.
+pub(crate) fn describe_sources(sources: &[String]) -> String {
+    let mut sorted: Vec<&str> = sources.iter().map(String::as_str).collect();
+    sorted.sort_by_key(|source| (source.matches('/').count(), *source));
+    let mut shown: Vec<&str> = sorted.into_iter().take(3).collect();
+    if sources.len() > 3 {
+        shown.push("...");
+    }
+    shown.join(", ")
+}
+
+/// Requirements passed literally to `setup(...)` in a `setup.py` (`install_requires`,
+/// `extras_require`, `tests_require`, `setup_requires`); `None` when there is no `setup` call
+/// or some of these arguments are computed.
+fn read_setup_py(text: &str) -> Option<Vec<String>> {
+    use ruff_python_ast::visitor::{Visitor, walk_expr};
+    use ruff_python_ast::{Expr, Keyword};
+
+    #[derive(Default)]
+    struct Finder {
+        calls: usize,
+        computed: bool,
+        requirements: Vec<String>,
+    }
+
+    fn strings(expr: &Expr, out: &mut Vec<String>) -> bool {
+        match expr {
+            Expr::List(list) => list.elts.iter().all(|elt| strings(elt, out)),
+            Expr::Tuple(tuple) => tuple.elts.iter().all(|elt| strings(elt, out)),
+            Expr::StringLiteral(literal) => {
+                out.push(literal.value.to_str().to_string());
+                true
+            }
+            Expr::Dict(dict) => dict.items.iter().all(|item| strings(&item.value, out)),
+            _ => false,
+        }
+    }
+
+    impl<'a> Visitor<'a> for Finder {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Call(call) = expr {
+                let is_setup = match &*call.func {
+                    Expr::Name(name) => name.id.as_str() == "setup",
+                    Expr::Attribute(attribute) => attribute.attr.as_str() == "setup",
+                    _ => false,
+                };
+                if is_setup {
+                    self.calls += 1;
+                    for Keyword { arg, value, .. } in call.arguments.keywords.iter() {
+                        match arg.as_ref().map(|arg| arg.as_str()) {
+                            Some(
+                                "install_requires" | "extras_require" | "tests_require"
+                                | "setup_requires",
+                            ) if !strings(value, &mut self.requirements) => {
+                                self.computed = true;
+                            }
+                            // `setup(**kwargs)` may pass anything.
+                            None => self.computed = true,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            walk_expr(self, expr);
+        }
+    }
+
+    let parsed = plumb_syntax::python::parse(text, plumb_syntax::PythonVersion::NEWEST, false);
+    if !parsed.errors.is_empty() {
+        return None;
+    }
+    let module = parsed.parsed?;
+    let mut finder = Finder::default();
+    finder.visit_body(&module.syntax().body);
+    (finder.calls > 0 && !finder.computed).then_some(finder.requirements)
+}

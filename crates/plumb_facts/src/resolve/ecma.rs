@@ -1,0 +1,557 @@
+//! TypeScript/JavaScript import resolution with `oxc_resolver`.
+//!
+//! Relative specifiers must resolve to a file (extension and `index` resolution, `.js` written
+//! for a `.ts` file, `tsconfig.json` `paths`/`baseUrl` with `extends`, `package.json`
+//! `exports`/`imports`); Node built-ins (`fs`, `node:fs`) always resolve. A bare specifier the
+//! resolver cannot find (no `node_modules`) must be declared in the nearest `package.json`
+//! (`dependencies`, `devDependencies`, `peerDependencies`, `optionalDependencies`), directly
+//! or as `@types/...`, or be the name of a package of the project (workspaces).
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use oxc_resolver::{ResolveError, ResolveOptions, Resolver, TsconfigDiscovery};
+use plumb_diagnostics::Language;
+
+use super::fs::{FsCache, join, parent};
+use super::{FindingKind, ImportFinding};
+use crate::{EcmaImport, ProjectIndex};
+
+const EXTENSIONS: &[&str] = &[
+    ".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".json", ".node",
+];
+
+/// Dependency sections of `package.json`.
+const DEPENDENCY_FIELDS: &[&str] = &[
+    "dependencies",
+    "devDependencies",
+    "peerDependencies",
+    "optionalDependencies",
+];
+
+/// One `package.json`: its name and declared dependencies.
+#[derive(Debug, Default)]
+struct PackageJson {
+    declared: BTreeSet<String>,
+}
+
+struct Project {
+    fs: FsCache,
+    resolver: Resolver,
+    /// The same resolver without tsconfig, for files whose tsconfig cannot be loaded.
+    without_tsconfig: Resolver,
+    /// Project-relative directory -> its `package.json`, when it has a readable one.
+    packages: std::cell::RefCell<HashMap<String, Option<std::rc::Rc<PackageJson>>>>,
+    /// `name` of every `package.json` in the project (workspace packages).
+    workspace_names: BTreeSet<String>,
+    /// Prefixes of `tsconfig.json` `paths` keys, and whether some tsconfig sets `baseUrl`:
+    /// a bare specifier they may map is never called undeclared.
+    path_prefixes: Vec<String>,
+    /// `baseUrl` directories (project-relative); `None` when one leaves the project.
+    base_urls: Option<Vec<String>>,
+    /// Some `tsconfig*.json` could not be read: aliases are unknown.
+    tsconfig_unknown: bool,
+    /// Each `tsconfig.json` (the name the resolver discovers): its directory and `paths` keys.
+    tsconfig_paths: Vec<(String, Vec<String>)>,
+    /// `declare module "x"` names (and `*` patterns) from every file of the project.
+    ambient_modules: BTreeSet<String>,
+}
+
+pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
+    if !index
+        .files
+        .iter()
+        .any(|file| matches!(file.language, Language::TypeScript | Language::JavaScript))
+    {
+        return Vec::new();
+    }
+    let project = Project::new(index);
+    let mut findings = Vec::new();
+    for (file_index, file, facts) in index.files_with_facts() {
+        if !super::python::is_inside(&file.project_path) {
+            continue;
+        }
+        for import in &facts.ecma_imports {
+            if let Some((kind, message)) = project.check(&file.path, &file.project_path, import) {
+                findings.push(ImportFinding {
+                    file: file_index,
+                    kind,
+                    span: import.span,
+                    message,
+                    snippet: import.snippet.clone(),
+                    guarded: false,
+                });
+            }
+        }
+    }
+    findings
+}
+
+/// The package a bare specifier names: `lodash/fp` -> `lodash`, `@scope/pkg/x` -> `@scope/pkg`.
+fn package_name(specifier: &str) -> Option<&str> {
+    let mut parts = specifier.splitn(3, '/');
+    let first = parts.next()?;
+    if first.starts_with('@') {
+        let second = parts.next()?;
+        Some(&specifier[..first.len() + 1 + second.len()])
+    } else {
+        Some(first)
+    }
+}
+
+/// `@types/` package that types `name`: `@types/node`, `@types/scope__pkg`.
+fn types_package(name: &str) -> String {
+    match name.strip_prefix('@') {
+        Some(scoped) => format!("@types/{}", scoped.replacen('/', "__", 1)),
+        None => format!("@types/{name}"),
+    }
+}
+
+/// Removes `//` and `/* */` comments and trailing commas, so `tsconfig.json` parses as JSON.
+fn strip_jsonc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if c == '\\' {
+                if let Some(next) = chars.next() {
+                    out.push(next);
+                }
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '/' if chars.peek() == Some(&'/') => {
+                for next in chars.by_ref() {
+                    if next == '\n' {
+                        out.push('\n');
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut previous = ' ';
+                for next in chars.by_ref() {
+                    if previous == '*' && next == '/' {
+                        break;
+                    }
+                    previous = next;
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    // Trailing commas: `,` followed by whitespace and `}` or `]`.
+    let mut result = String::with_capacity(out.len());
+    let bytes: Vec<char> = out.chars().collect();
+    let mut in_string = false;
+    let mut position = 0;
+    while position < bytes.len() {
+        let c = bytes[position];
+        if in_string {
+            if c == '\\' && position + 1 < bytes.len() {
+                result.push(c);
+                result.push(bytes[position + 1]);
+                position += 2;
+                continue;
+            }
+            if c == '"' {
+                in_string = false;
+            }
+            result.push(c);
+        } else if c == '"' {
+            in_string = true;
+            result.push(c);
+        } else if c == ',' {
+            let next = bytes[position + 1..]
+                .iter()
+                .find(|next| !next.is_whitespace());
+            if !matches!(next, Some('}') | Some(']')) {
+                result.push(c);
+            }
+        } else {
+            result.push(c);
+        }
+        position += 1;
+    }
+    result
+}
+
+/// Directories never searched for `package.json` / `tsconfig.json`.
+const SKIP_DIRS: &[&str] = &["node_modules", "dist", "build", "coverage"];
+
+fn find_configs(fs: &FsCache, dir: &str, depth: usize, found: &mut Vec<String>) {
+    let Some(listing) = fs.list(dir) else {
+        return;
+    };
+    for (name, is_dir) in listing.iter() {
+        let path = join(dir, name);
+        if *is_dir {
+            if depth < 5 && !name.starts_with('.') && !SKIP_DIRS.contains(&name.as_str()) {
+                find_configs(fs, &path, depth + 1, found);
+            }
+        } else if name == "package.json"
+            || (name.starts_with("tsconfig") && name.ends_with(".json"))
+            || (name.starts_with("jsconfig") && name.ends_with(".json"))
+        {
+            found.push(path);
+        }
+    }
+}
+
+impl Project {
+    fn new(index: &ProjectIndex) -> Self {
+        let fs = FsCache::new(&index.project_root);
+        let mut configs = Vec::new();
+        find_configs(&fs, "", 0, &mut configs);
+        configs.sort();
+        let mut workspace_names = BTreeSet::new();
+        let mut path_prefixes = Vec::new();
+        let mut base_urls = Some(Vec::new());
+        let mut tsconfig_unknown = false;
+        let mut tsconfig_paths = Vec::new();
+        for path in &configs {
+            let Some(text) = fs.read(path) else {
+                continue;
+            };
+            if path.ends_with("package.json") {
+                if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text)
+                    && let Some(name) = json.get("name").and_then(|v| v.as_str())
+                {
+                    workspace_names.insert(name.to_string());
+                }
+                continue;
+            }
+            let Ok(json) = serde_json::from_str::<serde_json::Value>(&strip_jsonc(&text)) else {
+                tsconfig_unknown = true;
+                continue;
+            };
+            let options = json.get("compilerOptions");
+            if let Some(base_url) = options.and_then(|o| o.get("baseUrl")) {
+                let base = base_url
+                    .as_str()
+                    .and_then(|base| normalize_join(parent(path), base));
+                match (base, base_urls.as_mut()) {
+                    (Some(base), Some(list)) => list.push(base),
+                    _ => base_urls = None,
+                }
+            }
+            if let Some(paths) = options
+                .and_then(|o| o.get("paths"))
+                .and_then(|p| p.as_object())
+            {
+                for key in paths.keys() {
+                    path_prefixes.push(key.split('*').next().unwrap_or(key).to_string());
+                }
+                if path.rsplit('/').next() == Some("tsconfig.json") {
+                    tsconfig_paths
+                        .push((parent(path).to_string(), paths.keys().cloned().collect()));
+                }
+            }
+        }
+        let options = ResolveOptions {
+            tsconfig: Some(TsconfigDiscovery::Auto),
+            extensions: EXTENSIONS.iter().map(|e| e.to_string()).collect(),
+            extension_alias: vec![
+                (
+                    ".js".into(),
+                    vec![
+                        ".ts".into(),
+                        ".tsx".into(),
+                        ".d.ts".into(),
+                        ".js".into(),
+                        ".jsx".into(),
+                    ],
+                ),
+                (".jsx".into(), vec![".tsx".into(), ".jsx".into()]),
+                (
+                    ".mjs".into(),
+                    vec![".mts".into(), ".d.mts".into(), ".mjs".into()],
+                ),
+                (
+                    ".cjs".into(),
+                    vec![".cts".into(), ".d.cts".into(), ".cjs".into()],
+                ),
+            ],
+            condition_names: vec![
+                "types".into(),
+                "import".into(),
+                "require".into(),
+                "node".into(),
+                "default".into(),
+            ],
+            main_fields: vec!["types".into(), "module".into(), "main".into()],
+            builtin_modules: true,
+            symlinks: false,
+            ..ResolveOptions::default()
+        };
+        Project {
+            fs,
+            without_tsconfig: Resolver::new(ResolveOptions {
+                tsconfig: None,
+                ..options.clone()
+            }),
+            resolver: Resolver::new(options),
+            packages: std::cell::RefCell::new(HashMap::new()),
+            workspace_names,
+            path_prefixes,
+            base_urls,
+            tsconfig_unknown,
+            tsconfig_paths,
+            ambient_modules: index
+                .files_with_facts()
+                .flat_map(|(_, _, facts)| facts.ecma_ambient_modules.iter().cloned())
+                .collect(),
+        }
+    }
+
+    /// The `paths` key of the nearest `tsconfig.json` above `project_path` that `specifier`
+    /// matches (not the catch-all `*`), with that tsconfig's path.
+    fn alias_of(&self, project_path: &str, specifier: &str) -> Option<(String, String)> {
+        let (dir, keys) = self
+            .tsconfig_paths
+            .iter()
+            .filter(|(dir, _)| dir.is_empty() || project_path.starts_with(&format!("{dir}/")))
+            .max_by_key(|(dir, _)| dir.len())?;
+        let key = keys.iter().find(|key| match key.split_once('*') {
+            Some((prefix, suffix)) => {
+                !prefix.is_empty()
+                    && specifier.len() >= prefix.len() + suffix.len()
+                    && specifier.starts_with(prefix)
+                    && specifier.ends_with(suffix)
+            }
+            None => key.as_str() == specifier,
+        })?;
+        Some((join(dir, "tsconfig.json"), key.clone()))
+    }
+
+    fn package_json(&self, dir: &str) -> Option<std::rc::Rc<PackageJson>> {
+        if let Some(cached) = self.packages.borrow().get(dir) {
+            return cached.clone();
+        }
+        let package = if self.fs.has_file(dir, "package.json") {
+            self.fs
+                .read(&join(dir, "package.json"))
+                .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+                .map(|json| {
+                    let mut package = PackageJson::default();
+                    for field in DEPENDENCY_FIELDS {
+                        if let Some(map) = json.get(field).and_then(|v| v.as_object()) {
+                            package.declared.extend(map.keys().cloned());
+                        }
+                    }
+                    if let Some(name) = json.get("name").and_then(|v| v.as_str()) {
+                        package.declared.insert(name.to_string());
+                    }
+                    std::rc::Rc::new(package)
+                })
+        } else {
+            None
+        };
+        self.packages
+            .borrow_mut()
+            .insert(dir.to_string(), package.clone());
+        package
+    }
+
+    /// The nearest `package.json` at or above `dir`, with its directory.
+    fn nearest_package(&self, mut dir: &str) -> Option<(String, std::rc::Rc<PackageJson>)> {
+        loop {
+            if let Some(package) = self.package_json(dir) {
+                return Some((dir.to_string(), package));
+            }
+            if dir.is_empty() {
+                return None;
+            }
+            dir = parent(dir);
+        }
+    }
+
+    fn check(
+        &self,
+        path: &Path,
+        project_path: &str,
+        import: &EcmaImport,
+    ) -> Option<(FindingKind, String)> {
+        let specifier = import.specifier.as_str();
+        if import.guarded
+            || specifier.is_empty()
+            || specifier.contains(['?', '!', '{', '$', '*'])
+            || specifier.contains(':')
+            || specifier.starts_with('~')
+            || specifier.starts_with('#')
+        {
+            return None;
+        }
+        let relative = specifier.starts_with("./")
+            || specifier.starts_with("../")
+            || specifier == "."
+            || specifier == "..";
+        let mut result = self.resolver.resolve_file(path, specifier);
+        // A tsconfig that extends a package which is not installed cannot be loaded: resolve
+        // without tsconfig (its aliases are handled below by their keys).
+        if matches!(
+            result,
+            Err(ResolveError::TsconfigNotFound(_)
+                | ResolveError::TsconfigLoadFailed { .. }
+                | ResolveError::TsconfigCircularExtend(_)
+                | ResolveError::TsconfigSelfReference(_)
+                | ResolveError::Json(_))
+        ) {
+            result = self.without_tsconfig.resolve_file(path, specifier);
+        }
+        match result {
+            Ok(_) => return None,
+            // Not found, also after trying the extension aliases (`.js` written for `.ts`).
+            Err(ResolveError::NotFound(_) | ResolveError::ExtensionAlias(..)) => {}
+            Err(_) => return None,
+        }
+        if relative {
+            let dir = parent(project_path);
+            let target = normalize_join(dir, specifier)?;
+            let mut tried: Vec<String> = Vec::new();
+            tried.push(target.clone());
+            tried.push(format!(
+                "{target}{{.ts,.tsx,.d.ts,.js,.jsx,.mjs,.cjs,.json,...}}"
+            ));
+            if let Some(stem) = target
+                .strip_suffix(".js")
+                .or_else(|| target.strip_suffix(".jsx"))
+                .or_else(|| target.strip_suffix(".mjs"))
+                .or_else(|| target.strip_suffix(".cjs"))
+            {
+                tried.push(format!("{stem}{{.ts,.tsx,.mts,.cts,.d.ts}}"));
+            }
+            tried.push(format!("{target}/index{{.ts,.tsx,.js,...}}"));
+            tried.push(format!("{target}/package.json"));
+            return Some((
+                FindingKind::Unresolved,
+                format!(
+                    "cannot resolve `{specifier}` from {project_path}: looked for {}",
+                    tried.join(", ")
+                ),
+            ));
+        }
+        if specifier.starts_with('/') {
+            return None;
+        }
+        if let Some((config, key)) = self.alias_of(project_path, specifier) {
+            return Some((
+                FindingKind::Unresolved,
+                format!(
+                    "cannot resolve `{specifier}` from {project_path}: it matches `paths` key `{key}` of {config}, but no mapped file exists (with extensions and index files)"
+                ),
+            ));
+        }
+        if self
+            .ambient_modules
+            .iter()
+            .any(|declared| match declared.split_once('*') {
+                Some((prefix, suffix)) => {
+                    specifier.len() >= prefix.len() + suffix.len()
+                        && specifier.starts_with(prefix)
+                        && specifier.ends_with(suffix)
+                }
+                None => declared == specifier,
+            })
+        {
+            return None;
+        }
+        let name = package_name(specifier)?;
+        if self.tsconfig_unknown
+            || self.workspace_names.contains(name)
+            || self
+                .path_prefixes
+                .iter()
+                .any(|prefix| !prefix.is_empty() && specifier.starts_with(prefix.as_str()))
+            || self.path_prefixes.iter().any(|prefix| prefix.is_empty())
+        {
+            return None;
+        }
+        // `baseUrl` makes `utils/x` mean `<baseUrl>/utils/x`: a first segment that exists there
+        // is first-party.
+        let first = specifier.split('/').next().unwrap_or(specifier);
+        let base_urls = self.base_urls.as_ref()?;
+        if base_urls.iter().any(|base| {
+            self.fs.list(base).is_some_and(|listing| {
+                listing.iter().any(|(entry, _)| {
+                    entry == first
+                        || entry
+                            .strip_prefix(first)
+                            .is_some_and(|rest| rest.starts_with('.'))
+                })
+            })
+        }) {
+            return None;
+        }
+        let (package_dir, package) = self.nearest_package(parent(project_path))?;
+        if package.declared.contains(name) || package.declared.contains(&types_package(name)) {
+            return None;
+        }
+        // `@/x` is no package name (a bundler alias), and a first segment that names a folder
+        // or module of the package (`components/Button` with a Vite or webpack alias to `src/`)
+        // is more likely an alias than an undeclared package.
+        if name.starts_with("@/") {
+            return None;
+        }
+        let exists_in = |dir: &str| {
+            self.fs.list(dir).is_some_and(|listing| {
+                listing.iter().any(|(entry, _)| {
+                    entry == first
+                        || entry
+                            .strip_prefix(first)
+                            .is_some_and(|rest| rest.starts_with('.'))
+                })
+            })
+        };
+        if exists_in(&package_dir) || exists_in(&join(&package_dir, "src")) {
+            return None;
+        }
+        // A monorepo's root package.json may declare what a nested package uses.
+        let mut dir = package_dir.as_str();
+        while !dir.is_empty() {
+            dir = parent(dir);
+            if let Some(outer) = self.package_json(dir)
+                && (outer.declared.contains(name) || outer.declared.contains(&types_package(name)))
+            {
+                return None;
+            }
+        }
+        let shown = if package_dir.is_empty() {
+            "package.json".to_string()
+        } else {
+            format!("{package_dir}/package.json")
+        };
+        Some((
+            FindingKind::Undeclared,
+            format!(
+                "`{name}` is not installed and not declared in {shown} (dependencies, devDependencies, peerDependencies, optionalDependencies, or {})",
+                types_package(name)
+            ),
+        ))
+    }
+}
+
+/// `dir` joined with a relative specifier, `..` resolved; `None` above the project root.
+fn normalize_join(dir: &str, specifier: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|part| !part.is_empty()).collect();
+    for part in specifier.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}

@@ -1,0 +1,640 @@
+//! Python import resolution.
+//!
+//! Import roots (what is on `sys.path`): the project root, `src/` when it exists, every
+//! directory that holds a top-level package (a directory with `__init__.py` whose parent has
+//! none), pytest `pythonpath` and setuptools/Poetry source directories from `pyproject.toml`;
+//! per file also its own directory (scripts) and pytest's rootdir-relative base (the first
+//! directory above the file without `__init__.py`).
+//!
+//! A top-level name is the standard library (in any Python 3.7+ version), else first-party when a
+//! root holds a module, a package, or a namespace directory with Python files that no declared
+//! dependency claims, else third-party. First-party and relative imports must resolve
+//! module by module; `from m import n` needs `n` to be a submodule or a name bound in `m`
+//! (unless `m`'s names are unknowable). Third-party imports must be declared.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use plumb_diagnostics::{Language, Span};
+
+use super::deps::{PythonDependencies, describe_sources};
+use super::fs::{FsCache, join, parent};
+use super::venv::VirtualEnv;
+use super::{FindingKind, ImportFinding};
+use crate::{ProjectIndex, PyImport, PythonImports};
+
+/// Names every module has.
+const MODULE_DUNDERS: &[&str] = &[
+    "__name__",
+    "__file__",
+    "__doc__",
+    "__path__",
+    "__spec__",
+    "__loader__",
+    "__package__",
+    "__dict__",
+    "__builtins__",
+    "__all__",
+    "__version__",
+];
+
+/// Where a dotted name led.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Found {
+    /// A module file of the index (`.py` or `.pyi`).
+    Module(String),
+    /// A package of the index: its directory and `__init__` file.
+    Package(String, String),
+    /// A directory without `__init__`: a PEP 420 namespace package.
+    Namespace(String),
+    /// Exists, but its names cannot be read: a compiled or Cython module, or a package outside
+    /// the index. `Some(dir)` when it is a directory.
+    Opaque(Option<String>),
+}
+
+impl Found {
+    fn dir(&self) -> Option<&str> {
+        match self {
+            Found::Package(dir, _) | Found::Namespace(dir) | Found::Opaque(Some(dir)) => Some(dir),
+            Found::Module(_) | Found::Opaque(None) => None,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Found::Module(path) => path.clone(),
+            Found::Package(_, init) => init.clone(),
+            Found::Namespace(dir) => format!("namespace dir {}/", display_dir(dir)),
+            Found::Opaque(Some(dir)) => format!("{}/", display_dir(dir)),
+            Found::Opaque(None) => "a compiled module".to_string(),
+        }
+    }
+}
+
+fn display_dir(dir: &str) -> &str {
+    if dir.is_empty() { "." } else { dir }
+}
+
+struct Project<'i> {
+    index: &'i ProjectIndex,
+    fs: FsCache,
+    /// Project path of every indexed Python file -> its index.
+    files: HashMap<&'i str, usize>,
+    /// Directories with an indexed `__init__.py` / `__init__.pyi`.
+    package_dirs: HashSet<String>,
+    /// Directories with an indexed Python file at any depth below.
+    python_dirs: HashSet<String>,
+    roots: Vec<String>,
+    deps: PythonDependencies,
+    /// Names of every indexed module and package, wherever it is: a top-level import of one of
+    /// them probably resolves through a path set up at run time, so it is not called undeclared.
+    local_names: HashSet<String>,
+    /// The project's virtual environment, when it has one: third-party imports must be
+    /// installed there.
+    venv: Option<VirtualEnv>,
+}
+
+pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
+    if !index
+        .files
+        .iter()
+        .any(|file| file.language == Language::Python)
+    {
+        return Vec::new();
+    }
+    let project = Project::new(index);
+    let mut findings = Vec::new();
+    for (file_index, file, facts) in index.files_with_facts() {
+        let Some(imports) = &facts.python_imports else {
+            continue;
+        };
+        if !is_inside(&file.project_path) {
+            continue;
+        }
+        project.check_file(file_index, &file.project_path, imports, &mut findings);
+    }
+    findings
+}
+
+/// A project path that does not leave the project root.
+pub(crate) fn is_inside(path: &str) -> bool {
+    !path.starts_with('/') && !path.split('/').any(|part| part == "..")
+}
+
+fn is_stdlib(name: &str) -> bool {
+    name == "__main__"
+        || name == "__future__"
+        || (7..=14).any(|minor| ruff_python_stdlib::sys::is_known_standard_library(minor, name))
+}
+
+impl<'i> Project<'i> {
+    fn new(index: &'i ProjectIndex) -> Self {
+        let fs = FsCache::new(&index.project_root);
+        let mut files = HashMap::new();
+        let mut package_dirs = HashSet::new();
+        let mut python_dirs = HashSet::new();
+        let mut local_names = HashSet::new();
+        for (position, file) in index.files.iter().enumerate() {
+            if file.language != Language::Python || !is_inside(&file.project_path) {
+                continue;
+            }
+            let path = file.project_path.as_str();
+            files.insert(path, position);
+            let dir = parent(path);
+            let name = &path[if dir.is_empty() { 0 } else { dir.len() + 1 }..];
+            if name == "__init__.py" || name == "__init__.pyi" {
+                package_dirs.insert(dir.to_string());
+            }
+            let stem = name
+                .strip_suffix(".py")
+                .or_else(|| name.strip_suffix(".pyi"))
+                .unwrap_or(name);
+            if stem == "__init__" {
+                if !dir.is_empty() {
+                    local_names.insert(dir.rsplit('/').next().unwrap_or(dir).to_string());
+                }
+            } else {
+                local_names.insert(stem.to_string());
+            }
+            let mut ancestor = dir;
+            while !ancestor.is_empty() && python_dirs.insert(ancestor.to_string()) {
+                ancestor = parent(ancestor);
+            }
+        }
+        // A project root that is itself a package is imported under its folder's name.
+        if package_dirs.contains("")
+            && let Some(name) = index
+                .project_root
+                .file_name()
+                .and_then(|name| name.to_str())
+        {
+            local_names.insert(name.to_string());
+        }
+        let deps = PythonDependencies::read(&fs);
+        let mut roots = BTreeSet::new();
+        if let Some(configured) = &index.python_roots {
+            roots.extend(configured.iter().cloned());
+        } else {
+            roots.insert(String::new());
+            if fs.is_dir("", "src") {
+                roots.insert("src".to_string());
+            }
+            for dir in &package_dirs {
+                let above = parent(dir);
+                if !dir.is_empty() && !package_dirs.contains(above) {
+                    roots.insert(above.to_string());
+                }
+            }
+            roots.extend(deps.extra_roots.iter().cloned());
+        }
+        Project {
+            index,
+            files,
+            package_dirs,
+            python_dirs,
+            roots: roots.into_iter().collect(),
+            deps,
+            local_names,
+            venv: VirtualEnv::find(&fs, index.python_venv.as_deref()),
+            fs,
+        }
+    }
+
+    /// What `name` is inside the directory `dir`.
+    fn lookup(&self, dir: &str, name: &str) -> Vec<Found> {
+        let mut found = Vec::new();
+        let package = join(dir, name);
+        for init in ["__init__.py", "__init__.pyi"] {
+            let path = join(&package, init);
+            if self.files.contains_key(path.as_str()) {
+                found.push(Found::Package(package.clone(), path));
+                break;
+            }
+        }
+        for extension in ["py", "pyi"] {
+            let path = format!("{package}.{extension}");
+            if self.files.contains_key(path.as_str()) {
+                found.push(Found::Module(path));
+            } else if self.deps.generated.contains(&path) {
+                // Written at build time (setuptools-scm, hatch-vcs): exists, names unknown.
+                found.push(Found::Opaque(None));
+            }
+        }
+        if !found.is_empty() {
+            return found;
+        }
+        let Some(listing) = self.fs.list(dir) else {
+            return found;
+        };
+        let prefix = format!("{name}.");
+        for (entry, is_dir) in listing.iter() {
+            if *is_dir && entry == name {
+                if self.fs.has_file(&package, "__init__.py")
+                    || self.fs.has_file(&package, "__init__.pyi")
+                {
+                    found.push(Found::Opaque(Some(package.clone())));
+                } else {
+                    found.push(Found::Namespace(package.clone()));
+                }
+            } else if !*is_dir
+                && let Some(extension) = entry.strip_prefix(&prefix)
+                && (matches!(extension, "py" | "pyi" | "pyx" | "pxd" | "so" | "pyd")
+                    || extension.ends_with(".so")
+                    || extension.ends_with(".pyd"))
+            {
+                found.push(Found::Opaque(None));
+            }
+        }
+        found
+    }
+
+    /// Roots that apply to `path`: the project's, the file's own directory when it is not a
+    /// package, and pytest's base directory.
+    fn roots_for(&self, path: &str) -> Vec<String> {
+        let mut roots = self.roots.clone();
+        let mut dir = parent(path);
+        while self.package_dirs.contains(dir) && !dir.is_empty() {
+            dir = parent(dir);
+        }
+        if !roots.iter().any(|root| root == dir) {
+            roots.push(dir.to_string());
+        }
+        roots
+    }
+
+    fn check_file(
+        &self,
+        file_index: usize,
+        path: &str,
+        imports: &PythonImports,
+        findings: &mut Vec<ImportFinding>,
+    ) {
+        for import in &imports.imports {
+            let guarded = import.guarded || import.type_checking;
+            let problem = if import.level > 0 {
+                self.check_relative(path, import)
+            } else {
+                self.check_absolute(path, import, guarded)
+            };
+            let Some((kind, span, message)) = problem else {
+                continue;
+            };
+            let kind = if imports.edits_sys_path && import.level == 0 {
+                FindingKind::Unverifiable
+            } else {
+                kind
+            };
+            let message = if kind == FindingKind::Unverifiable {
+                format!(
+                    "{message} (this file edits `sys.path` at run time, so it may still resolve)"
+                )
+            } else {
+                message
+            };
+            findings.push(ImportFinding {
+                file: file_index,
+                kind,
+                span,
+                message,
+                snippet: import.snippet.clone(),
+                guarded,
+            });
+        }
+    }
+
+    fn check_absolute(
+        &self,
+        path: &str,
+        import: &PyImport,
+        guarded: bool,
+    ) -> Option<(FindingKind, Span, String)> {
+        let module = import.module.as_deref()?;
+        let parts: Vec<&str> = module.split('.').collect();
+        let top = parts[0];
+        if is_stdlib(top) {
+            return None;
+        }
+        let mut candidates = Vec::new();
+        for root in self.roots_for(path) {
+            candidates.extend(self.lookup(&root, top));
+        }
+        let first_party = candidates.iter().any(|found| match found {
+            Found::Namespace(dir) => self.python_dirs.contains(dir) && !self.deps.provides(top),
+            _ => true,
+        });
+        let installed = self.venv.as_ref().is_some_and(|venv| venv.provides(top));
+        if !first_party {
+            // An optional third-party dependency is the point of the guard.
+            if guarded {
+                return None;
+            }
+            if let Some(venv) = &self.venv
+                && !installed
+                && !self.local_names.contains(top)
+            {
+                let declared = if self.deps.provides(top) {
+                    " (it is declared: the environment is out of date)"
+                } else {
+                    ""
+                };
+                return Some((
+                    FindingKind::Unresolved,
+                    import.span,
+                    format!(
+                        "no module `{top}`: not first-party, not in the standard library, and not installed in {}{declared}",
+                        venv.site_packages
+                    ),
+                ));
+            }
+            if !self.deps.is_known() || self.deps.provides(top) || self.local_names.contains(top) {
+                return None;
+            }
+            return Some((
+                FindingKind::Undeclared,
+                import.span,
+                format!(
+                    "`{top}` is imported but not declared as a dependency: it is not first-party or standard library, and no declared distribution provides that name (read {})",
+                    describe_sources(&self.deps.sources)
+                ),
+            ));
+        }
+        let only_namespaces = candidates
+            .iter()
+            .all(|found| matches!(found, Found::Namespace(_)));
+        let problem = match self.descend(candidates, &parts, 1, top) {
+            Ok(resolved) => self.check_names(module, &resolved, import),
+            Err(message) => Some((import.span, message)),
+        };
+        // A declared distribution of the same name may be what is really imported (a local
+        // `tests/sphinx/` package does not shadow Sphinx for the docs): not a certain miss.
+        // Neither is a top-level name that only matched plain directories (`examples/eventlet/`
+        // next to the real, undeclared `eventlet`).
+        if self.deps.provides(top) || installed || only_namespaces {
+            return None;
+        }
+        problem.map(|(span, message)| (FindingKind::Unresolved, span, message))
+    }
+
+    fn check_relative(&self, path: &str, import: &PyImport) -> Option<(FindingKind, Span, String)> {
+        let dots = ".".repeat(import.level as usize);
+        let written = format!("{dots}{}", import.module.as_deref().unwrap_or(""));
+        let dir = parent(path);
+        let mut base = dir;
+        for _ in 1..import.level {
+            if base.is_empty() {
+                // The project root is itself a package: what lies above it is not known.
+                if self.package_dirs.contains("") {
+                    return None;
+                }
+                return Some((
+                    FindingKind::Unresolved,
+                    import.span,
+                    format!("relative import `{written}` in {path} goes above the project root"),
+                ));
+            }
+            base = parent(base);
+        }
+        if self.package_dirs.contains(dir) {
+            let mut top = dir;
+            let mut depth = 1;
+            while self.package_dirs.contains(parent(top)) && !parent(top).is_empty() {
+                top = parent(top);
+                depth += 1;
+            }
+            let above = parent(top);
+            let root_is_package = above.is_empty() && self.package_dirs.contains("");
+            if import.level > depth
+                && !root_is_package
+                && self.roots.iter().any(|root| root == above)
+            {
+                return Some((
+                    FindingKind::Unresolved,
+                    import.span,
+                    format!(
+                        "relative import `{written}` in {path} goes above the top-level package `{}`",
+                        top.rsplit('/').next().unwrap_or(top)
+                    ),
+                ));
+            }
+        }
+        let start = if self.package_dirs.contains(base) {
+            let init = ["__init__.py", "__init__.pyi"]
+                .iter()
+                .map(|init| join(base, init))
+                .find(|init| self.files.contains_key(init.as_str()))
+                .unwrap_or_default();
+            Found::Package(base.to_string(), init)
+        } else {
+            Found::Namespace(base.to_string())
+        };
+        let resolved = match &import.module {
+            Some(module) => {
+                let parts: Vec<&str> = module.split('.').collect();
+                let mut candidates = self.lookup(base, parts[0]);
+                if candidates.is_empty() {
+                    return Some((
+                        FindingKind::Unresolved,
+                        import.span,
+                        format!(
+                            "no module `{dots}{}`: looked for {}; {}",
+                            parts[0],
+                            tried(base, parts[0]),
+                            describe_prefix(&dots, &[start])
+                        ),
+                    ));
+                }
+                candidates.sort_by_key(|found| matches!(found, Found::Namespace(_)));
+                match self.descend_relative(candidates, &parts, &dots) {
+                    Ok(resolved) => resolved,
+                    Err(message) => return Some((FindingKind::Unresolved, import.span, message)),
+                }
+            }
+            None => vec![start],
+        };
+        self.check_names(&written, &resolved, import)
+            .map(|(span, message)| (FindingKind::Unresolved, span, message))
+    }
+
+    fn descend_relative(
+        &self,
+        candidates: Vec<Found>,
+        parts: &[&str],
+        dots: &str,
+    ) -> Result<Vec<Found>, String> {
+        self.descend(candidates, parts, 1, dots)
+    }
+
+    /// Resolves `parts[from..]` below `candidates` (what `parts[..from]` resolved to).
+    fn descend(
+        &self,
+        mut candidates: Vec<Found>,
+        parts: &[&str],
+        from: usize,
+        prefix_dots: &str,
+    ) -> Result<Vec<Found>, String> {
+        let dots = if prefix_dots.starts_with('.') {
+            prefix_dots
+        } else {
+            ""
+        };
+        for (position, part) in parts.iter().enumerate().skip(from) {
+            if candidates.contains(&Found::Opaque(None))
+                || candidates.iter().any(|found| self.is_open_package(found))
+            {
+                return Ok(Vec::new());
+            }
+            let mut next = Vec::new();
+            let mut looked = Vec::new();
+            for dir in candidates.iter().filter_map(Found::dir) {
+                next.extend(self.lookup(dir, part));
+                looked.push(tried(dir, part));
+            }
+            if next.is_empty() {
+                let prefix = format!("{dots}{}", parts[..position].join("."));
+                let module = format!("{dots}{}", parts[..=position].join("."));
+                let looked = if looked.is_empty() {
+                    String::new()
+                } else {
+                    format!("looked for {}; ", looked.join("; "))
+                };
+                let mut message = format!("no module `{module}`: {looked}`{prefix}` resolved to ");
+                message.push_str(&describe_list(&candidates));
+                if candidates.iter().all(|found| found.dir().is_none()) {
+                    message.push_str(", a module, not a package");
+                }
+                return Err(message);
+            }
+            dedup(&mut next);
+            candidates = next;
+        }
+        Ok(candidates)
+    }
+
+    /// `from module import names`: each name a submodule or bound in the module.
+    fn check_names(
+        &self,
+        module: &str,
+        resolved: &[Found],
+        import: &PyImport,
+    ) -> Option<(Span, String)> {
+        if !import.is_from || resolved.is_empty() {
+            return None;
+        }
+        if resolved
+            .iter()
+            .any(|found| matches!(found, Found::Opaque(_)) || self.is_open_package(found))
+        {
+            return None;
+        }
+        for (name, span) in &import.names {
+            if name == "*" || MODULE_DUNDERS.contains(&name.as_str()) {
+                continue;
+            }
+            if resolved
+                .iter()
+                .filter_map(Found::dir)
+                .any(|dir| !self.lookup(dir, name).is_empty())
+            {
+                continue;
+            }
+            let mut knowable = true;
+            let mut binds = false;
+            for found in resolved {
+                let file = match found {
+                    Found::Module(path) | Found::Package(_, path) => path,
+                    _ => continue,
+                };
+                match self.bindings(file) {
+                    None => knowable = false,
+                    Some(imports) if imports.dynamic_names => knowable = false,
+                    Some(imports) => {
+                        binds |= imports.bound_names.binary_search(name).is_ok();
+                    }
+                }
+            }
+            if binds || !knowable {
+                continue;
+            }
+            let looked: Vec<String> = resolved
+                .iter()
+                .filter_map(Found::dir)
+                .map(|dir| tried(dir, name))
+                .collect();
+            let looked = if looked.is_empty() {
+                String::new()
+            } else {
+                format!("looked for {}; ", looked.join("; "))
+            };
+            let binds_no = if resolved
+                .iter()
+                .any(|found| matches!(found, Found::Module(_) | Found::Package(..)))
+            {
+                format!(", which binds no `{name}`")
+            } else {
+                String::new()
+            };
+            return Some((
+                *span,
+                format!(
+                    "cannot import `{name}` from `{module}`: {looked}`{module}` resolved to {}{binds_no}",
+                    describe_list(resolved)
+                ),
+            ));
+        }
+        None
+    }
+
+    /// A package whose `__init__` sets `__path__` (`pkgutil.extend_path`, a namespace shared
+    /// with other distributions): its submodules may live anywhere.
+    fn is_open_package(&self, found: &Found) -> bool {
+        let init = match found {
+            Found::Package(_, init) => init,
+            // A module that writes `sys.modules` may register submodules of itself.
+            Found::Module(path) => {
+                return self
+                    .bindings(path)
+                    .is_some_and(|imports| imports.dynamic_names);
+            }
+            _ => return false,
+        };
+        self.bindings(init).is_some_and(|imports| {
+            imports
+                .bound_names
+                .binary_search(&"__path__".to_string())
+                .is_ok()
+                || imports
+                    .imports
+                    .iter()
+                    .any(|import| import.module.as_deref() == Some("pkg_resources"))
+        })
+    }
+
+    fn bindings(&self, path: &str) -> Option<&PythonImports> {
+        let position = *self.files.get(path)?;
+        self.index.files[position]
+            .facts
+            .as_ref()?
+            .python_imports
+            .as_ref()
+    }
+}
+
+/// What resolving `name` inside `dir` tried.
+fn tried(dir: &str, name: &str) -> String {
+    let base = join(dir, name);
+    format!("{base}.py, {base}.pyi, {base}/__init__.py, namespace dir {base}/")
+}
+
+fn describe_list(found: &[Found]) -> String {
+    let mut described: Vec<String> = found.iter().map(Found::describe).collect();
+    described.dedup();
+    described.join(" and ")
+}
+
+fn describe_prefix(dots: &str, found: &[Found]) -> String {
+    format!("`{dots}` resolved to {}", describe_list(found))
+}
+
+fn dedup(found: &mut Vec<Found>) {
+    let mut seen = HashSet::new();
+    found.retain(|item| seen.insert(item.clone()));
+}

@@ -1,0 +1,31 @@
+//! IMP: imports that do not resolve, or that nothing declared provides.
+
+pub mod undeclared_dependency;
+pub mod unresolved_import;
+pub mod unverifiable_import;
+
+use plumb_facts::resolve::FindingKind;
+
+use crate::{ProjectIndex, ProjectViolation, Severity, Violation};
+
+/// The index's import findings of one kind, as violations; guarded imports (try/except
+/// ImportError, `TYPE_CHECKING`) at most at warning.
+fn report(index: &ProjectIndex, kind: FindingKind, violations: &mut Vec<ProjectViolation>) {
+    for finding in index.import_findings() {
+        if finding.kind != kind {
+            continue;
+        }
+        violations.push(ProjectViolation {
+            file: finding.file,
+            violation: Violation {
+                span: finding.span,
+                message: finding.message.clone(),
+                notes: Vec::new(),
+                symbol: String::new(),
+                snippet: finding.snippet.clone(),
+                related: Vec::new(),
+            },
+            severity_cap: finding.guarded.then_some(Severity::Warning),
+        });
+    }
+}

@@ -1,0 +1,67 @@
+use plumb_facts::resolve::FindingKind;
+use plumb_macros::Rule;
+
+use crate::{ProjectIndex, ProjectRule, ProjectViolation};
+
+/// ## What it does
+/// Reports a third-party import that no declared dependency provides.
+///
+/// An import is third-party when it is neither first-party (see IMP001) nor part of the
+/// standard library. Python dependencies are read from every `pyproject.toml` (`dependencies`,
+/// `optional-dependencies`, PEP 735 `dependency-groups`, `build-system.requires`, Poetry, PDM,
+/// uv and Hatch tables), `requirements*.txt` and `.txt` files under `requirements*/`,
+/// `setup.cfg`, `tox.ini` `deps`, `Pipfile` and literal `setup(install_requires=...)`
+/// arguments in `setup.py` under the project root. A distribution provides the import name equal to its
+/// normalized name (lowercase, `-` and `.` as `_`), plus known mismatches from a bundled table
+/// (`PyYAML` provides `yaml`, `Pillow` `PIL`, `beautifulsoup4` `bs4`, `google-*` `google`, ...).
+///
+/// Nothing is reported when the project declares no dependencies in a readable form, or has a
+/// `setup.py` that computes them (unless it reads requirement files that were read too), and
+/// not for a name that is a module or package somewhere in the project (a path set up at run
+/// time). Guarded imports (see IMP001) are not reported.
+///
+/// In TypeScript and JavaScript, a bare specifier (`lodash/get`, `@scope/pkg`) that does not
+/// resolve (no `node_modules`) must be declared in the nearest `package.json` or one above it
+/// (`dependencies`, `devDependencies`, `peerDependencies`, `optionalDependencies`), directly or
+/// as its `@types/` package, or be the name of a package of the project, or be declared
+/// ambiently somewhere in the project (`declare module "x"`, `declare module "x-*"`). Likely
+/// bundler aliases are not reported: `@/x`, and specifiers whose first segment names an entry
+/// of the package's folder or its `src/` (`components/Button`). Nothing is reported
+/// for specifiers a `tsconfig.json` `paths` key may map, whose first segment exists in a
+/// tsconfig's `baseUrl` directory, or when a tsconfig cannot be read. Node built-ins (`fs`, `node:fs`) always resolve.
+///
+/// ## Why is this bad?
+/// An undeclared dependency works on the machine where it happens to be installed and fails in
+/// a fresh environment, a container or CI.
+///
+/// ## Example
+/// ```python
+/// # pyproject.toml declares dependencies = ["httpx"]
+/// import requests
+/// ```
+///
+/// ## Use instead
+/// ```python
+/// # pyproject.toml declares dependencies = ["httpx", "requests"]
+/// import requests
+/// ```
+///
+/// ## Options
+/// None yet.
+#[derive(Debug, Default, Rule)]
+#[rule(
+    code = "IMP002",
+    name = "undeclared-dependency",
+    family = "IMP",
+    scope = "project",
+    languages = "python, typescript, javascript",
+    default_severity = "warning",
+    since = "0.1.0"
+)]
+pub struct UndeclaredDependency;
+
+impl ProjectRule for UndeclaredDependency {
+    fn check(&self, index: &ProjectIndex, violations: &mut Vec<ProjectViolation>) {
+        super::report(index, FindingKind::Undeclared, violations);
+    }
+}

@@ -1,0 +1,80 @@
+use plumb_facts::resolve::FindingKind;
+use plumb_macros::Rule;
+
+use crate::{ProjectIndex, ProjectRule, ProjectViolation};
+
+/// ## What it does
+/// Reports an import that cannot resolve to a module, and says what was tried.
+///
+/// Imports are resolved statically, without running anything. In Python, a first-party import
+/// (`import app.agents.engine`, `from app.agents import engine`) must name an existing module:
+/// a `.py` or `.pyi` file, a package with `__init__.py`, or a namespace directory, under one of
+/// the import roots (the project root, `src/`, every directory that holds a top-level package,
+/// pytest `pythonpath` and setuptools/Poetry source directories; for each file also its own
+/// directory when it is not in a package, and pytest's base directory). `from m import n`
+/// also needs `n` to be a submodule of `m` or a name `m` binds (assignment, `def`, `class`,
+/// import, `__all__`), unless `m` defines `__getattr__`, star-imports or writes `globals()`.
+/// Relative imports resolve from the file's package and must not go above the top-level
+/// package or the project root.
+///
+/// The standard library (any Python 3 version since 3.7) always resolves. Other imports are
+/// third-party: when the project has a virtual environment (`.venv/` or `venv/` with a
+/// `pyvenv.cfg`), they must be installed in its `site-packages` (package and module names,
+/// `top_level.txt` and `RECORD` of each distribution; a `.pth` path file makes every name
+/// possible); without one they are IMP002's concern.
+///
+/// An import guarded by `try: ... except ImportError` (or a broader handler, including the
+/// fallback in the handler), under a test of `sys.version_info` / `sys.platform`, under
+/// `if X: import a` / `else: import b` alternatives, or under `if TYPE_CHECKING:` is still
+/// resolved: a first-party or relative miss is reported at `warning` at most, and a
+/// third-party one is an optional dependency and not reported. In a file that edits
+/// `sys.path`, an unresolved absolute import is IMP003 instead.
+///
+/// In TypeScript and JavaScript, a relative specifier (`./x`, `../x`) must resolve with
+/// `oxc_resolver`: extensions and `index` files, `.js` written for a `.ts` file, `tsconfig.json`
+/// `paths` with `extends`, `package.json` `exports`/`imports`. Covered forms: `import`,
+/// `import type`, `export ... from`, `import("literal")`, `require("literal")`,
+/// `import x = require("literal")` and `jest.mock` / `vi.mock("literal")`. A bare specifier
+/// that matches a `paths` key of the nearest `tsconfig.json` (`@lib/*`, not the catch-all `*`)
+/// is first-party and must resolve too. Specifiers with a
+/// loader or query (`?raw`, `!`), a URL scheme, or a `require` inside `try` are skipped.
+///
+/// ## Why is this bad?
+/// An import that does not resolve fails when the module is first imported, often at start-up
+/// in production: `from app.agents import execution_engines` crashes the service if the module
+/// was renamed or never committed.
+///
+/// ## Example
+/// ```python
+/// # app/agents/__init__.py exists, app/agents/execution_engines.py does not
+/// from app.agents import execution_engines
+/// ```
+///
+/// ## Use instead
+/// ```python
+/// from app.agents import execution_engine  # the module that exists
+/// ```
+///
+/// ## Options
+/// In `[python]` (they apply to all IMP rules):
+/// - `roots`: import roots, relative to the project root; replace the discovered ones (the
+///   per-file script and pytest directories still apply);
+/// - `venv`: the virtual environment to check third-party imports against, relative to the
+///   project root (default `.venv` or `venv` when it holds a `pyvenv.cfg`).
+#[derive(Debug, Default, Rule)]
+#[rule(
+    code = "IMP001",
+    name = "unresolved-import",
+    family = "IMP",
+    scope = "project",
+    languages = "python, typescript, javascript",
+    default_severity = "error",
+    since = "0.1.0"
+)]
+pub struct UnresolvedImport;
+
+impl ProjectRule for UnresolvedImport {
+    fn check(&self, index: &ProjectIndex, violations: &mut Vec<ProjectViolation>) {
+        super::report(index, FindingKind::Unresolved, violations);
+    }
+}
