@@ -6,6 +6,7 @@ pub mod directives;
 pub mod imports;
 pub mod index;
 pub mod mocks;
+pub mod paths;
 pub mod resolve;
 pub mod types;
 
@@ -22,6 +23,7 @@ pub use directives::{Directive, DirectiveKind, DirectiveProblem};
 pub use imports::{EcmaImport, EcmaImportKind, PyImport, PythonImports};
 pub use index::{IndexedFile, ProjectIndex};
 pub use mocks::{MockDetection, MockSite};
+pub use paths::PathMatcher;
 pub use types::{TypeDefinition, TypeKind, TypeMember};
 
 /// The first syntax error of a file and how many more followed it.

@@ -1,7 +1,7 @@
 use std::collections::{BTreeMap, HashSet};
 
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use plumb_diagnostics::{FileRole, Language, RelatedLocation, TypeCounts};
+use plumb_facts::PathMatcher;
 use plumb_facts::{TypeDefinition, TypeKind, TypeMember};
 use plumb_macros::Rule;
 use serde::Deserialize;
@@ -143,8 +143,8 @@ impl Default for DuplicateTypeDefinitionOptions {
 struct ResolvedOptions {
     allow: HashSet<String>,
     /// One glob set per boundary, in configuration order.
-    boundaries: Vec<GlobSet>,
-    exclude: GlobSet,
+    boundaries: Vec<PathMatcher>,
+    exclude: PathMatcher,
     include_tests: bool,
     include_private: bool,
     nested_classes: bool,
@@ -160,7 +160,7 @@ impl Default for ResolvedOptions {
         resolve(DuplicateTypeDefinitionOptions::default()).unwrap_or_else(|_| ResolvedOptions {
             allow: HashSet::new(),
             boundaries: Vec::new(),
-            exclude: GlobSet::empty(),
+            exclude: PathMatcher::empty(),
             include_tests: false,
             include_private: false,
             nested_classes: false,
@@ -171,27 +171,10 @@ impl Default for ResolvedOptions {
     }
 }
 
-/// Compiles `patterns` like the rest of the configuration: a pattern without a leading `/`
-/// matches at any depth, one with it from the project root.
-fn glob_set(key: &str, patterns: &[String]) -> Result<GlobSet, String> {
-    let mut builder = GlobSetBuilder::new();
-    for pattern in patterns {
-        let anchored = pattern.strip_prefix('/');
-        let body = anchored.unwrap_or(pattern).trim_end_matches('/');
-        let full = if anchored.is_some() || body.starts_with("**/") {
-            body.to_string()
-        } else {
-            format!("**/{body}")
-        };
-        let glob = GlobBuilder::new(&full)
-            .literal_separator(true)
-            .build()
-            .map_err(|error| format!("`{key}`: invalid glob `{pattern}`: {error}"))?;
-        builder.add(glob);
-    }
-    builder
-        .build()
-        .map_err(|error| format!("`{key}`: invalid globs: {error}"))
+/// Compiles `patterns` exactly as the rest of the configuration is matched.
+fn glob_set(key: &str, patterns: &[String]) -> Result<PathMatcher, String> {
+    PathMatcher::new(patterns)
+        .map_err(|(pattern, error)| format!("`{key}`: invalid glob `{pattern}`: {error}"))
 }
 
 fn resolve(options: DuplicateTypeDefinitionOptions) -> Result<ResolvedOptions, String> {
