@@ -14,6 +14,7 @@ use oxc_resolver::{ResolveError, ResolveOptions, Resolver, TsconfigDiscovery};
 use plumb_diagnostics::Language;
 
 use super::fs::{FsCache, join, parent};
+use super::suggest::closest;
 use super::{FindingKind, ImportFinding};
 use crate::{EcmaImport, ProjectIndex};
 
@@ -314,6 +315,31 @@ impl Project {
         }
     }
 
+    /// `; did you mean `./lib/mock`?` for a relative `specifier` whose `target` is missing,
+    /// when a file of the target's directory has a close name (compared without extensions).
+    fn did_you_mean(&self, specifier: &str, target: &str) -> String {
+        let (written_dir, last) = match specifier.rsplit_once('/') {
+            Some((dir, last)) => (dir, last),
+            None => return String::new(),
+        };
+        if last.is_empty() || last == "." || last == ".." {
+            return String::new();
+        }
+        let Some(listing) = self.fs.list(parent(target)) else {
+            return String::new();
+        };
+        let stems: BTreeSet<&str> = listing
+            .iter()
+            .filter(|(_, is_dir)| !is_dir)
+            .map(|(entry, _)| strip_extension(entry))
+            .filter(|stem| !stem.is_empty())
+            .collect();
+        match closest(strip_extension(last), stems) {
+            Some(stem) => format!("; did you mean `{written_dir}/{stem}`?"),
+            None => String::new(),
+        }
+    }
+
     /// The `paths` key of the nearest `tsconfig.json` above `project_path` that `specifier`
     /// matches (not the catch-all `*`), with that tsconfig's path.
     fn alias_of(&self, project_path: &str, specifier: &str) -> Option<(String, String)> {
@@ -436,8 +462,9 @@ impl Project {
             return Some((
                 FindingKind::Unresolved,
                 format!(
-                    "cannot resolve `{specifier}` from {project_path}: looked for {}",
-                    tried.join(", ")
+                    "cannot resolve `{specifier}` from {project_path}: looked for {}{}",
+                    tried.join(", "),
+                    self.did_you_mean(specifier, &target)
                 ),
             ));
         }
@@ -538,6 +565,17 @@ impl Project {
                 types_package(name)
             ),
         ))
+    }
+}
+
+/// A file name without its extension (`.d.ts` counts as one): `math.ts` -> `math`.
+fn strip_extension(name: &str) -> &str {
+    if let Some(stem) = name.strip_suffix(".d.ts") {
+        return stem;
+    }
+    match name.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem,
+        _ => name,
     }
 }
 

@@ -7,6 +7,7 @@ pub mod deps;
 mod ecma;
 mod fs;
 pub mod python;
+mod suggest;
 pub mod venv;
 
 use plumb_diagnostics::Span;

@@ -18,6 +18,7 @@ use plumb_diagnostics::{Language, Span};
 
 use super::deps::{PythonDependencies, describe_sources};
 use super::fs::{FsCache, join, parent};
+use super::suggest::closest;
 use super::venv::VirtualEnv;
 use super::{FindingKind, ImportFinding};
 use crate::{ProjectIndex, PyImport, PythonImports};
@@ -435,10 +436,11 @@ impl<'i> Project<'i> {
                         FindingKind::Unresolved,
                         import.span,
                         format!(
-                            "no module `{dots}{}`: looked for {}; {}",
+                            "no module `{dots}{}`: looked for {}; {}{}",
                             parts[0],
                             tried(base, parts[0]),
-                            describe_prefix(&dots, &[start])
+                            describe_prefix(&dots, &[start]),
+                            did_you_mean(&dots, self.closest_sibling(&[base], parts[0]))
                         ),
                     ));
                 }
@@ -501,6 +503,8 @@ impl<'i> Project<'i> {
                 if candidates.iter().all(|found| found.dir().is_none()) {
                     message.push_str(", a module, not a package");
                 }
+                let dirs: Vec<&str> = candidates.iter().filter_map(Found::dir).collect();
+                message.push_str(&did_you_mean(&prefix, self.closest_sibling(&dirs, part)));
                 return Err(message);
             }
             dedup(&mut next);
@@ -572,11 +576,13 @@ impl<'i> Project<'i> {
             } else {
                 String::new()
             };
+            let dirs: Vec<&str> = resolved.iter().filter_map(Found::dir).collect();
             return Some((
                 *span,
                 format!(
-                    "cannot import `{name}` from `{module}`: {looked}`{module}` resolved to {}{binds_no}",
-                    describe_list(resolved)
+                    "cannot import `{name}` from `{module}`: {looked}`{module}` resolved to {}{binds_no}{}",
+                    describe_list(resolved),
+                    did_you_mean(module, self.closest_sibling(&dirs, name))
                 ),
             ));
         }
@@ -608,6 +614,35 @@ impl<'i> Project<'i> {
         })
     }
 
+    /// The module or package in `dirs` whose name is closest to `name`: a `.py`/`.pyi` file, or
+    /// a directory with Python files (a package or namespace package).
+    fn closest_sibling(&self, dirs: &[&str], name: &str) -> Option<String> {
+        let mut siblings = BTreeSet::new();
+        for dir in dirs {
+            let Some(listing) = self.fs.list(dir) else {
+                continue;
+            };
+            for (entry, is_dir) in listing.iter() {
+                let stem = if *is_dir {
+                    self.python_dirs
+                        .contains(&join(dir, entry))
+                        .then_some(entry.as_str())
+                } else {
+                    entry
+                        .strip_suffix(".py")
+                        .or_else(|| entry.strip_suffix(".pyi"))
+                };
+                if let Some(stem) = stem
+                    && stem != "__init__"
+                    && !stem.contains('.')
+                {
+                    siblings.insert(stem.to_string());
+                }
+            }
+        }
+        closest(name, siblings.iter().map(String::as_str)).map(str::to_string)
+    }
+
     fn bindings(&self, path: &str) -> Option<&PythonImports> {
         let position = *self.files.get(path)?;
         self.index.files[position]
@@ -616,6 +651,20 @@ impl<'i> Project<'i> {
             .python_imports
             .as_ref()
     }
+}
+
+/// `; did you mean `prefix.name`?` when there is a close sibling, else nothing. `prefix` is
+/// the module that resolved (`app.agents`, or only dots for a relative import).
+fn did_you_mean(prefix: &str, sibling: Option<String>) -> String {
+    let Some(sibling) = sibling else {
+        return String::new();
+    };
+    let separator = if prefix.is_empty() || prefix.ends_with('.') {
+        ""
+    } else {
+        "."
+    };
+    format!("; did you mean `{prefix}{separator}{sibling}`?")
 }
 
 /// What resolving `name` inside `dir` tried.
