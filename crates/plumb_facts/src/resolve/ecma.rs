@@ -15,8 +15,8 @@ use plumb_diagnostics::Language;
 
 use super::fs::{FsCache, join, parent};
 use super::suggest::closest;
-use super::{FindingKind, ImportFinding};
-use crate::{EcmaImport, ProjectIndex};
+use super::{Explanation, FindingKind, ImportFinding};
+use crate::{EcmaImport, EcmaImportKind, ProjectIndex};
 
 const EXTENSIONS: &[&str] = &[
     ".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".json", ".node",
@@ -56,6 +56,8 @@ struct Project {
     tsconfig_paths: Vec<(String, Vec<String>)>,
     /// `declare module "x"` names (and `*` patterns) from every file of the project.
     ambient_modules: BTreeSet<String>,
+    /// `plumb explain-import` records each step here; `None` when checking.
+    trace: Option<std::cell::RefCell<Vec<String>>>,
 }
 
 pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
@@ -312,6 +314,14 @@ impl Project {
                 .files_with_facts()
                 .flat_map(|(_, _, facts)| facts.ecma_ambient_modules.iter().cloned())
                 .collect(),
+            trace: None,
+        }
+    }
+
+    /// Records a step for `plumb explain-import` (nothing when not tracing).
+    fn note(&self, step: impl FnOnce() -> String) {
+        if let Some(trace) = &self.trace {
+            trace.borrow_mut().push(step());
         }
     }
 
@@ -422,6 +432,20 @@ impl Project {
             || specifier.starts_with("../")
             || specifier == "."
             || specifier == "..";
+        self.note(|| {
+            let dir = parent(project_path);
+            match normalize_join(dir, specifier).filter(|_| relative) {
+                Some(target) => format!(
+                    "oxc_resolver from {}/: {}",
+                    if dir.is_empty() { "." } else { dir },
+                    relative_candidates(&target).join(", ")
+                ),
+                None => format!(
+                    "oxc_resolver from {}: tsconfig `paths`/`baseUrl`, package.json `imports`/`exports`, node_modules, Node built-ins",
+                    project_path
+                ),
+            }
+        });
         let mut result = self.resolver.resolve_file(path, specifier);
         // A tsconfig that extends a package which is not installed cannot be loaded: resolve
         // without tsconfig (its aliases are handled below by their keys).
@@ -433,8 +457,17 @@ impl Project {
                 | ResolveError::TsconfigSelfReference(_)
                 | ResolveError::Json(_))
         ) {
+            self.note(|| "the tsconfig cannot be loaded: resolving again without it".to_string());
             result = self.without_tsconfig.resolve_file(path, specifier);
         }
+        self.note(|| match &result {
+            Ok(resolution) => {
+                let full = resolution.full_path();
+                let shown = full.strip_prefix(self.fs.root()).unwrap_or(&full);
+                format!("found {}", shown.display())
+            }
+            Err(error) => format!("not found ({error})"),
+        });
         match result {
             Ok(_) => return None,
             // Not found, also after trying the extension aliases (`.js` written for `.ts`).
@@ -444,21 +477,7 @@ impl Project {
         if relative {
             let dir = parent(project_path);
             let target = normalize_join(dir, specifier)?;
-            let mut tried: Vec<String> = Vec::new();
-            tried.push(target.clone());
-            tried.push(format!(
-                "{target}{{.ts,.tsx,.d.ts,.js,.jsx,.mjs,.cjs,.json,...}}"
-            ));
-            if let Some(stem) = target
-                .strip_suffix(".js")
-                .or_else(|| target.strip_suffix(".jsx"))
-                .or_else(|| target.strip_suffix(".mjs"))
-                .or_else(|| target.strip_suffix(".cjs"))
-            {
-                tried.push(format!("{stem}{{.ts,.tsx,.mts,.cts,.d.ts}}"));
-            }
-            tried.push(format!("{target}/index{{.ts,.tsx,.js,...}}"));
-            tried.push(format!("{target}/package.json"));
+            let tried = relative_candidates(&target);
             return Some((
                 FindingKind::Unresolved,
                 format!(
@@ -566,6 +585,81 @@ impl Project {
             ),
         ))
     }
+}
+
+/// The paths a relative specifier's `target` can be, in the order `oxc_resolver` tries them
+/// with this module's options: the IMP001 message and `plumb explain-import` list the same.
+fn relative_candidates(target: &str) -> Vec<String> {
+    let mut tried = vec![
+        target.to_string(),
+        format!("{target}{{.ts,.tsx,.d.ts,.js,.jsx,.mjs,.cjs,.json,...}}"),
+    ];
+    if let Some(stem) = target
+        .strip_suffix(".js")
+        .or_else(|| target.strip_suffix(".jsx"))
+        .or_else(|| target.strip_suffix(".mjs"))
+        .or_else(|| target.strip_suffix(".cjs"))
+    {
+        tried.push(format!("{stem}{{.ts,.tsx,.mts,.cts,.d.ts}}"));
+    }
+    tried.push(format!("{target}/index{{.ts,.tsx,.js,...}}"));
+    tried.push(format!("{target}/package.json"));
+    tried
+}
+
+/// How `specifier`, written in the TypeScript/JavaScript file `file` (project path `path`),
+/// resolves, with the steps the rule takes.
+pub(crate) fn explain(
+    index: &ProjectIndex,
+    file: &Path,
+    path: &str,
+    specifier: &str,
+) -> Result<Explanation, String> {
+    if specifier.is_empty() {
+        return Err("an empty specifier is not an import".to_string());
+    }
+    let mut project = Project::new(index);
+    project.trace = Some(std::cell::RefCell::new(Vec::new()));
+    let mut context = vec![
+        "tsconfig: the nearest tsconfig.json above the file (with `extends`), as oxc_resolver discovers it".to_string(),
+    ];
+    let dir = parent(path);
+    if let Some((config, key)) = project.alias_of(path, specifier) {
+        context.push(format!("matches `paths` key `{key}` of {config}"));
+    }
+    if let Some((package_dir, _)) = project.nearest_package(dir) {
+        context.push(format!(
+            "nearest package.json: {}",
+            join(&package_dir, "package.json")
+        ));
+    }
+    let import = EcmaImport {
+        specifier: specifier.to_string(),
+        kind: EcmaImportKind::Import,
+        span: plumb_diagnostics::Span::file_start(),
+        snippet: String::new(),
+        guarded: false,
+    };
+    let problem = project.check(file, path, &import);
+    let tried = project
+        .trace
+        .take()
+        .map(std::cell::RefCell::into_inner)
+        .unwrap_or_default();
+    let verdict = match problem {
+        None => Ok(format!(
+            "`{specifier}` resolves (or is not checked: a Node built-in, a declared or aliased package, a loader or URL specifier)"
+        )),
+        Some((FindingKind::Undeclared, message)) => Ok(format!(
+            "`{specifier}` is third-party (IMP002 would report it): {message}"
+        )),
+        Some((_, message)) => Err(message),
+    };
+    Ok(Explanation {
+        context,
+        tried,
+        verdict,
+    })
 }
 
 /// A file name without its extension (`.d.ts` counts as one): `math.ts` -> `math`.

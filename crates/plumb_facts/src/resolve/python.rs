@@ -20,7 +20,7 @@ use super::deps::{PythonDependencies, describe_sources};
 use super::fs::{FsCache, join, parent};
 use super::suggest::closest;
 use super::venv::VirtualEnv;
-use super::{FindingKind, ImportFinding};
+use super::{Explanation, FindingKind, ImportFinding};
 use crate::{ProjectIndex, PyImport, PythonImports};
 
 /// Names every module has.
@@ -92,6 +92,9 @@ struct Project<'i> {
     /// The project's virtual environment, when it has one: third-party imports must be
     /// installed there.
     venv: Option<VirtualEnv>,
+    /// `plumb explain-import` records here every lookup and decision the resolver makes, so it
+    /// shows the rule's own steps; `None` when checking.
+    trace: Option<std::cell::RefCell<Vec<String>>>,
 }
 
 pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
@@ -114,6 +117,92 @@ pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
         project.check_file(file_index, &file.project_path, imports, &mut findings);
     }
     findings
+}
+
+/// How the import `specifier` written in the Python file `path` (project-relative) resolves,
+/// with every step the rule takes. `specifier` is `a.b.c` (`import a.b.c`), `a.b:c`
+/// (`from a.b import c`), or relative: `.x`, `..x.y`, `.:c` (`from . import c`).
+pub fn explain(index: &ProjectIndex, path: &str, specifier: &str) -> Result<Explanation, String> {
+    let (module, name) = match specifier.split_once(':') {
+        Some((module, name)) => (module, Some(name)),
+        None => (specifier, None),
+    };
+    let level = module.len() - module.trim_start_matches('.').len();
+    let dotted = &module[level..];
+    let valid = |text: &str| {
+        !text.is_empty()
+            && text.split('.').all(|part| {
+                !part.is_empty()
+                    && !part.starts_with(|c: char| c.is_ascii_digit())
+                    && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+            })
+    };
+    if (dotted.is_empty() && level == 0)
+        || (!dotted.is_empty() && !valid(dotted))
+        || name.is_some_and(|name| name != "*" && !valid(name) || name.contains('.'))
+    {
+        return Err(format!(
+            "`{specifier}` is not an import: write `a.b.c`, `a.b:name` (from a.b import name), or a relative `.x` / `..x:name`"
+        ));
+    }
+    let import = PyImport {
+        module: (!dotted.is_empty()).then(|| dotted.to_string()),
+        level: u32::try_from(level).map_err(|_| "too many dots".to_string())?,
+        names: name
+            .map(|name| vec![(name.to_string(), Span::file_start())])
+            .unwrap_or_default(),
+        is_from: name.is_some(),
+        span: Span::file_start(),
+        snippet: String::new(),
+        guarded: false,
+        type_checking: false,
+    };
+    let mut project = Project::new(index);
+    project.trace = Some(std::cell::RefCell::new(Vec::new()));
+    let mut context = vec![format!("import roots: {}", {
+        let roots: Vec<String> = project
+            .roots_for(path)
+            .iter()
+            .map(|root| format!("{}/", display_dir(root)))
+            .collect();
+        roots.join(", ")
+    })];
+    context.push(match &index.python_roots {
+        Some(_) => "roots from [python] roots in the configuration".to_string(),
+        None => "roots discovered (project root, src/, dirs holding top-level packages, pytest pythonpath, setuptools/Poetry sources; the file's own dir)".to_string(),
+    });
+    context.push(match &project.venv {
+        Some(venv) => format!("virtual environment: {}", venv.site_packages),
+        None => "virtual environment: none".to_string(),
+    });
+    if project.deps.is_known() {
+        context.push(format!(
+            "dependencies read from {}",
+            describe_sources(&project.deps.sources)
+        ));
+    }
+    let problem = if import.level > 0 {
+        project.check_relative(path, &import)
+    } else {
+        project.check_absolute(path, &import, false)
+    };
+    let tried = project
+        .trace
+        .take()
+        .map(std::cell::RefCell::into_inner)
+        .unwrap_or_default();
+    let verdict = match problem {
+        None => Ok(format!("`{specifier}` resolves")),
+        Some((FindingKind::Undeclared, _, message)) => Ok(format!(
+            "`{specifier}` is third-party (IMP002 would report it): {message}"
+        )),
+        Some((_, _, message)) => Err(message),
+    };
+    Ok(Explanation {
+        context,
+        tried,
+        verdict,
+    })
 }
 
 /// A project path that does not leave the project root.
@@ -197,11 +286,48 @@ impl<'i> Project<'i> {
             local_names,
             venv: VirtualEnv::find(&fs, index.python_venv.as_deref()),
             fs,
+            trace: None,
         }
     }
 
-    /// What `name` is inside the directory `dir`.
+    fn note_resolved(&self, module: &str, resolved: &[Found]) {
+        self.note(|| {
+            if resolved.is_empty() {
+                format!(
+                    "`{module}` is below a compiled module or a package that extends its `__path__`: the rest cannot be checked"
+                )
+            } else {
+                format!("`{module}` resolved to {}", describe_list(resolved))
+            }
+        });
+    }
+
+    /// Records a step for `plumb explain-import` (nothing when not tracing).
+    fn note(&self, step: impl FnOnce() -> String) {
+        if let Some(trace) = &self.trace {
+            trace.borrow_mut().push(step());
+        }
+    }
+
+    /// What `name` is inside the directory `dir`, recording the candidate paths when tracing.
     fn lookup(&self, dir: &str, name: &str) -> Vec<Found> {
+        let found = self.lookup_untraced(dir, name);
+        self.note(|| {
+            let base = join(dir, name);
+            let verdict = if found.is_empty() {
+                "not found".to_string()
+            } else {
+                format!("found {}", describe_list(&found))
+            };
+            format!(
+                "{base}/__init__.py, {base}/__init__.pyi, {base}.py, {base}.pyi, {base}/ (namespace), {base}.{{pyx,pxd,so,pyd}}: {verdict}"
+            )
+        });
+        found
+    }
+
+    /// What `name` is inside the directory `dir`.
+    fn lookup_untraced(&self, dir: &str, name: &str) -> Vec<Found> {
         let mut found = Vec::new();
         let package = join(dir, name);
         for init in ["__init__.py", "__init__.pyi"] {
@@ -312,6 +438,7 @@ impl<'i> Project<'i> {
         let parts: Vec<&str> = module.split('.').collect();
         let top = parts[0];
         if is_stdlib(top) {
+            self.note(|| format!("`{top}` is in the standard library"));
             return None;
         }
         let mut candidates = Vec::new();
@@ -323,6 +450,24 @@ impl<'i> Project<'i> {
             _ => true,
         });
         let installed = self.venv.as_ref().is_some_and(|venv| venv.provides(top));
+        self.note(|| {
+            let party = if first_party {
+                "first-party"
+            } else {
+                "not first-party (third-party)"
+            };
+            let declared = if self.deps.provides(top) {
+                ", provided by a declared dependency"
+            } else {
+                ""
+            };
+            let installed = if installed {
+                ", installed in the virtual environment"
+            } else {
+                ""
+            };
+            format!("`{top}` is {party}{declared}{installed}")
+        });
         if !first_party {
             // An optional third-party dependency is the point of the guard.
             if guarded {
@@ -362,7 +507,10 @@ impl<'i> Project<'i> {
             .iter()
             .all(|found| matches!(found, Found::Namespace(_)));
         let problem = match self.descend(candidates, &parts, 1, top) {
-            Ok(resolved) => self.check_names(module, &resolved, import),
+            Ok(resolved) => {
+                self.note_resolved(module, &resolved);
+                self.check_names(module, &resolved, import)
+            }
             Err(message) => Some((import.span, message)),
         };
         // A declared distribution of the same name may be what is really imported (a local
@@ -452,6 +600,7 @@ impl<'i> Project<'i> {
             }
             None => vec![start],
         };
+        self.note_resolved(&written, &resolved);
         self.check_names(&written, &resolved, import)
             .map(|(span, message)| (FindingKind::Unresolved, span, message))
     }
