@@ -2,7 +2,8 @@
 //!
 //! Relative specifiers must resolve to a file (extension and `index` resolution, `.js` written
 //! for a `.ts` file, `tsconfig.json` `paths`/`baseUrl` with `extends`, `package.json`
-//! `exports`/`imports`); Node built-ins (`fs`, `node:fs`) always resolve. A bare specifier the
+//! `exports`/`imports`); Node built-ins (`fs`, `node:fs`) always resolve. A bare specifier that
+//! a Jest `moduleNameMapper` maps to a file of the project must resolve there. A bare specifier the
 //! resolver cannot find (no `node_modules`) must be declared in the nearest `package.json`
 //! (`dependencies`, `devDependencies`, `peerDependencies`, `optionalDependencies`), directly
 //! or as `@types/...`, or be the name of a package of the project (workspaces).
@@ -56,6 +57,8 @@ struct Project {
     tsconfig_paths: Vec<(String, Vec<String>)>,
     /// `declare module "x"` names (and `*` patterns) from every file of the project.
     ambient_modules: BTreeSet<String>,
+    /// Jest `moduleNameMapper` entries, in the order Jest tries them.
+    jest_mappers: Vec<JestMapper>,
     /// `plumb explain-import` records each step here; `None` when checking.
     trace: Option<std::cell::RefCell<Vec<String>>>,
 }
@@ -189,6 +192,65 @@ fn strip_jsonc(text: &str) -> String {
     result
 }
 
+/// One Jest `moduleNameMapper` entry: a specifier matching `pattern` is replaced by `targets`
+/// (tried in order), so it is an alias like a tsconfig `paths` key.
+struct JestMapper {
+    /// Project-relative directory of the config: the mapper applies to files below it.
+    dir: String,
+    /// The config file (`jest.config.json` or `package.json`).
+    config: String,
+    key: String,
+    pattern: regex::Regex,
+    /// Project-relative path templates (`<rootDir>` replaced, `$1` kept); `None` when some
+    /// target is not a `<rootDir>` path (a package such as `identity-obj-proxy`, or a path
+    /// outside the project): the mapping cannot be checked.
+    targets: Option<Vec<String>>,
+}
+
+/// The `moduleNameMapper` entries of a Jest config object found in `config`.
+fn jest_mappers(config: &str, jest: &serde_json::Value) -> Vec<JestMapper> {
+    let dir = parent(config);
+    let root = match jest.get("rootDir").and_then(|root| root.as_str()) {
+        Some(root) => root
+            .strip_prefix("<rootDir>")
+            .map_or(Some(root), |rest| Some(rest.trim_start_matches('/')))
+            .and_then(|root| normalize_join(dir, root)),
+        None => Some(dir.to_string()),
+    };
+    let Some(mapper) = jest.get("moduleNameMapper").and_then(|m| m.as_object()) else {
+        return Vec::new();
+    };
+    let mut mappers = Vec::new();
+    for (key, value) in mapper {
+        // A JavaScript regex Rust cannot compile (lookbehind, backreferences) is not matched:
+        // such a specifier is left to the other checks.
+        let Ok(pattern) = regex::Regex::new(key) else {
+            continue;
+        };
+        let values: Vec<&str> = match value {
+            serde_json::Value::String(one) => vec![one.as_str()],
+            serde_json::Value::Array(many) => many.iter().filter_map(|v| v.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        let targets = values
+            .iter()
+            .map(|value| {
+                let rest = value.strip_prefix("<rootDir>")?;
+                normalize_join(root.as_deref()?, rest.trim_start_matches('/'))
+            })
+            .collect::<Option<Vec<String>>>()
+            .filter(|targets| !targets.is_empty());
+        mappers.push(JestMapper {
+            dir: dir.to_string(),
+            config: config.to_string(),
+            key: key.clone(),
+            pattern,
+            targets,
+        });
+    }
+    mappers
+}
+
 /// Directories never searched for `package.json` / `tsconfig.json`.
 const SKIP_DIRS: &[&str] = &["node_modules", "dist", "build", "coverage"];
 
@@ -203,6 +265,7 @@ fn find_configs(fs: &FsCache, dir: &str, depth: usize, found: &mut Vec<String>) 
                 find_configs(fs, &path, depth + 1, found);
             }
         } else if name == "package.json"
+            || name == "jest.config.json"
             || (name.starts_with("tsconfig") && name.ends_with(".json"))
             || (name.starts_with("jsconfig") && name.ends_with(".json"))
         {
@@ -222,15 +285,25 @@ impl Project {
         let mut base_urls = Some(Vec::new());
         let mut tsconfig_unknown = false;
         let mut tsconfig_paths = Vec::new();
+        let mut jest = Vec::new();
         for path in &configs {
             let Some(text) = fs.read(path) else {
                 continue;
             };
+            if path.ends_with("jest.config.json") {
+                if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) {
+                    jest.extend(jest_mappers(path, &json));
+                }
+                continue;
+            }
             if path.ends_with("package.json") {
-                if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text)
-                    && let Some(name) = json.get("name").and_then(|v| v.as_str())
-                {
-                    workspace_names.insert(name.to_string());
+                if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) {
+                    if let Some(name) = json.get("name").and_then(|v| v.as_str()) {
+                        workspace_names.insert(name.to_string());
+                    }
+                    if let Some(config) = json.get("jest") {
+                        jest.extend(jest_mappers(path, config));
+                    }
                 }
                 continue;
             }
@@ -314,8 +387,67 @@ impl Project {
                 .files_with_facts()
                 .flat_map(|(_, _, facts)| facts.ecma_ambient_modules.iter().cloned())
                 .collect(),
+            jest_mappers: jest,
             trace: None,
         }
+    }
+
+    /// A bare specifier that a Jest `moduleNameMapper` of a config above the file maps:
+    /// `Some(None)` when the mapped file exists or cannot be checked, `Some(Some(message))`
+    /// when it does not exist; `None` when no mapper matches.
+    fn check_jest_mapper(&self, project_path: &str, specifier: &str) -> Option<Option<String>> {
+        let applies = |mapper: &&JestMapper| {
+            mapper.dir.is_empty() || project_path.starts_with(&format!("{}/", mapper.dir))
+        };
+        // Jest runs a file under one config: the nearest one above it.
+        let nearest = self
+            .jest_mappers
+            .iter()
+            .filter(applies)
+            .map(|mapper| mapper.config.as_str())
+            .max_by_key(|config| config.len())?;
+        let mapper = self
+            .jest_mappers
+            .iter()
+            .filter(|mapper| mapper.config == nearest)
+            .find(|mapper| mapper.pattern.is_match(specifier))?;
+        let Some(targets) = &mapper.targets else {
+            self.note(|| {
+                format!(
+                    "Jest moduleNameMapper `{}` of {} maps it to something that is not a file of the project: not checked",
+                    mapper.key, mapper.config
+                )
+            });
+            return Some(None);
+        };
+        let captures = mapper.pattern.captures(specifier)?;
+        let mut mapped = Vec::new();
+        for target in targets {
+            let mut expanded = String::new();
+            captures.expand(target, &mut expanded);
+            let found = self
+                .without_tsconfig
+                .resolve(self.fs.root(), &format!("./{expanded}"));
+            self.note(|| {
+                format!(
+                    "Jest moduleNameMapper `{}` of {}: {expanded}{{,.ts,.tsx,.js,...,/index.*}}: {}",
+                    mapper.key,
+                    mapper.config,
+                    if found.is_ok() { "found" } else { "not found" }
+                )
+            });
+            match found {
+                Ok(_) => return Some(None),
+                Err(ResolveError::NotFound(_)) => mapped.push(expanded),
+                Err(_) => return Some(None),
+            }
+        }
+        Some(Some(format!(
+            "cannot resolve `{specifier}` from {project_path}: it matches Jest `moduleNameMapper` key `{}` of {}, but no mapped file exists: looked for {} (with extensions and index files)",
+            mapper.key,
+            mapper.config,
+            mapped.join(", ")
+        )))
     }
 
     /// Records a step for `plumb explain-import` (nothing when not tracing).
@@ -497,6 +629,9 @@ impl Project {
                     "cannot resolve `{specifier}` from {project_path}: it matches `paths` key `{key}` of {config}, but no mapped file exists (with extensions and index files)"
                 ),
             ));
+        }
+        if let Some(verdict) = self.check_jest_mapper(project_path, specifier) {
+            return verdict.map(|message| (FindingKind::Unresolved, message));
         }
         if self
             .ambient_modules

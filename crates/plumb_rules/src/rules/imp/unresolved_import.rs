@@ -38,7 +38,9 @@ use crate::{ProjectIndex, ProjectRule, ProjectViolation};
 /// `import type`, `export ... from`, `import("literal")`, `require("literal")`,
 /// `import x = require("literal")` and `jest.mock` / `vi.mock("literal")`. A bare specifier
 /// that matches a `paths` key of the nearest `tsconfig.json` (`@lib/*`, not the catch-all `*`)
-/// is first-party and must resolve too. A missing relative specifier names the file of the
+/// is first-party and must resolve too, and so must a bare specifier that a Jest
+/// `moduleNameMapper` (in `jest.config.json` or the `jest` field of `package.json`, the nearest
+/// config above the file, first matching key) maps to a `<rootDir>` path. A missing relative specifier names the file of the
 /// target directory with the closest name, if one is close. Specifiers with a
 /// loader or query (`?raw`, `!`), a URL scheme, or a `require` inside `try` are skipped.
 ///
