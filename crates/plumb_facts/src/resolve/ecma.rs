@@ -3,7 +3,8 @@
 //! Relative specifiers must resolve to a file (extension and `index` resolution, `.js` written
 //! for a `.ts` file, `tsconfig.json` `paths`/`baseUrl` with `extends`, `package.json`
 //! `exports`/`imports`); Node built-ins (`fs`, `node:fs`) always resolve. A bare specifier that
-//! a Jest `moduleNameMapper` maps to a file of the project must resolve there. A bare specifier the
+//! a Jest `moduleNameMapper` or a Vite `resolve.alias` maps to a file of the project must resolve
+//! there. A bare specifier the
 //! resolver cannot find (no `node_modules`) must be declared in the nearest `package.json`
 //! (`dependencies`, `devDependencies`, `peerDependencies`, `optionalDependencies`), directly
 //! or as `@types/...`, or be the name of a package of the project (workspaces).
@@ -16,6 +17,7 @@ use plumb_diagnostics::Language;
 
 use super::fs::{FsCache, join, parent};
 use super::suggest::closest;
+use super::vite::{self, ViteAlias};
 use super::{Explanation, FindingKind, ImportFinding};
 use crate::{EcmaImport, EcmaImportKind, ProjectIndex};
 
@@ -59,6 +61,8 @@ struct Project {
     ambient_modules: BTreeSet<String>,
     /// Jest `moduleNameMapper` entries, in the order Jest tries them.
     jest_mappers: Vec<JestMapper>,
+    /// Vite/Vitest `resolve.alias` entries: the config's directory and path, and the alias.
+    vite_aliases: Vec<(String, String, ViteAlias)>,
     /// `plumb explain-import` records each step here; `None` when checking.
     trace: Option<std::cell::RefCell<Vec<String>>>,
 }
@@ -251,6 +255,18 @@ fn jest_mappers(config: &str, jest: &serde_json::Value) -> Vec<JestMapper> {
     mappers
 }
 
+/// Vite and Vitest config files whose `resolve.alias` is read.
+const VITE_CONFIGS: &[&str] = &[
+    "vite.config.ts",
+    "vite.config.mts",
+    "vite.config.js",
+    "vite.config.mjs",
+    "vitest.config.ts",
+    "vitest.config.mts",
+    "vitest.config.js",
+    "vitest.config.mjs",
+];
+
 /// Directories never searched for `package.json` / `tsconfig.json`.
 const SKIP_DIRS: &[&str] = &["node_modules", "dist", "build", "coverage"];
 
@@ -266,6 +282,7 @@ fn find_configs(fs: &FsCache, dir: &str, depth: usize, found: &mut Vec<String>) 
             }
         } else if name == "package.json"
             || name == "jest.config.json"
+            || VITE_CONFIGS.contains(&name.as_str())
             || (name.starts_with("tsconfig") && name.ends_with(".json"))
             || (name.starts_with("jsconfig") && name.ends_with(".json"))
         {
@@ -286,10 +303,18 @@ impl Project {
         let mut tsconfig_unknown = false;
         let mut tsconfig_paths = Vec::new();
         let mut jest = Vec::new();
+        let mut vite_aliases = Vec::new();
         for path in &configs {
             let Some(text) = fs.read(path) else {
                 continue;
             };
+            let name = path.rsplit('/').next().unwrap_or(path);
+            if VITE_CONFIGS.contains(&name) {
+                for alias in vite::aliases(name, &text) {
+                    vite_aliases.push((parent(path).to_string(), path.clone(), alias));
+                }
+                continue;
+            }
             if path.ends_with("jest.config.json") {
                 if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) {
                     jest.extend(jest_mappers(path, &json));
@@ -388,8 +413,82 @@ impl Project {
                 .flat_map(|(_, _, facts)| facts.ecma_ambient_modules.iter().cloned())
                 .collect(),
             jest_mappers: jest,
+            vite_aliases,
             trace: None,
         }
+    }
+
+    /// A bare specifier that a Vite/Vitest `resolve.alias` of the nearest config directory
+    /// above the file rewrites: `Some(None)` when the target exists or cannot be checked,
+    /// `Some(Some(message))` when it does not exist; `None` when no alias matches. Only a
+    /// root-relative replacement (`/src`) whose first directory exists next to the config is
+    /// checked: anything else may be an absolute path or a package.
+    fn check_vite_alias(&self, project_path: &str, specifier: &str) -> Option<Option<String>> {
+        let nearest = self
+            .vite_aliases
+            .iter()
+            .filter(|(dir, _, _)| dir.is_empty() || project_path.starts_with(&format!("{dir}/")))
+            .map(|(dir, _, _)| dir.as_str())
+            .max_by_key(|dir| dir.len())?;
+        let mut configs: Vec<&str> = self
+            .vite_aliases
+            .iter()
+            .filter(|(dir, _, _)| dir == nearest)
+            .map(|(_, config, _)| config.as_str())
+            .collect();
+        configs.dedup();
+        let mut missing = None;
+        for config in configs {
+            // Vite uses the first entry that matches.
+            let Some((_, _, alias)) = self.vite_aliases.iter().find(|(_, path, alias)| {
+                path == config
+                    && (specifier == alias.find
+                        || specifier
+                            .strip_prefix(alias.find.as_str())
+                            .is_some_and(|rest| rest.starts_with('/')))
+            }) else {
+                continue;
+            };
+            let rest = &specifier[alias.find.len()..];
+            let target = alias
+                .replacement
+                .as_deref()
+                .and_then(|replacement| replacement.strip_prefix('/'))
+                .filter(|relative| {
+                    let first = relative.split('/').next().unwrap_or(relative);
+                    !first.is_empty() && self.fs.is_dir(nearest, first)
+                })
+                .and_then(|relative| normalize_join(nearest, &format!("{relative}{rest}")));
+            let Some(target) = target else {
+                self.note(|| {
+                    format!(
+                        "Vite alias `{}` of {config} maps it to something that is not a directory of the project: not checked",
+                        alias.find
+                    )
+                });
+                return Some(None);
+            };
+            let found = self
+                .without_tsconfig
+                .resolve(self.fs.root(), &format!("./{target}"));
+            self.note(|| {
+                format!(
+                    "Vite alias `{}` of {config}: {target}{{,.ts,.tsx,.js,...,/index.*}}: {}",
+                    alias.find,
+                    if found.is_ok() { "found" } else { "not found" }
+                )
+            });
+            match found {
+                Err(ResolveError::NotFound(_)) => {
+                    missing.get_or_insert(format!(
+                        "cannot resolve `{specifier}` from {project_path}: it matches `resolve.alias` key `{}` of {config}, but no mapped file exists: looked for {target} (with extensions and index files)",
+                        alias.find
+                    ));
+                }
+                _ => return Some(None),
+            }
+        }
+        missing.map(Some)
     }
 
     /// A bare specifier that a Jest `moduleNameMapper` of a config above the file maps:
@@ -630,8 +729,15 @@ impl Project {
                 ),
             ));
         }
-        if let Some(verdict) = self.check_jest_mapper(project_path, specifier) {
-            return verdict.map(|message| (FindingKind::Unresolved, message));
+        // A bundler alias that resolves (or cannot be checked) wins; else a miss is reported.
+        let jest = self.check_jest_mapper(project_path, specifier);
+        let vite = self.check_vite_alias(project_path, specifier);
+        match (jest, vite) {
+            (Some(None), _) | (_, Some(None)) => return None,
+            (Some(Some(message)), _) | (None, Some(Some(message))) => {
+                return Some((FindingKind::Unresolved, message));
+            }
+            (None, None) => {}
         }
         if self
             .ambient_modules

@@ -9,6 +9,7 @@ mod fs;
 pub mod python;
 mod suggest;
 pub mod venv;
+mod vite;
 
 use plumb_diagnostics::Span;
 

@@ -40,7 +40,9 @@ use crate::{ProjectIndex, ProjectRule, ProjectViolation};
 /// that matches a `paths` key of the nearest `tsconfig.json` (`@lib/*`, not the catch-all `*`)
 /// is first-party and must resolve too, and so must a bare specifier that a Jest
 /// `moduleNameMapper` (in `jest.config.json` or the `jest` field of `package.json`, the nearest
-/// config above the file, first matching key) maps to a `<rootDir>` path. A missing relative specifier names the file of the
+/// config above the file, first matching key) maps to a `<rootDir>` path, or that a Vite/Vitest
+/// `resolve.alias` object of string literals (`vite.config.ts`, `vitest.config.ts`) maps to a
+/// root-relative directory of the project (`"@": "/src"`). A missing relative specifier names the file of the
 /// target directory with the closest name, if one is close. Specifiers with a
 /// loader or query (`?raw`, `!`), a URL scheme, or a `require` inside `try` are skipped.
 ///
