@@ -705,6 +705,13 @@ impl<'i> Project<'i> {
                 }
             }
             if binds || !knowable {
+                self.note(|| {
+                    if binds {
+                        format!("`{module}` binds `{name}`")
+                    } else {
+                        format!("the names `{module}` binds cannot be known statically")
+                    }
+                });
                 continue;
             }
             let looked: Vec<String> = resolved
