@@ -450,3 +450,71 @@ fn statistics_prints_counts_per_rule() {
         "no individual diagnostics: {text}"
     );
 }
+
+#[test]
+fn explain_import_lists_candidates_and_sets_the_exit_code() {
+    let repo = repo_root().join("fixtures/e2e/explain-import");
+    let resolves = run_in(
+        &repo,
+        &[
+            "explain-import",
+            "app/main.py",
+            "app.agents:execution_engine",
+        ],
+    );
+    assert_eq!(resolves.status.code(), Some(0), "{}", stderr(&resolves));
+    let text = stdout(&resolves);
+    assert!(text.contains("import roots: ./"), "{text}");
+    assert!(
+        text.contains("app/agents/__init__.py, app/agents/__init__.pyi, app/agents.py"),
+        "{text}"
+    );
+    assert!(text.contains("verdict: resolves"), "{text}");
+
+    let missing = run_in(
+        &repo,
+        &[
+            "explain-import",
+            "app/main.py",
+            "app.agents.execution_engines",
+        ],
+    );
+    assert_eq!(missing.status.code(), Some(1), "{}", stderr(&missing));
+    let text = stdout(&missing);
+    let tried = text.find("tried, in order:").unwrap();
+    let candidate = text
+        .find("app/agents/execution_engines/__init__.py, app/agents/execution_engines/__init__.pyi, app/agents/execution_engines.py")
+        .unwrap();
+    assert!(tried < candidate, "{text}");
+    assert!(
+        text.contains(
+            "verdict: does not resolve (IMP001): no module `app.agents.execution_engines`"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("did you mean `app.agents.execution_engine`?"),
+        "{text}"
+    );
+
+    let ts_ok = run_in(&repo, &["explain-import", "web/src/main.ts", "./lib/math"]);
+    assert_eq!(ts_ok.status.code(), Some(0), "{}", stderr(&ts_ok));
+    assert!(
+        stdout(&ts_ok).contains("found web/src/lib/math.ts"),
+        "{}",
+        stdout(&ts_ok)
+    );
+
+    let ts_missing = run_in(&repo, &["explain-import", "web/src/main.ts", "./lib/maths"]);
+    assert_eq!(ts_missing.status.code(), Some(1), "{}", stderr(&ts_missing));
+    let text = stdout(&ts_missing);
+    assert!(text.contains("web/src/lib/maths{.ts,.tsx,.d.ts"), "{text}");
+    assert!(text.contains("did you mean `./lib/math`?"), "{text}");
+
+    let usage = run_in(&repo, &["explain-import", "app/main.py", "not an import"]);
+    assert_eq!(usage.status.code(), Some(2));
+    let no_file = run_in(&repo, &["explain-import", "app/nothere.py", "os"]);
+    assert_eq!(no_file.status.code(), Some(2));
+    let no_args = run_in(&repo, &["explain-import", "app/main.py"]);
+    assert_eq!(no_args.status.code(), Some(2));
+}

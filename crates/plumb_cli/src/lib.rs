@@ -1,4 +1,4 @@
-//! The `plumb` command line: `check`, `rules`, `explain`. Parses flags with clap, resolves
+//! The `plumb` command line: `check`, `rules`, `explain`, `explain-import`. Parses flags with clap, resolves
 //! settings, runs the engine, renders a report and maps the outcome to an exit code:
 //! 0 no violation at or above `--fail-on`, 1 violations, 2 usage, configuration or internal error.
 
@@ -43,6 +43,24 @@ enum Command {
         /// Rule code (e.g. SYN001) or name (e.g. syntax-error).
         rule: String,
     },
+    /// Show how IMP001 resolves one import written in FILE: roots and configuration, every
+    /// candidate tried, the verdict. Exit 0 when it resolves, 1 when it does not.
+    ExplainImport(ExplainImportArgs),
+}
+
+#[derive(Debug, Args)]
+struct ExplainImportArgs {
+    /// The file the import is written in (.py/.pyi: Python; otherwise TypeScript/JavaScript).
+    file: PathBuf,
+    /// Python: `a.b.c`, `a.b:name` for `from a.b import name`, or relative `.x`, `..x:name`.
+    /// TypeScript/JavaScript: the module specifier, e.g. `./lib/math` or `@app/util`.
+    specifier: String,
+    /// Use this configuration file instead of discovering one.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    config: Option<PathBuf>,
+    /// Ignore all configuration files.
+    #[arg(long)]
+    isolated: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -112,6 +130,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => run_check(*args, &registry),
         Command::Rules { format } => print_rules(format, &registry).map(|()| EXIT_CLEAN),
         Command::Explain { rule } => explain(&rule, &registry),
+        Command::ExplainImport(args) => explain_import(&args, &registry),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -296,6 +315,74 @@ fn explain(rule: &str, registry: &Registry) -> anyhow::Result<u8> {
     );
     println!("{}", meta.docs);
     Ok(EXIT_CLEAN)
+}
+
+fn explain_import(args: &ExplainImportArgs, registry: &Registry) -> anyhow::Result<u8> {
+    let is_source = args
+        .file
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| {
+            matches!(
+                extension,
+                "py" | "pyi" | "ts" | "tsx" | "mts" | "cts" | "js" | "jsx" | "mjs" | "cjs"
+            )
+        });
+    if !args.file.is_file() || !is_source {
+        anyhow::bail!(
+            "{} is not a Python or TypeScript/JavaScript file",
+            args.file.display()
+        );
+    }
+    let overrides = Overrides {
+        config_file: args.config.clone(),
+        isolated: args.isolated,
+        ..Overrides::default()
+    };
+    let settings = Settings::resolve(&args.file, &overrides, registry)?;
+    let index = plumb_engine::project_index(&settings)?;
+    let absolute = std::path::absolute(&args.file)
+        .with_context(|| format!("cannot locate {}", args.file.display()))?;
+    let project_path = absolute
+        .strip_prefix(&settings.project_root)
+        .map(|path| {
+            path.to_string_lossy()
+                .replace(std::path::MAIN_SEPARATOR, "/")
+        })
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "{} is outside the project root {}",
+                args.file.display(),
+                settings.project_root.display()
+            )
+        })?;
+    let explanation =
+        plumb_engine::explain_import(&index, &absolute, &project_path, &args.specifier)
+            .map_err(anyhow::Error::msg)?;
+    let mut out = format!(
+        "import `{}` in {project_path}\nproject root: {}\n",
+        args.specifier,
+        settings.project_root.display()
+    );
+    for line in &explanation.context {
+        out.push_str(&format!("{line}\n"));
+    }
+    out.push_str("tried, in order:\n");
+    for (position, step) in explanation.tried.iter().enumerate() {
+        out.push_str(&format!("  {}. {step}\n", position + 1));
+    }
+    let code = match &explanation.verdict {
+        Ok(verdict) => {
+            out.push_str(&format!("verdict: resolves: {verdict}\n"));
+            EXIT_CLEAN
+        }
+        Err(message) => {
+            out.push_str(&format!("verdict: does not resolve (IMP001): {message}\n"));
+            EXIT_VIOLATIONS
+        }
+    };
+    print!("{out}");
+    Ok(code)
 }
 
 /// A config error as a miette report pointing into the config file.

@@ -147,6 +147,49 @@ pub fn check(
     Ok(outcome)
 }
 
+/// The project index of everything under the project root, with facts but no rules run: what
+/// `plumb explain-import` resolves against, built the way `check` builds it for IMP001.
+pub fn project_index(settings: &Settings) -> Result<ProjectIndex, CheckError> {
+    let inputs = [settings.project_root.clone()];
+    let discovery = walk::discover(&inputs, settings, &settings.project_root);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.threads)
+        .stack_size(WORKER_STACK_BYTES)
+        .build()
+        .map_err(|error| CheckError::ThreadPool(error.to_string()))?;
+    let options = ExtractOptions {
+        python_version: settings.python_version,
+    };
+    let files = pool.install(|| {
+        discovery
+            .files
+            .par_iter()
+            .map(|file| {
+                let facts = read_source(&file.path, settings.max_file_size)
+                    .ok()
+                    .and_then(|text| {
+                        catch_unwind(AssertUnwindSafe(|| {
+                            plumb_facts::extract_with_mocks(&text, file.kind, options, None)
+                        }))
+                        .ok()
+                    });
+                IndexedFile {
+                    display_path: file.display_path.clone(),
+                    path: file.path.clone(),
+                    project_path: file.project_path.clone(),
+                    language: file.kind.language(),
+                    role: role_of(file, settings),
+                    facts,
+                }
+            })
+            .collect()
+    });
+    let mut index = ProjectIndex::new(&settings.project_root, files);
+    index.python_roots = settings.python_roots.clone();
+    index.python_venv = settings.python_venv.clone();
+    Ok(index)
+}
+
 /// An enabled file rule, with its configured check and effective severity.
 struct ActiveRule<'r> {
     meta: &'static RuleMeta,

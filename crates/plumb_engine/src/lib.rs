@@ -7,7 +7,8 @@ pub mod config;
 pub mod settings;
 pub mod walk;
 
-pub use check::{CheckError, check};
+pub use check::{CheckError, check, project_index};
 pub use config::ConfigError;
 pub use plumb_diagnostics::CheckOutcome;
+pub use plumb_facts::resolve::{Explanation, explain_import};
 pub use settings::{FailOn, Overrides, Settings};

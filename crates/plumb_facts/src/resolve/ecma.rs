@@ -2,7 +2,9 @@
 //!
 //! Relative specifiers must resolve to a file (extension and `index` resolution, `.js` written
 //! for a `.ts` file, `tsconfig.json` `paths`/`baseUrl` with `extends`, `package.json`
-//! `exports`/`imports`); Node built-ins (`fs`, `node:fs`) always resolve. A bare specifier the
+//! `exports`/`imports`); Node built-ins (`fs`, `node:fs`) always resolve. A bare specifier that
+//! a Jest `moduleNameMapper` or a Vite `resolve.alias` maps to a file of the project must resolve
+//! there. A bare specifier the
 //! resolver cannot find (no `node_modules`) must be declared in the nearest `package.json`
 //! (`dependencies`, `devDependencies`, `peerDependencies`, `optionalDependencies`), directly
 //! or as `@types/...`, or be the name of a package of the project (workspaces).
@@ -14,8 +16,10 @@ use oxc_resolver::{ResolveError, ResolveOptions, Resolver, TsconfigDiscovery};
 use plumb_diagnostics::Language;
 
 use super::fs::{FsCache, join, parent};
-use super::{FindingKind, ImportFinding};
-use crate::{EcmaImport, ProjectIndex};
+use super::suggest::closest;
+use super::vite::{self, ViteAlias};
+use super::{Explanation, FindingKind, ImportFinding};
+use crate::{EcmaImport, EcmaImportKind, ProjectIndex};
 
 const EXTENSIONS: &[&str] = &[
     ".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".json", ".node",
@@ -55,6 +59,12 @@ struct Project {
     tsconfig_paths: Vec<(String, Vec<String>)>,
     /// `declare module "x"` names (and `*` patterns) from every file of the project.
     ambient_modules: BTreeSet<String>,
+    /// Jest `moduleNameMapper` entries, in the order Jest tries them.
+    jest_mappers: Vec<JestMapper>,
+    /// Vite/Vitest `resolve.alias` entries: the config's directory and path, and the alias.
+    vite_aliases: Vec<(String, String, ViteAlias)>,
+    /// `plumb explain-import` records each step here; `None` when checking.
+    trace: Option<std::cell::RefCell<Vec<String>>>,
 }
 
 pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
@@ -186,6 +196,77 @@ fn strip_jsonc(text: &str) -> String {
     result
 }
 
+/// One Jest `moduleNameMapper` entry: a specifier matching `pattern` is replaced by `targets`
+/// (tried in order), so it is an alias like a tsconfig `paths` key.
+struct JestMapper {
+    /// Project-relative directory of the config: the mapper applies to files below it.
+    dir: String,
+    /// The config file (`jest.config.json` or `package.json`).
+    config: String,
+    key: String,
+    pattern: regex::Regex,
+    /// Project-relative path templates (`<rootDir>` replaced, `$1` kept); `None` when some
+    /// target is not a `<rootDir>` path (a package such as `identity-obj-proxy`, or a path
+    /// outside the project): the mapping cannot be checked.
+    targets: Option<Vec<String>>,
+}
+
+/// The `moduleNameMapper` entries of a Jest config object found in `config`.
+fn jest_mappers(config: &str, jest: &serde_json::Value) -> Vec<JestMapper> {
+    let dir = parent(config);
+    let root = match jest.get("rootDir").and_then(|root| root.as_str()) {
+        Some(root) => root
+            .strip_prefix("<rootDir>")
+            .map_or(Some(root), |rest| Some(rest.trim_start_matches('/')))
+            .and_then(|root| normalize_join(dir, root)),
+        None => Some(dir.to_string()),
+    };
+    let Some(mapper) = jest.get("moduleNameMapper").and_then(|m| m.as_object()) else {
+        return Vec::new();
+    };
+    let mut mappers = Vec::new();
+    for (key, value) in mapper {
+        // A JavaScript regex Rust cannot compile (lookbehind, backreferences) is not matched:
+        // such a specifier is left to the other checks.
+        let Ok(pattern) = regex::Regex::new(key) else {
+            continue;
+        };
+        let values: Vec<&str> = match value {
+            serde_json::Value::String(one) => vec![one.as_str()],
+            serde_json::Value::Array(many) => many.iter().filter_map(|v| v.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        let targets = values
+            .iter()
+            .map(|value| {
+                let rest = value.strip_prefix("<rootDir>")?;
+                normalize_join(root.as_deref()?, rest.trim_start_matches('/'))
+            })
+            .collect::<Option<Vec<String>>>()
+            .filter(|targets| !targets.is_empty());
+        mappers.push(JestMapper {
+            dir: dir.to_string(),
+            config: config.to_string(),
+            key: key.clone(),
+            pattern,
+            targets,
+        });
+    }
+    mappers
+}
+
+/// Vite and Vitest config files whose `resolve.alias` is read.
+const VITE_CONFIGS: &[&str] = &[
+    "vite.config.ts",
+    "vite.config.mts",
+    "vite.config.js",
+    "vite.config.mjs",
+    "vitest.config.ts",
+    "vitest.config.mts",
+    "vitest.config.js",
+    "vitest.config.mjs",
+];
+
 /// Directories never searched for `package.json` / `tsconfig.json`.
 const SKIP_DIRS: &[&str] = &["node_modules", "dist", "build", "coverage"];
 
@@ -200,6 +281,8 @@ fn find_configs(fs: &FsCache, dir: &str, depth: usize, found: &mut Vec<String>) 
                 find_configs(fs, &path, depth + 1, found);
             }
         } else if name == "package.json"
+            || name == "jest.config.json"
+            || VITE_CONFIGS.contains(&name.as_str())
             || (name.starts_with("tsconfig") && name.ends_with(".json"))
             || (name.starts_with("jsconfig") && name.ends_with(".json"))
         {
@@ -219,15 +302,33 @@ impl Project {
         let mut base_urls = Some(Vec::new());
         let mut tsconfig_unknown = false;
         let mut tsconfig_paths = Vec::new();
+        let mut jest = Vec::new();
+        let mut vite_aliases = Vec::new();
         for path in &configs {
             let Some(text) = fs.read(path) else {
                 continue;
             };
+            let name = path.rsplit('/').next().unwrap_or(path);
+            if VITE_CONFIGS.contains(&name) {
+                for alias in vite::aliases(name, &text) {
+                    vite_aliases.push((parent(path).to_string(), path.clone(), alias));
+                }
+                continue;
+            }
+            if path.ends_with("jest.config.json") {
+                if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) {
+                    jest.extend(jest_mappers(path, &json));
+                }
+                continue;
+            }
             if path.ends_with("package.json") {
-                if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text)
-                    && let Some(name) = json.get("name").and_then(|v| v.as_str())
-                {
-                    workspace_names.insert(name.to_string());
+                if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) {
+                    if let Some(name) = json.get("name").and_then(|v| v.as_str()) {
+                        workspace_names.insert(name.to_string());
+                    }
+                    if let Some(config) = json.get("jest") {
+                        jest.extend(jest_mappers(path, config));
+                    }
                 }
                 continue;
             }
@@ -311,6 +412,172 @@ impl Project {
                 .files_with_facts()
                 .flat_map(|(_, _, facts)| facts.ecma_ambient_modules.iter().cloned())
                 .collect(),
+            jest_mappers: jest,
+            vite_aliases,
+            trace: None,
+        }
+    }
+
+    /// A bare specifier that a Vite/Vitest `resolve.alias` of the nearest config directory
+    /// above the file rewrites: `Some(None)` when the target exists or cannot be checked,
+    /// `Some(Some(message))` when it does not exist; `None` when no alias matches. Only a
+    /// root-relative replacement (`/src`) whose first directory exists next to the config is
+    /// checked: anything else may be an absolute path or a package.
+    fn check_vite_alias(&self, project_path: &str, specifier: &str) -> Option<Option<String>> {
+        let nearest = self
+            .vite_aliases
+            .iter()
+            .filter(|(dir, _, _)| dir.is_empty() || project_path.starts_with(&format!("{dir}/")))
+            .map(|(dir, _, _)| dir.as_str())
+            .max_by_key(|dir| dir.len())?;
+        let mut configs: Vec<&str> = self
+            .vite_aliases
+            .iter()
+            .filter(|(dir, _, _)| dir == nearest)
+            .map(|(_, config, _)| config.as_str())
+            .collect();
+        configs.dedup();
+        let mut missing = None;
+        for config in configs {
+            // Vite uses the first entry that matches.
+            let Some((_, _, alias)) = self.vite_aliases.iter().find(|(_, path, alias)| {
+                path == config
+                    && (specifier == alias.find
+                        || specifier
+                            .strip_prefix(alias.find.as_str())
+                            .is_some_and(|rest| rest.starts_with('/')))
+            }) else {
+                continue;
+            };
+            let rest = &specifier[alias.find.len()..];
+            let target = alias
+                .replacement
+                .as_deref()
+                .and_then(|replacement| replacement.strip_prefix('/'))
+                .filter(|relative| {
+                    let first = relative.split('/').next().unwrap_or(relative);
+                    !first.is_empty() && self.fs.is_dir(nearest, first)
+                })
+                .and_then(|relative| normalize_join(nearest, &format!("{relative}{rest}")));
+            let Some(target) = target else {
+                self.note(|| {
+                    format!(
+                        "Vite alias `{}` of {config} maps it to something that is not a directory of the project: not checked",
+                        alias.find
+                    )
+                });
+                return Some(None);
+            };
+            let found = self
+                .without_tsconfig
+                .resolve(self.fs.root(), &format!("./{target}"));
+            self.note(|| {
+                format!(
+                    "Vite alias `{}` of {config}: {target}{{,.ts,.tsx,.js,...,/index.*}}: {}",
+                    alias.find,
+                    if found.is_ok() { "found" } else { "not found" }
+                )
+            });
+            match found {
+                Err(ResolveError::NotFound(_)) => {
+                    missing.get_or_insert(format!(
+                        "cannot resolve `{specifier}` from {project_path}: it matches `resolve.alias` key `{}` of {config}, but no mapped file exists: looked for {target} (with extensions and index files)",
+                        alias.find
+                    ));
+                }
+                _ => return Some(None),
+            }
+        }
+        missing.map(Some)
+    }
+
+    /// A bare specifier that a Jest `moduleNameMapper` of a config above the file maps:
+    /// `Some(None)` when the mapped file exists or cannot be checked, `Some(Some(message))`
+    /// when it does not exist; `None` when no mapper matches.
+    fn check_jest_mapper(&self, project_path: &str, specifier: &str) -> Option<Option<String>> {
+        let applies = |mapper: &&JestMapper| {
+            mapper.dir.is_empty() || project_path.starts_with(&format!("{}/", mapper.dir))
+        };
+        // Jest runs a file under one config: the nearest one above it.
+        let nearest = self
+            .jest_mappers
+            .iter()
+            .filter(applies)
+            .map(|mapper| mapper.config.as_str())
+            .max_by_key(|config| config.len())?;
+        let mapper = self
+            .jest_mappers
+            .iter()
+            .filter(|mapper| mapper.config == nearest)
+            .find(|mapper| mapper.pattern.is_match(specifier))?;
+        let Some(targets) = &mapper.targets else {
+            self.note(|| {
+                format!(
+                    "Jest moduleNameMapper `{}` of {} maps it to something that is not a file of the project: not checked",
+                    mapper.key, mapper.config
+                )
+            });
+            return Some(None);
+        };
+        let captures = mapper.pattern.captures(specifier)?;
+        let mut mapped = Vec::new();
+        for target in targets {
+            let mut expanded = String::new();
+            captures.expand(target, &mut expanded);
+            let found = self
+                .without_tsconfig
+                .resolve(self.fs.root(), &format!("./{expanded}"));
+            self.note(|| {
+                format!(
+                    "Jest moduleNameMapper `{}` of {}: {expanded}{{,.ts,.tsx,.js,...,/index.*}}: {}",
+                    mapper.key,
+                    mapper.config,
+                    if found.is_ok() { "found" } else { "not found" }
+                )
+            });
+            match found {
+                Ok(_) => return Some(None),
+                Err(ResolveError::NotFound(_)) => mapped.push(expanded),
+                Err(_) => return Some(None),
+            }
+        }
+        Some(Some(format!(
+            "cannot resolve `{specifier}` from {project_path}: it matches Jest `moduleNameMapper` key `{}` of {}, but no mapped file exists: looked for {} (with extensions and index files)",
+            mapper.key,
+            mapper.config,
+            mapped.join(", ")
+        )))
+    }
+
+    /// Records a step for `plumb explain-import` (nothing when not tracing).
+    fn note(&self, step: impl FnOnce() -> String) {
+        if let Some(trace) = &self.trace {
+            trace.borrow_mut().push(step());
+        }
+    }
+
+    /// `; did you mean `./lib/mock`?` for a relative `specifier` whose `target` is missing,
+    /// when a file of the target's directory has a close name (compared without extensions).
+    fn did_you_mean(&self, specifier: &str, target: &str) -> String {
+        let (written_dir, last) = match specifier.rsplit_once('/') {
+            Some((dir, last)) => (dir, last),
+            None => return String::new(),
+        };
+        if last.is_empty() || last == "." || last == ".." {
+            return String::new();
+        }
+        let Some(listing) = self.fs.list(parent(target)) else {
+            return String::new();
+        };
+        let stems: BTreeSet<&str> = listing
+            .iter()
+            .filter(|(_, is_dir)| !is_dir)
+            .map(|(entry, _)| strip_extension(entry))
+            .filter(|stem| !stem.is_empty())
+            .collect();
+        match closest(strip_extension(last), stems) {
+            Some(stem) => format!("; did you mean `{written_dir}/{stem}`?"),
+            None => String::new(),
         }
     }
 
@@ -396,6 +663,20 @@ impl Project {
             || specifier.starts_with("../")
             || specifier == "."
             || specifier == "..";
+        self.note(|| {
+            let dir = parent(project_path);
+            match normalize_join(dir, specifier).filter(|_| relative) {
+                Some(target) => format!(
+                    "oxc_resolver from {}/: {}",
+                    if dir.is_empty() { "." } else { dir },
+                    relative_candidates(&target).join(", ")
+                ),
+                None => format!(
+                    "oxc_resolver from {}: tsconfig `paths`/`baseUrl`, package.json `imports`/`exports`, node_modules, Node built-ins",
+                    project_path
+                ),
+            }
+        });
         let mut result = self.resolver.resolve_file(path, specifier);
         // A tsconfig that extends a package which is not installed cannot be loaded: resolve
         // without tsconfig (its aliases are handled below by their keys).
@@ -407,8 +688,17 @@ impl Project {
                 | ResolveError::TsconfigSelfReference(_)
                 | ResolveError::Json(_))
         ) {
+            self.note(|| "the tsconfig cannot be loaded: resolving again without it".to_string());
             result = self.without_tsconfig.resolve_file(path, specifier);
         }
+        self.note(|| match &result {
+            Ok(resolution) => {
+                let full = resolution.full_path();
+                let shown = full.strip_prefix(self.fs.root()).unwrap_or(&full);
+                format!("found {}", shown.display())
+            }
+            Err(error) => format!("not found ({error})"),
+        });
         match result {
             Ok(_) => return None,
             // Not found, also after trying the extension aliases (`.js` written for `.ts`).
@@ -418,26 +708,13 @@ impl Project {
         if relative {
             let dir = parent(project_path);
             let target = normalize_join(dir, specifier)?;
-            let mut tried: Vec<String> = Vec::new();
-            tried.push(target.clone());
-            tried.push(format!(
-                "{target}{{.ts,.tsx,.d.ts,.js,.jsx,.mjs,.cjs,.json,...}}"
-            ));
-            if let Some(stem) = target
-                .strip_suffix(".js")
-                .or_else(|| target.strip_suffix(".jsx"))
-                .or_else(|| target.strip_suffix(".mjs"))
-                .or_else(|| target.strip_suffix(".cjs"))
-            {
-                tried.push(format!("{stem}{{.ts,.tsx,.mts,.cts,.d.ts}}"));
-            }
-            tried.push(format!("{target}/index{{.ts,.tsx,.js,...}}"));
-            tried.push(format!("{target}/package.json"));
+            let tried = relative_candidates(&target);
             return Some((
                 FindingKind::Unresolved,
                 format!(
-                    "cannot resolve `{specifier}` from {project_path}: looked for {}",
-                    tried.join(", ")
+                    "cannot resolve `{specifier}` from {project_path}: looked for {}{}",
+                    tried.join(", "),
+                    self.did_you_mean(specifier, &target)
                 ),
             ));
         }
@@ -451,6 +728,16 @@ impl Project {
                     "cannot resolve `{specifier}` from {project_path}: it matches `paths` key `{key}` of {config}, but no mapped file exists (with extensions and index files)"
                 ),
             ));
+        }
+        // A bundler alias that resolves (or cannot be checked) wins; else a miss is reported.
+        let jest = self.check_jest_mapper(project_path, specifier);
+        let vite = self.check_vite_alias(project_path, specifier);
+        match (jest, vite) {
+            (Some(None), _) | (_, Some(None)) => return None,
+            (Some(Some(message)), _) | (None, Some(Some(message))) => {
+                return Some((FindingKind::Unresolved, message));
+            }
+            (None, None) => {}
         }
         if self
             .ambient_modules
@@ -538,6 +825,92 @@ impl Project {
                 types_package(name)
             ),
         ))
+    }
+}
+
+/// The paths a relative specifier's `target` can be, in the order `oxc_resolver` tries them
+/// with this module's options: the IMP001 message and `plumb explain-import` list the same.
+fn relative_candidates(target: &str) -> Vec<String> {
+    let mut tried = vec![
+        target.to_string(),
+        format!("{target}{{.ts,.tsx,.d.ts,.js,.jsx,.mjs,.cjs,.json,...}}"),
+    ];
+    if let Some(stem) = target
+        .strip_suffix(".js")
+        .or_else(|| target.strip_suffix(".jsx"))
+        .or_else(|| target.strip_suffix(".mjs"))
+        .or_else(|| target.strip_suffix(".cjs"))
+    {
+        tried.push(format!("{stem}{{.ts,.tsx,.mts,.cts,.d.ts}}"));
+    }
+    tried.push(format!("{target}/index{{.ts,.tsx,.js,...}}"));
+    tried.push(format!("{target}/package.json"));
+    tried
+}
+
+/// How `specifier`, written in the TypeScript/JavaScript file `file` (project path `path`),
+/// resolves, with the steps the rule takes.
+pub(crate) fn explain(
+    index: &ProjectIndex,
+    file: &Path,
+    path: &str,
+    specifier: &str,
+) -> Result<Explanation, String> {
+    if specifier.is_empty() {
+        return Err("an empty specifier is not an import".to_string());
+    }
+    let mut project = Project::new(index);
+    project.trace = Some(std::cell::RefCell::new(Vec::new()));
+    let mut context = vec![
+        "tsconfig: the nearest tsconfig.json above the file (with `extends`), as oxc_resolver discovers it".to_string(),
+    ];
+    let dir = parent(path);
+    if let Some((config, key)) = project.alias_of(path, specifier) {
+        context.push(format!("matches `paths` key `{key}` of {config}"));
+    }
+    if let Some((package_dir, _)) = project.nearest_package(dir) {
+        context.push(format!(
+            "nearest package.json: {}",
+            join(&package_dir, "package.json")
+        ));
+    }
+    let import = EcmaImport {
+        specifier: specifier.to_string(),
+        kind: EcmaImportKind::Import,
+        span: plumb_diagnostics::Span::file_start(),
+        snippet: String::new(),
+        guarded: false,
+    };
+    let problem = project.check(file, path, &import);
+    let tried = project
+        .trace
+        .take()
+        .map(std::cell::RefCell::into_inner)
+        .unwrap_or_default();
+    let verdict = match problem {
+        None => Ok(format!(
+            "`{specifier}` resolves (or is not checked: a Node built-in, a declared or aliased package, a loader or URL specifier)"
+        )),
+        Some((FindingKind::Undeclared, message)) => Ok(format!(
+            "`{specifier}` is third-party (IMP002 would report it): {message}"
+        )),
+        Some((_, message)) => Err(message),
+    };
+    Ok(Explanation {
+        context,
+        tried,
+        verdict,
+    })
+}
+
+/// A file name without its extension (`.d.ts` counts as one): `math.ts` -> `math`.
+fn strip_extension(name: &str) -> &str {
+    if let Some(stem) = name.strip_suffix(".d.ts") {
+        return stem;
+    }
+    match name.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem,
+        _ => name,
     }
 }
 

@@ -21,6 +21,11 @@ impl FsCache {
         }
     }
 
+    /// The project root every path is relative to.
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// Entries of the project-relative directory `dir` (`""` is the root); `None` when it is
     /// not a directory or cannot be read.
     pub(crate) fn list(&self, dir: &str) -> Option<std::rc::Rc<Listing>> {

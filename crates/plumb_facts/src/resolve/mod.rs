@@ -7,7 +7,9 @@ pub mod deps;
 mod ecma;
 mod fs;
 pub mod python;
+mod suggest;
 pub mod venv;
+mod vite;
 
 use plumb_diagnostics::Span;
 
@@ -36,6 +38,36 @@ pub struct ImportFinding {
     /// The import is guarded (try/except ImportError, an environment test) or only for type
     /// checking: the code expects it may be missing, so it is reported at a lower severity.
     pub guarded: bool,
+}
+
+/// What `plumb explain-import` prints: the configuration the resolver used, each step it took
+/// (candidate paths in order), and the verdict: `Ok` when the import resolves (or is not the
+/// IMP001's concern), `Err` with the IMP001 message when it does not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    pub context: Vec<String>,
+    pub tried: Vec<String>,
+    pub verdict: Result<String, String>,
+}
+
+/// Explains how `specifier`, written in the file at the project path `path`, resolves: as
+/// Python when the file is Python, else as TypeScript/JavaScript. `Err` for a specifier that
+/// cannot be an import.
+pub fn explain_import(
+    index: &ProjectIndex,
+    file: &std::path::Path,
+    path: &str,
+    specifier: &str,
+) -> Result<Explanation, String> {
+    let is_python = file
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| matches!(extension, "py" | "pyi"));
+    if is_python {
+        python::explain(index, path, specifier)
+    } else {
+        ecma::explain(index, file, path, specifier)
+    }
 }
 
 /// Resolves every import of the index, in file order, then source order.

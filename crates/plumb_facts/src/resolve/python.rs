@@ -18,8 +18,9 @@ use plumb_diagnostics::{Language, Span};
 
 use super::deps::{PythonDependencies, describe_sources};
 use super::fs::{FsCache, join, parent};
+use super::suggest::closest;
 use super::venv::VirtualEnv;
-use super::{FindingKind, ImportFinding};
+use super::{Explanation, FindingKind, ImportFinding};
 use crate::{ProjectIndex, PyImport, PythonImports};
 
 /// Names every module has.
@@ -91,6 +92,9 @@ struct Project<'i> {
     /// The project's virtual environment, when it has one: third-party imports must be
     /// installed there.
     venv: Option<VirtualEnv>,
+    /// `plumb explain-import` records here every lookup and decision the resolver makes, so it
+    /// shows the rule's own steps; `None` when checking.
+    trace: Option<std::cell::RefCell<Vec<String>>>,
 }
 
 pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
@@ -113,6 +117,92 @@ pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
         project.check_file(file_index, &file.project_path, imports, &mut findings);
     }
     findings
+}
+
+/// How the import `specifier` written in the Python file `path` (project-relative) resolves,
+/// with every step the rule takes. `specifier` is `a.b.c` (`import a.b.c`), `a.b:c`
+/// (`from a.b import c`), or relative: `.x`, `..x.y`, `.:c` (`from . import c`).
+pub fn explain(index: &ProjectIndex, path: &str, specifier: &str) -> Result<Explanation, String> {
+    let (module, name) = match specifier.split_once(':') {
+        Some((module, name)) => (module, Some(name)),
+        None => (specifier, None),
+    };
+    let level = module.len() - module.trim_start_matches('.').len();
+    let dotted = &module[level..];
+    let valid = |text: &str| {
+        !text.is_empty()
+            && text.split('.').all(|part| {
+                !part.is_empty()
+                    && !part.starts_with(|c: char| c.is_ascii_digit())
+                    && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+            })
+    };
+    if (dotted.is_empty() && level == 0)
+        || (!dotted.is_empty() && !valid(dotted))
+        || name.is_some_and(|name| name != "*" && !valid(name) || name.contains('.'))
+    {
+        return Err(format!(
+            "`{specifier}` is not an import: write `a.b.c`, `a.b:name` (from a.b import name), or a relative `.x` / `..x:name`"
+        ));
+    }
+    let import = PyImport {
+        module: (!dotted.is_empty()).then(|| dotted.to_string()),
+        level: u32::try_from(level).map_err(|_| "too many dots".to_string())?,
+        names: name
+            .map(|name| vec![(name.to_string(), Span::file_start())])
+            .unwrap_or_default(),
+        is_from: name.is_some(),
+        span: Span::file_start(),
+        snippet: String::new(),
+        guarded: false,
+        type_checking: false,
+    };
+    let mut project = Project::new(index);
+    project.trace = Some(std::cell::RefCell::new(Vec::new()));
+    let mut context = vec![format!("import roots: {}", {
+        let roots: Vec<String> = project
+            .roots_for(path)
+            .iter()
+            .map(|root| format!("{}/", display_dir(root)))
+            .collect();
+        roots.join(", ")
+    })];
+    context.push(match &index.python_roots {
+        Some(_) => "roots from [python] roots in the configuration".to_string(),
+        None => "roots discovered (project root, src/, dirs holding top-level packages, pytest pythonpath, setuptools/Poetry sources; the file's own dir)".to_string(),
+    });
+    context.push(match &project.venv {
+        Some(venv) => format!("virtual environment: {}", venv.site_packages),
+        None => "virtual environment: none".to_string(),
+    });
+    if project.deps.is_known() {
+        context.push(format!(
+            "dependencies read from {}",
+            describe_sources(&project.deps.sources)
+        ));
+    }
+    let problem = if import.level > 0 {
+        project.check_relative(path, &import)
+    } else {
+        project.check_absolute(path, &import, false)
+    };
+    let tried = project
+        .trace
+        .take()
+        .map(std::cell::RefCell::into_inner)
+        .unwrap_or_default();
+    let verdict = match problem {
+        None => Ok(format!("`{specifier}` resolves")),
+        Some((FindingKind::Undeclared, _, message)) => Ok(format!(
+            "`{specifier}` is third-party (IMP002 would report it): {message}"
+        )),
+        Some((_, _, message)) => Err(message),
+    };
+    Ok(Explanation {
+        context,
+        tried,
+        verdict,
+    })
 }
 
 /// A project path that does not leave the project root.
@@ -196,11 +286,48 @@ impl<'i> Project<'i> {
             local_names,
             venv: VirtualEnv::find(&fs, index.python_venv.as_deref()),
             fs,
+            trace: None,
         }
     }
 
-    /// What `name` is inside the directory `dir`.
+    fn note_resolved(&self, module: &str, resolved: &[Found]) {
+        self.note(|| {
+            if resolved.is_empty() {
+                format!(
+                    "`{module}` is below a compiled module or a package that extends its `__path__`: the rest cannot be checked"
+                )
+            } else {
+                format!("`{module}` resolved to {}", describe_list(resolved))
+            }
+        });
+    }
+
+    /// Records a step for `plumb explain-import` (nothing when not tracing).
+    fn note(&self, step: impl FnOnce() -> String) {
+        if let Some(trace) = &self.trace {
+            trace.borrow_mut().push(step());
+        }
+    }
+
+    /// What `name` is inside the directory `dir`, recording the candidate paths when tracing.
     fn lookup(&self, dir: &str, name: &str) -> Vec<Found> {
+        let found = self.lookup_untraced(dir, name);
+        self.note(|| {
+            let base = join(dir, name);
+            let verdict = if found.is_empty() {
+                "not found".to_string()
+            } else {
+                format!("found {}", describe_list(&found))
+            };
+            format!(
+                "{base}/__init__.py, {base}/__init__.pyi, {base}.py, {base}.pyi, {base}/ (namespace), {base}.{{pyx,pxd,so,pyd}}: {verdict}"
+            )
+        });
+        found
+    }
+
+    /// What `name` is inside the directory `dir`.
+    fn lookup_untraced(&self, dir: &str, name: &str) -> Vec<Found> {
         let mut found = Vec::new();
         let package = join(dir, name);
         for init in ["__init__.py", "__init__.pyi"] {
@@ -311,6 +438,7 @@ impl<'i> Project<'i> {
         let parts: Vec<&str> = module.split('.').collect();
         let top = parts[0];
         if is_stdlib(top) {
+            self.note(|| format!("`{top}` is in the standard library"));
             return None;
         }
         let mut candidates = Vec::new();
@@ -322,6 +450,24 @@ impl<'i> Project<'i> {
             _ => true,
         });
         let installed = self.venv.as_ref().is_some_and(|venv| venv.provides(top));
+        self.note(|| {
+            let party = if first_party {
+                "first-party"
+            } else {
+                "not first-party (third-party)"
+            };
+            let declared = if self.deps.provides(top) {
+                ", provided by a declared dependency"
+            } else {
+                ""
+            };
+            let installed = if installed {
+                ", installed in the virtual environment"
+            } else {
+                ""
+            };
+            format!("`{top}` is {party}{declared}{installed}")
+        });
         if !first_party {
             // An optional third-party dependency is the point of the guard.
             if guarded {
@@ -361,7 +507,10 @@ impl<'i> Project<'i> {
             .iter()
             .all(|found| matches!(found, Found::Namespace(_)));
         let problem = match self.descend(candidates, &parts, 1, top) {
-            Ok(resolved) => self.check_names(module, &resolved, import),
+            Ok(resolved) => {
+                self.note_resolved(module, &resolved);
+                self.check_names(module, &resolved, import)
+            }
             Err(message) => Some((import.span, message)),
         };
         // A declared distribution of the same name may be what is really imported (a local
@@ -435,10 +584,11 @@ impl<'i> Project<'i> {
                         FindingKind::Unresolved,
                         import.span,
                         format!(
-                            "no module `{dots}{}`: looked for {}; {}",
+                            "no module `{dots}{}`: looked for {}; {}{}",
                             parts[0],
                             tried(base, parts[0]),
-                            describe_prefix(&dots, &[start])
+                            describe_prefix(&dots, &[start]),
+                            did_you_mean(&dots, self.closest_sibling(&[base], parts[0]))
                         ),
                     ));
                 }
@@ -450,6 +600,7 @@ impl<'i> Project<'i> {
             }
             None => vec![start],
         };
+        self.note_resolved(&written, &resolved);
         self.check_names(&written, &resolved, import)
             .map(|(span, message)| (FindingKind::Unresolved, span, message))
     }
@@ -501,6 +652,8 @@ impl<'i> Project<'i> {
                 if candidates.iter().all(|found| found.dir().is_none()) {
                     message.push_str(", a module, not a package");
                 }
+                let dirs: Vec<&str> = candidates.iter().filter_map(Found::dir).collect();
+                message.push_str(&did_you_mean(&prefix, self.closest_sibling(&dirs, part)));
                 return Err(message);
             }
             dedup(&mut next);
@@ -552,6 +705,13 @@ impl<'i> Project<'i> {
                 }
             }
             if binds || !knowable {
+                self.note(|| {
+                    if binds {
+                        format!("`{module}` binds `{name}`")
+                    } else {
+                        format!("the names `{module}` binds cannot be known statically")
+                    }
+                });
                 continue;
             }
             let looked: Vec<String> = resolved
@@ -572,11 +732,13 @@ impl<'i> Project<'i> {
             } else {
                 String::new()
             };
+            let dirs: Vec<&str> = resolved.iter().filter_map(Found::dir).collect();
             return Some((
                 *span,
                 format!(
-                    "cannot import `{name}` from `{module}`: {looked}`{module}` resolved to {}{binds_no}",
-                    describe_list(resolved)
+                    "cannot import `{name}` from `{module}`: {looked}`{module}` resolved to {}{binds_no}{}",
+                    describe_list(resolved),
+                    did_you_mean(module, self.closest_sibling(&dirs, name))
                 ),
             ));
         }
@@ -608,6 +770,35 @@ impl<'i> Project<'i> {
         })
     }
 
+    /// The module or package in `dirs` whose name is closest to `name`: a `.py`/`.pyi` file, or
+    /// a directory with Python files (a package or namespace package).
+    fn closest_sibling(&self, dirs: &[&str], name: &str) -> Option<String> {
+        let mut siblings = BTreeSet::new();
+        for dir in dirs {
+            let Some(listing) = self.fs.list(dir) else {
+                continue;
+            };
+            for (entry, is_dir) in listing.iter() {
+                let stem = if *is_dir {
+                    self.python_dirs
+                        .contains(&join(dir, entry))
+                        .then_some(entry.as_str())
+                } else {
+                    entry
+                        .strip_suffix(".py")
+                        .or_else(|| entry.strip_suffix(".pyi"))
+                };
+                if let Some(stem) = stem
+                    && stem != "__init__"
+                    && !stem.contains('.')
+                {
+                    siblings.insert(stem.to_string());
+                }
+            }
+        }
+        closest(name, siblings.iter().map(String::as_str)).map(str::to_string)
+    }
+
     fn bindings(&self, path: &str) -> Option<&PythonImports> {
         let position = *self.files.get(path)?;
         self.index.files[position]
@@ -616,6 +807,20 @@ impl<'i> Project<'i> {
             .python_imports
             .as_ref()
     }
+}
+
+/// `; did you mean `prefix.name`?` when there is a close sibling, else nothing. `prefix` is
+/// the module that resolved (`app.agents`, or only dots for a relative import).
+fn did_you_mean(prefix: &str, sibling: Option<String>) -> String {
+    let Some(sibling) = sibling else {
+        return String::new();
+    };
+    let separator = if prefix.is_empty() || prefix.ends_with('.') {
+        ""
+    } else {
+        "."
+    };
+    format!("; did you mean `{prefix}{separator}{sibling}`?")
 }
 
 /// What resolving `name` inside `dir` tried.

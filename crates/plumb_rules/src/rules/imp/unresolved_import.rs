@@ -15,7 +15,9 @@ use crate::{ProjectIndex, ProjectRule, ProjectViolation};
 /// also needs `n` to be a submodule of `m` or a name `m` binds (assignment, `def`, `class`,
 /// import, `__all__`), unless `m` defines `__getattr__`, star-imports or writes `globals()`.
 /// Relative imports resolve from the file's package and must not go above the top-level
-/// package or the project root.
+/// package or the project root. When the deepest package that did resolve has a module or
+/// package with a close name (edit distance at most 2, or a singular/plural pair), the message
+/// names it: `did you mean `app.agents.execution_engine`?`.
 ///
 /// The standard library (any Python 3 version since 3.7) always resolves. Other imports are
 /// third-party: when the project has a virtual environment (`.venv/` or `venv/` with a
@@ -36,7 +38,12 @@ use crate::{ProjectIndex, ProjectRule, ProjectViolation};
 /// `import type`, `export ... from`, `import("literal")`, `require("literal")`,
 /// `import x = require("literal")` and `jest.mock` / `vi.mock("literal")`. A bare specifier
 /// that matches a `paths` key of the nearest `tsconfig.json` (`@lib/*`, not the catch-all `*`)
-/// is first-party and must resolve too. Specifiers with a
+/// is first-party and must resolve too, and so must a bare specifier that a Jest
+/// `moduleNameMapper` (in `jest.config.json` or the `jest` field of `package.json`, the nearest
+/// config above the file, first matching key) maps to a `<rootDir>` path, or that a Vite/Vitest
+/// `resolve.alias` object of string literals (`vite.config.ts`, `vitest.config.ts`) maps to a
+/// root-relative directory of the project (`"@": "/src"`). A missing relative specifier names the file of the
+/// target directory with the closest name, if one is close. Specifiers with a
 /// loader or query (`?raw`, `!`), a URL scheme, or a `require` inside `try` are skipped.
 ///
 /// ## Why is this bad?
