@@ -458,6 +458,7 @@ fn explain_import_lists_candidates_and_sets_the_exit_code() {
         &repo,
         &[
             "explain-import",
+            "--isolated",
             "app/main.py",
             "app.agents:execution_engine",
         ],
@@ -475,6 +476,7 @@ fn explain_import_lists_candidates_and_sets_the_exit_code() {
         &repo,
         &[
             "explain-import",
+            "--isolated",
             "app/main.py",
             "app.agents.execution_engines",
         ],
@@ -497,7 +499,15 @@ fn explain_import_lists_candidates_and_sets_the_exit_code() {
         "{text}"
     );
 
-    let ts_ok = run_in(&repo, &["explain-import", "web/src/main.ts", "./lib/math"]);
+    let ts_ok = run_in(
+        &repo,
+        &[
+            "explain-import",
+            "--isolated",
+            "web/src/main.ts",
+            "./lib/math",
+        ],
+    );
     assert_eq!(ts_ok.status.code(), Some(0), "{}", stderr(&ts_ok));
     assert!(
         stdout(&ts_ok).contains("found web/src/lib/math.ts"),
@@ -505,16 +515,35 @@ fn explain_import_lists_candidates_and_sets_the_exit_code() {
         stdout(&ts_ok)
     );
 
-    let ts_missing = run_in(&repo, &["explain-import", "web/src/main.ts", "./lib/maths"]);
+    let ts_missing = run_in(
+        &repo,
+        &[
+            "explain-import",
+            "--isolated",
+            "web/src/main.ts",
+            "./lib/maths",
+        ],
+    );
     assert_eq!(ts_missing.status.code(), Some(1), "{}", stderr(&ts_missing));
     let text = stdout(&ts_missing);
     assert!(text.contains("web/src/lib/maths{.ts,.tsx,.d.ts"), "{text}");
     assert!(text.contains("did you mean `./lib/math`?"), "{text}");
 
-    let usage = run_in(&repo, &["explain-import", "app/main.py", "not an import"]);
+    let usage = run_in(
+        &repo,
+        &[
+            "explain-import",
+            "--isolated",
+            "app/main.py",
+            "not an import",
+        ],
+    );
     assert_eq!(usage.status.code(), Some(2));
-    let no_file = run_in(&repo, &["explain-import", "app/nothere.py", "os"]);
+    let no_file = run_in(
+        &repo,
+        &["explain-import", "--isolated", "app/nothere.py", "os"],
+    );
     assert_eq!(no_file.status.code(), Some(2));
-    let no_args = run_in(&repo, &["explain-import", "app/main.py"]);
+    let no_args = run_in(&repo, &["explain-import", "--isolated", "app/main.py"]);
     assert_eq!(no_args.status.code(), Some(2));
 }
