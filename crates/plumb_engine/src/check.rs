@@ -66,13 +66,7 @@ pub fn check(
     if let Some(missing) = discovery.missing.first() {
         return Err(CheckError::MissingPath(missing.clone()));
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(settings.threads)
-        // Parsers and AST visitors recurse; deeply nested code needs far more than the default
-        // 2 MiB. The reservation is virtual: untouched pages cost nothing.
-        .stack_size(WORKER_STACK_BYTES)
-        .build()
-        .map_err(|error| CheckError::ThreadPool(error.to_string()))?;
+    let pool = worker_pool(settings)?;
     let options = ExtractOptions {
         python_version: settings.python_version,
     };
@@ -147,16 +141,22 @@ pub fn check(
     Ok(outcome)
 }
 
+/// The per-file workers: `--threads` of them, with stacks large enough for deeply nested code
+/// (parsers and AST visitors recurse; the reservation is virtual, untouched pages cost nothing).
+fn worker_pool(settings: &Settings) -> Result<rayon::ThreadPool, CheckError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.threads)
+        .stack_size(WORKER_STACK_BYTES)
+        .build()
+        .map_err(|error| CheckError::ThreadPool(error.to_string()))
+}
+
 /// The project index of everything under the project root, with facts but no rules run: what
 /// `plumb explain-import` resolves against, built the way `check` builds it for IMP001.
 pub fn project_index(settings: &Settings) -> Result<ProjectIndex, CheckError> {
     let inputs = [settings.project_root.clone()];
     let discovery = walk::discover(&inputs, settings, &settings.project_root);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(settings.threads)
-        .stack_size(WORKER_STACK_BYTES)
-        .build()
-        .map_err(|error| CheckError::ThreadPool(error.to_string()))?;
+    let pool = worker_pool(settings)?;
     let options = ExtractOptions {
         python_version: settings.python_version,
     };
