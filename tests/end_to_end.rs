@@ -547,3 +547,118 @@ fn explain_import_lists_candidates_and_sets_the_exit_code() {
     let no_args = run_in(&repo, &["explain-import", "--isolated", "app/main.py"]);
     assert_eq!(no_args.status.code(), Some(2));
 }
+
+/// Writes `files` (path, contents) under `root`, creating directories.
+fn write_tree(root: &std::path::Path, files: &[(&str, &str)]) {
+    for (path, contents) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+}
+
+/// `(path, line, code)` of every violation in a JSON report.
+fn violations(report: &serde_json::Value) -> Vec<(String, u64, String)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|violation| {
+            (
+                violation["path"].as_str().unwrap().to_string(),
+                violation["line"].as_u64().unwrap(),
+                violation["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_repository_outside_the_working_directory_is_its_own_project_root() {
+    let outside = tempfile::tempdir().unwrap();
+    let repo = outside.path().join("repo");
+    write_tree(
+        &repo,
+        &[
+            ("pyproject.toml", "[project]\nname = \"app\"\n"),
+            ("app/__init__.py", ""),
+            ("app/models.py", "class User: ...\n"),
+            (
+                "app/main.py",
+                "from app.models import User\nfrom app.missing import thing\n",
+            ),
+        ],
+    );
+    let elsewhere = tempfile::tempdir().unwrap();
+    let output = run_in(
+        elsewhere.path(),
+        &[
+            "check",
+            "--isolated",
+            "--select",
+            "IMP001",
+            "--output-format",
+            "json",
+            repo.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let found = violations(&json(&output));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].0.ends_with("app/main.py"), "{found:?}");
+    assert_eq!((found[0].1, found[0].2.as_str()), (2, "IMP001"));
+}
+
+#[test]
+fn the_activated_virtual_environment_decides_what_is_installed() {
+    let project = tempfile::tempdir().unwrap();
+    write_tree(
+        project.path(),
+        &[
+            (
+                "pyproject.toml",
+                "[project]\nname = \"app\"\ndependencies = [\"requests\", \"numpy\"]\n",
+            ),
+            ("app.py", "import requests\nimport numpy\n"),
+        ],
+    );
+    let venv = tempfile::tempdir().unwrap();
+    write_tree(
+        venv.path(),
+        &[
+            ("pyvenv.cfg", "home = /usr/bin\n"),
+            ("lib/python3.11/site-packages/requests/__init__.py", ""),
+        ],
+    );
+    let run = |env: &[(&str, &std::path::Path)]| {
+        let mut command = plumb();
+        command.current_dir(project.path()).args([
+            "check",
+            "--isolated",
+            "--select",
+            "IMP",
+            "--output-format",
+            "json",
+        ]);
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let output = command.output().unwrap();
+        violations(&json(&output))
+    };
+    // Declared, and no environment to check against: nothing to report.
+    assert_eq!(run(&[]), Vec::new());
+    // The activated environment lacks numpy: the import fails at run time.
+    assert_eq!(
+        run(&[("VIRTUAL_ENV", venv.path())]),
+        vec![("app.py".to_string(), 2, "IMP001".to_string())]
+    );
+    // Inside a pre-commit hook `VIRTUAL_ENV` is the hook's environment, not the project's.
+    assert_eq!(
+        run(&[
+            ("VIRTUAL_ENV", venv.path()),
+            ("PRE_COMMIT", std::path::Path::new("1"))
+        ]),
+        Vec::new()
+    );
+}

@@ -11,7 +11,12 @@ pub fn repo_root() -> PathBuf {
 
 pub fn plumb() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_plumb"));
-    command.env_remove("NO_COLOR");
+    // The developer's shell must not change results: an activated virtual environment is
+    // part of import resolution.
+    command
+        .env_remove("NO_COLOR")
+        .env_remove("VIRTUAL_ENV")
+        .env_remove("PRE_COMMIT");
     command
 }
 

@@ -161,6 +161,7 @@ fn run_check(args: CheckArgs, registry: &Registry) -> anyhow::Result<u8> {
         fail_on: args.fail_on.clone(),
         force_exclude: args.force_exclude,
         threads: args.threads,
+        active_virtual_env: active_virtual_env(),
     };
     let settings = Settings::resolve(&paths[0], &overrides, registry)?;
     let stdout_is_terminal = std::io::stdout().is_terminal() && args.output_file.is_none();
@@ -337,6 +338,7 @@ fn explain_import(args: &ExplainImportArgs, registry: &Registry) -> anyhow::Resu
     let overrides = Overrides {
         config_file: args.config.clone(),
         isolated: args.isolated,
+        active_virtual_env: active_virtual_env(),
         ..Overrides::default()
     };
     let settings = Settings::resolve(&args.file, &overrides, registry)?;
@@ -416,4 +418,16 @@ fn render_config_error(error: &ConfigError) -> String {
         Ok(()) => out,
         Err(_) => format!("plumb: configuration error: {}\n", error.message),
     }
+}
+
+/// The shell's activated virtual environment (`VIRTUAL_ENV`), except inside a pre-commit hook:
+/// pre-commit points `VIRTUAL_ENV` at the hook's own environment, which holds the hook, not
+/// the project's dependencies.
+fn active_virtual_env() -> Option<std::path::PathBuf> {
+    if std::env::var_os("PRE_COMMIT").is_some() {
+        return None;
+    }
+    std::env::var_os("VIRTUAL_ENV")
+        .filter(|value| !value.is_empty())
+        .map(std::path::PathBuf::from)
 }

@@ -187,6 +187,7 @@ pub fn project_index(settings: &Settings) -> Result<ProjectIndex, CheckError> {
     let mut index = ProjectIndex::new(&settings.project_root, files);
     index.python_roots = settings.python_roots.clone();
     index.python_venv = settings.python_venv.clone();
+    index.python_active_venv = settings.active_virtual_env.clone();
     Ok(index)
 }
 
@@ -286,6 +287,7 @@ fn run_project_rules(
     let mut index = ProjectIndex::new(&settings.project_root, indexed);
     index.python_roots = settings.python_roots.clone();
     index.python_venv = settings.python_venv.clone();
+    index.python_active_venv = settings.active_virtual_env.clone();
     let mut occurrences: HashMap<(usize, &str, String, String), u32> = HashMap::new();
     let mut type_counts = None;
     for (meta, check, severity) in project_rules {

@@ -80,6 +80,9 @@ pub struct Overrides {
     pub fail_on: Option<String>,
     pub force_exclude: bool,
     pub threads: Option<usize>,
+    /// `VIRTUAL_ENV` of the calling shell: the activated environment, used for import
+    /// resolution when the project configures none and has no `.venv`/`venv` of its own.
+    pub active_virtual_env: Option<PathBuf>,
 }
 
 /// Everything a run needs to know, resolved.
@@ -107,6 +110,8 @@ pub struct Settings {
     pub python_roots: Option<Vec<String>>,
     /// `python.venv`: the configured virtual environment, project-relative.
     pub python_venv: Option<String>,
+    /// The activated virtual environment (`VIRTUAL_ENV`), absolute, when it is one.
+    pub active_virtual_env: Option<PathBuf>,
 }
 
 impl Settings {
@@ -137,10 +142,13 @@ impl Settings {
         };
         let empty = RawConfig::default();
         let raw = loaded.as_ref().map_or(&empty, |loaded| &loaded.config);
-        let project_root = loaded
+        let project_root = match loaded
             .as_ref()
             .and_then(|loaded| loaded.path.parent().map(|dir| absolute(&cwd, dir)))
-            .unwrap_or(cwd.clone());
+        {
+            Some(config_dir) => config_dir,
+            None => unconfigured_project_root(&cwd, &start_dir),
+        };
         let config_error = |needle: &str, message: String| match &loaded {
             Some(loaded) => loaded.error_at(needle, message),
             None => ConfigError::plain(message),
@@ -238,6 +246,11 @@ impl Settings {
             threads,
             python_roots,
             python_venv,
+            active_virtual_env: overrides
+                .active_virtual_env
+                .as_ref()
+                .filter(|venv| venv.join("pyvenv.cfg").is_file())
+                .map(|venv| absolute(&cwd, venv)),
         })
     }
 
@@ -456,6 +469,41 @@ impl ConfigError {
         self.message = message;
         self
     }
+}
+
+/// The project root when no configuration file names one: the working directory when the
+/// checked path is inside it (how ruff and pre-commit work), else the nearest directory at or
+/// above the checked path that looks like a project root (`.git`, `pyproject.toml`,
+/// `setup.py`, `setup.cfg`, `package.json`), else the checked directory itself. Without this,
+/// `plumb check /elsewhere/repo` would take the working directory as the root, and every file
+/// would lie outside the project, where imports are not resolved.
+fn unconfigured_project_root(cwd: &Path, start_dir: &Path) -> PathBuf {
+    // `..` resolved lexically, so `../other-repo` is not taken for a path inside `cwd`.
+    let mut start = PathBuf::new();
+    for component in start_dir.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                start.pop();
+            }
+            other => start.push(other),
+        }
+    }
+    let start_dir = start.as_path();
+    if start_dir.starts_with(cwd) {
+        return cwd.to_path_buf();
+    }
+    const MARKERS: &[&str] = &[
+        ".git",
+        "pyproject.toml",
+        "setup.py",
+        "setup.cfg",
+        "package.json",
+    ];
+    start_dir
+        .ancestors()
+        .find(|dir| MARKERS.iter().any(|marker| dir.join(marker).exists()))
+        .unwrap_or(start_dir)
+        .to_path_buf()
 }
 
 #[cfg(test)]

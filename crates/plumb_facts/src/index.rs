@@ -34,6 +34,9 @@ pub struct ProjectIndex {
     pub python_roots: Option<Vec<String>>,
     /// Configured virtual environment (project-relative); `None` to look for `.venv`/`venv`.
     pub python_venv: Option<String>,
+    /// The activated virtual environment (`VIRTUAL_ENV`, absolute): used when the project
+    /// configures none and has no `.venv`/`venv` of its own.
+    pub python_active_venv: Option<PathBuf>,
     /// Import resolution, computed once for all IMP rules.
     import_findings: OnceLock<Vec<ImportFinding>>,
 }
@@ -45,6 +48,7 @@ impl ProjectIndex {
             files,
             python_roots: None,
             python_venv: None,
+            python_active_venv: None,
             import_findings: OnceLock::new(),
         }
     }

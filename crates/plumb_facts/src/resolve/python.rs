@@ -284,7 +284,11 @@ impl<'i> Project<'i> {
             roots: roots.into_iter().collect(),
             deps,
             local_names,
-            venv: VirtualEnv::find(&fs, index.python_venv.as_deref()),
+            venv: VirtualEnv::find(
+                &fs,
+                index.python_venv.as_deref(),
+                index.python_active_venv.as_deref(),
+            ),
             fs,
             trace: None,
         }

@@ -1,5 +1,6 @@
-//! A virtual environment inside the project (`.venv/` or `venv/` with a `pyvenv.cfg`): the
-//! top-level names its `site-packages` provides. Only read, never run.
+//! The project's virtual environment (configured, `.venv/` or `venv/` with a `pyvenv.cfg`, or
+//! the activated `VIRTUAL_ENV`): the top-level names its `site-packages` provides. Only read,
+//! never run.
 
 use std::collections::BTreeSet;
 
@@ -19,8 +20,14 @@ pub struct VirtualEnv {
 }
 
 impl VirtualEnv {
-    /// The configured environment, else `.venv/` or `venv/` with a `pyvenv.cfg`.
-    pub(crate) fn find(fs: &FsCache, configured: Option<&str>) -> Option<Self> {
+    /// The configured environment, else `.venv/` or `venv/` with a `pyvenv.cfg`, else the
+    /// activated one (`VIRTUAL_ENV`). The project's own environment wins over the activated
+    /// one: a shell may have any environment active, the project's is the one it declares.
+    pub(crate) fn find(
+        fs: &FsCache,
+        configured: Option<&str>,
+        activated: Option<&std::path::Path>,
+    ) -> Option<Self> {
         if let Some(dir) = configured {
             return site_packages(fs, dir).map(|site_packages| Self::read(fs, site_packages));
         }
@@ -33,7 +40,9 @@ impl VirtualEnv {
             };
             return Some(Self::read(fs, site_packages));
         }
-        None
+        // An absolute directory: `FsCache` joins it onto the root, which keeps it absolute.
+        let activated = activated?.to_str()?;
+        site_packages(fs, activated).map(|site_packages| Self::read(fs, site_packages))
     }
 
     fn read(fs: &FsCache, site_packages: String) -> Self {
