@@ -17,9 +17,7 @@ use plumb_syntax::SourceKind;
 fn facts(c: &mut Criterion) {
     let corpus = Corpus::load();
     let settings = corpus.settings();
-    let options = ExtractOptions {
-        python_version: settings.python_version,
-    };
+    let options = ExtractOptions::new(settings.python_version);
     let registry = Registry::builtin();
     let detection = registry
         .iter()

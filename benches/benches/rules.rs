@@ -23,9 +23,7 @@ struct Prepared {
 fn rules(c: &mut Criterion) {
     let corpus = Corpus::load();
     let settings = corpus.settings();
-    let options = ExtractOptions {
-        python_version: settings.python_version,
-    };
+    let options = ExtractOptions::new(settings.python_version);
     let registry = Registry::builtin();
     let file_rules: Vec<&RegisteredRule> = registry
         .iter()

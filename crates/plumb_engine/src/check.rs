@@ -12,7 +12,7 @@ use plumb_diagnostics::{
 };
 use plumb_facts::{
     Directive, DirectiveKind, DirectiveProblem, ExtractOptions, FileFacts, IndexedFile,
-    MockDetection, ProjectIndex,
+    MockDetection, NeededFacts, ProjectIndex,
 };
 use plumb_rules::{
     Configure, FileContext, FileRule, ProjectRule, ProjectViolation, Registry, RuleMeta, Violation,
@@ -68,7 +68,8 @@ pub fn check(
     }
     let pool = worker_pool(settings)?;
     let options = ExtractOptions {
-        python_version: settings.python_version,
+        needed: needed_facts(settings, registry),
+        ..ExtractOptions::new(settings.python_version)
     };
     let configured = configure_rules(settings, registry);
     let active = active_rules(settings, registry, &configured);
@@ -158,7 +159,11 @@ pub fn project_index(settings: &Settings) -> Result<ProjectIndex, CheckError> {
     let discovery = walk::discover(&inputs, settings, &settings.project_root);
     let pool = worker_pool(settings)?;
     let options = ExtractOptions {
-        python_version: settings.python_version,
+        needed: NeededFacts {
+            type_definitions: false,
+            imports: true,
+        },
+        ..ExtractOptions::new(settings.python_version)
     };
     let files = pool.install(|| {
         discovery
@@ -242,6 +247,17 @@ fn active_rules<'r>(
 /// Builds the project index from every file's facts and runs the enabled project rules over it,
 /// adding their diagnostics to the files they belong to. Returns the duplicate type counts when
 /// a rule produced them (TYP001 ran).
+/// The facts the enabled project rules read; file rules read only syntax errors and the source.
+fn needed_facts(settings: &Settings, registry: &Registry) -> NeededFacts {
+    registry
+        .iter()
+        .filter(|rule| settings.severity_of(rule.meta.code).is_some())
+        .filter_map(|rule| rule.project_check.as_deref())
+        .fold(NeededFacts::NONE, |needed, rule| {
+            needed.union(rule.needed_facts())
+        })
+}
+
 fn run_project_rules(
     files: &[DiscoveredFile],
     results: &mut [FileResult],

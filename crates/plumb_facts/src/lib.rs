@@ -60,10 +60,54 @@ pub struct FileFacts {
     pub ecma_ambient_modules: Vec<String>,
 }
 
-/// Options that change what a parse means.
+/// Options that change what a parse means, and which facts are worth extracting.
 #[derive(Debug, Clone, Copy)]
 pub struct ExtractOptions {
     pub python_version: PythonVersion,
+    /// Which facts the enabled rules read: the others are not extracted, so a run with only
+    /// syntax rules (a pre-commit hook with `--select SYN`) does not pay for them.
+    pub needed: NeededFacts,
+}
+
+impl ExtractOptions {
+    /// Every fact, for `version`.
+    pub fn new(python_version: PythonVersion) -> Self {
+        ExtractOptions {
+            python_version,
+            needed: NeededFacts::ALL,
+        }
+    }
+}
+
+/// The optional facts of [`FileFacts`] a rule reads. Syntax errors and directives are always
+/// extracted (suppressions and SYN001 need them); mock sites have their own switch
+/// ([`MockDetection`], only for test files).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NeededFacts {
+    /// [`FileFacts::type_definitions`].
+    pub type_definitions: bool,
+    /// [`FileFacts::python_imports`], [`FileFacts::ecma_imports`] and
+    /// [`FileFacts::ecma_ambient_modules`].
+    pub imports: bool,
+}
+
+impl NeededFacts {
+    pub const NONE: NeededFacts = NeededFacts {
+        type_definitions: false,
+        imports: false,
+    };
+    pub const ALL: NeededFacts = NeededFacts {
+        type_definitions: true,
+        imports: true,
+    };
+
+    /// What either needs.
+    pub fn union(self, other: NeededFacts) -> NeededFacts {
+        NeededFacts {
+            type_definitions: self.type_definitions || other.type_definitions,
+            imports: self.imports || other.imports,
+        }
+    }
 }
 
 thread_local! {
@@ -103,8 +147,12 @@ pub fn extract_with_mocks(
                 facts.mock_sites = mocks.map(|detection| {
                     mocks::python::extract(text, &index, module, &comments, detection)
                 });
-                facts.type_definitions = types::python::extract(text, &index, module);
-                facts.python_imports = Some(imports::python::extract(text, &index, module));
+                if options.needed.type_definitions {
+                    facts.type_definitions = types::python::extract(text, &index, module);
+                }
+                if options.needed.imports {
+                    facts.python_imports = Some(imports::python::extract(text, &index, module));
+                }
             }
             (parsed.errors, comments)
         }
@@ -123,11 +171,15 @@ pub fn extract_with_mocks(
                 facts.mock_sites = mocks.map(|detection| {
                     mocks::ecma::extract(text, &index, program, &comments, detection)
                 });
-                let is_declaration_file = ecma_kind == plumb_syntax::EcmaKind::Dts;
-                facts.type_definitions =
-                    types::ecma::extract(text, &index, program, is_declaration_file);
-                (facts.ecma_imports, facts.ecma_ambient_modules) =
-                    imports::ecma::extract(text, &index, program);
+                if options.needed.type_definitions {
+                    let is_declaration_file = ecma_kind == plumb_syntax::EcmaKind::Dts;
+                    facts.type_definitions =
+                        types::ecma::extract(text, &index, program, is_declaration_file);
+                }
+                if options.needed.imports {
+                    (facts.ecma_imports, facts.ecma_ambient_modules) =
+                        imports::ecma::extract(text, &index, program);
+                }
             }
             (parsed.errors, comments)
         }),

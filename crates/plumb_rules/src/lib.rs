@@ -8,7 +8,7 @@ pub mod rules;
 
 pub use plumb_diagnostics::TypeCounts;
 pub use plumb_diagnostics::{Language, RelatedLocation, Severity, Span};
-pub use plumb_facts::{FileFacts, IndexedFile, ProjectIndex};
+pub use plumb_facts::{FileFacts, IndexedFile, NeededFacts, ProjectIndex};
 pub use registry::{Configure, ProjectRuleFactory, RegisteredRule, Registry, RuleFactory};
 
 /// When a rule runs.
@@ -116,6 +116,12 @@ pub trait ConfigurableRule: Sized {
 /// the index is built once per run and shared by all project rules.
 pub trait ProjectRule: Send + Sync {
     fn check(&self, index: &ProjectIndex, violations: &mut Vec<ProjectViolation>);
+
+    /// The facts [`ProjectRule::check`] reads from the index. The engine extracts only what
+    /// the enabled rules need; the default, everything, is always correct.
+    fn needed_facts(&self) -> NeededFacts {
+        NeededFacts::ALL
+    }
 
     /// Like [`ProjectRule::check`], and also returns the totals the rule adds to the run
     /// summary. Rules without totals keep the default.

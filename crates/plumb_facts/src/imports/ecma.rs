@@ -196,9 +196,7 @@ mod tests {
     use plumb_syntax::{EcmaKind, PythonVersion, SourceKind};
 
     fn specifiers(text: &str) -> Vec<(String, EcmaImportKind, bool)> {
-        let options = ExtractOptions {
-            python_version: PythonVersion::DEFAULT,
-        };
+        let options = ExtractOptions::new(PythonVersion::DEFAULT);
         extract(text, SourceKind::Ecma(EcmaKind::Js), options)
             .ecma_imports
             .into_iter()

@@ -422,9 +422,7 @@ mod tests {
     use plumb_syntax::{PythonVersion, SourceKind};
 
     fn imports(text: &str) -> PythonImports {
-        let options = ExtractOptions {
-            python_version: PythonVersion::DEFAULT,
-        };
+        let options = ExtractOptions::new(PythonVersion::DEFAULT);
         extract(text, SourceKind::Python { is_stub: false }, options)
             .python_imports
             .unwrap()

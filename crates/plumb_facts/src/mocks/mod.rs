@@ -224,9 +224,7 @@ mod tests {
     use plumb_syntax::{PythonVersion, SourceKind};
 
     fn sites(text: &str, mocks: Option<&MockDetection>) -> Option<Vec<MockSite>> {
-        let options = ExtractOptions {
-            python_version: PythonVersion::DEFAULT,
-        };
+        let options = ExtractOptions::new(PythonVersion::DEFAULT);
         extract_with_mocks(text, SourceKind::Python { is_stub: false }, options, mocks).mock_sites
     }
 

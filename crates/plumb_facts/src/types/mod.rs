@@ -119,16 +119,12 @@ mod tests {
     use plumb_syntax::{EcmaKind, PythonVersion, SourceKind};
 
     fn python(text: &str) -> Vec<TypeDefinition> {
-        let options = ExtractOptions {
-            python_version: PythonVersion::DEFAULT,
-        };
+        let options = ExtractOptions::new(PythonVersion::DEFAULT);
         extract(text, SourceKind::Python { is_stub: false }, options).type_definitions
     }
 
     fn ts(text: &str, kind: EcmaKind) -> Vec<TypeDefinition> {
-        let options = ExtractOptions {
-            python_version: PythonVersion::DEFAULT,
-        };
+        let options = ExtractOptions::new(PythonVersion::DEFAULT);
         extract(text, SourceKind::Ecma(kind), options).type_definitions
     }
 
@@ -272,9 +268,7 @@ mod tests {
 
     #[test]
     fn python_pep695_aliases_need_312() {
-        let options = ExtractOptions {
-            python_version: "3.12".parse().unwrap(),
-        };
+        let options = ExtractOptions::new("3.12".parse().unwrap());
         let found = extract(
             "type Pair[T] = tuple[T, T]\n",
             SourceKind::Python { is_stub: false },

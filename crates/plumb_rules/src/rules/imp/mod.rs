@@ -6,7 +6,13 @@ pub mod unverifiable_import;
 
 use plumb_facts::resolve::FindingKind;
 
-use crate::{ProjectIndex, ProjectViolation, Severity, Violation};
+use crate::{NeededFacts, ProjectIndex, ProjectViolation, Severity, Violation};
+
+/// The IMP rules read imports (and ambient module declarations), nothing else.
+const NEEDED_FACTS: NeededFacts = NeededFacts {
+    type_definitions: false,
+    imports: true,
+};
 
 /// The index's import findings of one kind, as violations; guarded imports (try/except
 /// ImportError, `TYPE_CHECKING`) at most at warning.

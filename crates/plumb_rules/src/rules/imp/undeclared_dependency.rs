@@ -1,7 +1,7 @@
 use plumb_facts::resolve::FindingKind;
 use plumb_macros::Rule;
 
-use crate::{ProjectIndex, ProjectRule, ProjectViolation};
+use crate::{NeededFacts, ProjectIndex, ProjectRule, ProjectViolation};
 
 /// ## What it does
 /// Reports a third-party import that no declared dependency provides.
@@ -63,5 +63,9 @@ pub struct UndeclaredDependency;
 impl ProjectRule for UndeclaredDependency {
     fn check(&self, index: &ProjectIndex, violations: &mut Vec<ProjectViolation>) {
         super::report(index, FindingKind::Undeclared, violations);
+    }
+
+    fn needed_facts(&self) -> NeededFacts {
+        super::NEEDED_FACTS
     }
 }

@@ -1,7 +1,7 @@
 use plumb_facts::resolve::FindingKind;
 use plumb_macros::Rule;
 
-use crate::{ProjectIndex, ProjectRule, ProjectViolation};
+use crate::{NeededFacts, ProjectIndex, ProjectRule, ProjectViolation};
 
 /// ## What it does
 /// Reports an import that cannot resolve to a module, and says what was tried.
@@ -83,5 +83,9 @@ pub struct UnresolvedImport;
 impl ProjectRule for UnresolvedImport {
     fn check(&self, index: &ProjectIndex, violations: &mut Vec<ProjectViolation>) {
         super::report(index, FindingKind::Unresolved, violations);
+    }
+
+    fn needed_facts(&self) -> NeededFacts {
+        super::NEEDED_FACTS
     }
 }

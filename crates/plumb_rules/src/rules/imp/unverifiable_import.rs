@@ -1,7 +1,7 @@
 use plumb_facts::resolve::FindingKind;
 use plumb_macros::Rule;
 
-use crate::{ProjectIndex, ProjectRule, ProjectViolation};
+use crate::{NeededFacts, ProjectIndex, ProjectRule, ProjectViolation};
 
 /// ## What it does
 /// Reports an absolute import that does not resolve statically in a file that edits
@@ -46,5 +46,9 @@ pub struct UnverifiableImport;
 impl ProjectRule for UnverifiableImport {
     fn check(&self, index: &ProjectIndex, violations: &mut Vec<ProjectViolation>) {
         super::report(index, FindingKind::Unverifiable, violations);
+    }
+
+    fn needed_facts(&self) -> NeededFacts {
+        super::NEEDED_FACTS
     }
 }

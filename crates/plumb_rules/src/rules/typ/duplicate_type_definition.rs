@@ -7,8 +7,8 @@ use plumb_macros::Rule;
 use serde::Deserialize;
 
 use crate::{
-    ConfigurableRule, IndexedFile, ProjectIndex, ProjectRule, ProjectStats, ProjectViolation,
-    Violation,
+    ConfigurableRule, IndexedFile, NeededFacts, ProjectIndex, ProjectRule, ProjectStats,
+    ProjectViolation, Violation,
 };
 
 /// ## What it does
@@ -402,6 +402,13 @@ impl DuplicateTypeDefinition {
 impl ProjectRule for DuplicateTypeDefinition {
     fn check(&self, index: &ProjectIndex, violations: &mut Vec<ProjectViolation>) {
         self.check_with_stats(index, violations);
+    }
+
+    fn needed_facts(&self) -> NeededFacts {
+        NeededFacts {
+            type_definitions: true,
+            imports: false,
+        }
     }
 
     fn check_with_stats(
