@@ -662,3 +662,57 @@ fn the_activated_virtual_environment_decides_what_is_installed() {
         Vec::new()
     );
 }
+
+#[test]
+fn checking_some_files_judges_them_against_the_whole_project() {
+    // A pre-commit hook passes only the staged files; imports and duplicates must still be
+    // judged against the rest of the project, which gets no findings of its own.
+    let project = tempfile::tempdir().unwrap();
+    write_tree(
+        project.path(),
+        &[
+            ("pyproject.toml", "[project]\nname = \"app\"\n"),
+            ("app/__init__.py", ""),
+            (
+                "app/agents/__init__.py",
+                "from .base import BaseAgent\nfrom app.gone import x\n",
+            ),
+            ("app/agents/base.py", "class BaseAgent: ...\n"),
+            ("app/models.py", "class User: ...\n"),
+            (
+                "app/zz_staged.py",
+                "from . import agents\nfrom app.agents import BaseAgent\nfrom app.agents import Missing\n\n\nclass User: ...\n",
+            ),
+            ("web/types.ts", "export interface Props { a: string }\n"),
+            ("web/ambient.d.ts", "declare module \"virtual:routes\";\n"),
+            (
+                "web/staged.ts",
+                "import routes from \"virtual:routes\";\nimport { a } from \"./types\";\nexport interface Props { a: string }\n",
+            ),
+        ],
+    );
+    let output = run_in(
+        project.path(),
+        &[
+            "check",
+            "--isolated",
+            "--select",
+            "IMP,TYP",
+            "--output-format",
+            "json",
+            "app/zz_staged.py",
+            "web/staged.ts",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = json(&output);
+    assert_eq!(
+        violations(&report),
+        vec![
+            ("app/zz_staged.py".to_string(), 3, "IMP001".to_string()),
+            ("app/zz_staged.py".to_string(), 6, "TYP001".to_string()),
+            ("web/staged.ts".to_string(), 3, "TYP001".to_string()),
+        ]
+    );
+    assert_eq!(report["summary"]["files"]["total"], 2, "{report}");
+}

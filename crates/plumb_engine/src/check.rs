@@ -83,7 +83,13 @@ pub fn check(
             .collect()
     });
 
-    let type_counts = run_project_rules(&discovery.files, &mut results, settings, registry);
+    let context = if options.needed == NeededFacts::NONE {
+        Vec::new()
+    } else {
+        pool.install(|| context_files(inputs, &discovery.files, settings, options))
+    };
+    let type_counts =
+        run_project_rules(&discovery.files, &mut results, context, settings, registry);
 
     let mut outcome = CheckOutcome::default();
     let mut suppressed = 0;
@@ -152,6 +158,74 @@ fn worker_pool(settings: &Settings) -> Result<rayon::ThreadPool, CheckError> {
         .map_err(|error| CheckError::ThreadPool(error.to_string()))
 }
 
+/// The project's other files, when the inputs are only part of it (a pre-commit hook passes
+/// the staged files): parsed for the facts project rules read, so an import of an unstaged
+/// module resolves and a duplicate of an unstaged type is found. Empty when an input is the
+/// project root or above it.
+fn context_files(
+    inputs: &[PathBuf],
+    checked: &[DiscoveredFile],
+    settings: &Settings,
+    options: ExtractOptions,
+) -> Vec<IndexedFile> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let covers_root = inputs.iter().any(|input| {
+        let input = if input.is_absolute() {
+            input.clone()
+        } else {
+            cwd.join(input)
+        };
+        std::path::absolute(&input)
+            .map(|input| settings.project_root.starts_with(lexically_normal(&input)))
+            .unwrap_or(false)
+    });
+    if covers_root {
+        return Vec::new();
+    }
+    let checked: std::collections::HashSet<&Path> =
+        checked.iter().map(|file| file.path.as_path()).collect();
+    let project = walk::discover(std::slice::from_ref(&settings.project_root), settings, &cwd);
+    project
+        .files
+        .into_par_iter()
+        .filter(|file| !checked.contains(file.path.as_path()))
+        .map(|file| {
+            let facts = read_source(&file.path, settings.max_file_size)
+                .ok()
+                .and_then(|text| {
+                    catch_unwind(AssertUnwindSafe(|| {
+                        plumb_facts::extract_with_mocks(&text, file.kind, options, None)
+                    }))
+                    .ok()
+                });
+            IndexedFile {
+                role: role_of(&file, settings),
+                display_path: file.display_path,
+                path: file.path,
+                project_path: file.project_path,
+                language: file.kind.language(),
+                facts,
+                context: true,
+            }
+        })
+        .collect()
+}
+
+/// `path` with `.` and `..` components resolved without touching the file system.
+fn lexically_normal(path: &Path) -> PathBuf {
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                normal.pop();
+            }
+            other => normal.push(other),
+        }
+    }
+    normal
+}
+
 /// The project index of everything under the project root, with facts but no rules run: what
 /// `plumb explain-import` resolves against, built the way `check` builds it for IMP001.
 pub fn project_index(settings: &Settings) -> Result<ProjectIndex, CheckError> {
@@ -185,6 +259,7 @@ pub fn project_index(settings: &Settings) -> Result<ProjectIndex, CheckError> {
                     language: file.kind.language(),
                     role: role_of(file, settings),
                     facts,
+                    context: false,
                 }
             })
             .collect()
@@ -244,9 +319,6 @@ fn active_rules<'r>(
         .collect()
 }
 
-/// Builds the project index from every file's facts and runs the enabled project rules over it,
-/// adding their diagnostics to the files they belong to. Returns the duplicate type counts when
-/// a rule produced them (TYP001 ran).
 /// The facts the enabled project rules read; file rules read only syntax errors and the source.
 fn needed_facts(settings: &Settings, registry: &Registry) -> NeededFacts {
     registry
@@ -258,9 +330,15 @@ fn needed_facts(settings: &Settings, registry: &Registry) -> NeededFacts {
         })
 }
 
+/// Builds the project index from every file's facts and runs the enabled project rules over it,
+/// adding their diagnostics to the files they belong to. `context` files (the rest of the
+/// project, when only some of its files are checked) are indexed after the checked ones so
+/// imports and duplicates are judged against the whole project, but get no diagnostics.
+/// Returns the duplicate type counts when a rule produced them (TYP001 ran).
 fn run_project_rules(
     files: &[DiscoveredFile],
     results: &mut [FileResult],
+    context: Vec<IndexedFile>,
     settings: &Settings,
     registry: &Registry,
 ) -> Option<TypeCounts> {
@@ -298,7 +376,9 @@ fn run_project_rules(
             language: file.kind.language(),
             role: role_of(file, settings),
             facts: result.facts.take(),
+            context: false,
         })
+        .chain(context)
         .collect();
     let mut index = ProjectIndex::new(&settings.project_root, indexed);
     index.python_roots = settings.python_roots.clone();

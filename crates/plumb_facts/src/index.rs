@@ -22,6 +22,9 @@ pub struct IndexedFile {
     pub role: FileRole,
     /// `None` when the file could not be read or was skipped: it has no facts.
     pub facts: Option<FileFacts>,
+    /// Not checked in this run, indexed only so the checked files are judged against the
+    /// whole project: rules report nothing in it and leave it out of their totals.
+    pub context: bool,
 }
 
 /// All files of one run, sorted by display path. Single owner; project rules borrow it.

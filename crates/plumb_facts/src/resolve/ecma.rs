@@ -78,7 +78,7 @@ pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
     let project = Project::new(index);
     let mut findings = Vec::new();
     for (file_index, file, facts) in index.files_with_facts() {
-        if !super::python::is_inside(&file.project_path) {
+        if file.context || !super::python::is_inside(&file.project_path) {
             continue;
         }
         for import in &facts.ecma_imports {

@@ -111,7 +111,7 @@ pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
         let Some(imports) = &facts.python_imports else {
             continue;
         };
-        if !is_inside(&file.project_path) {
+        if file.context || !is_inside(&file.project_path) {
             continue;
         }
         project.check_file(file_index, &file.project_path, imports, &mut findings);

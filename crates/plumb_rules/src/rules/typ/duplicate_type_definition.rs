@@ -452,15 +452,34 @@ impl ProjectRule for DuplicateTypeDefinition {
                 continue;
             }
             let mut sites: Vec<Site<'_>> = sites.into_values().collect();
+            // The first definition is the one the others are compared with and the only one
+            // not reported. When only some files are checked, an unchecked (context) file holds
+            // the existing definition, so it comes first and every checked copy is reported.
             sites.sort_by(|a, b| {
-                (&a.indexed.display_path, a.definition.span.start)
-                    .cmp(&(&b.indexed.display_path, b.definition.span.start))
+                (
+                    !a.indexed.context,
+                    &a.indexed.display_path,
+                    a.definition.span.start,
+                )
+                    .cmp(&(
+                        !b.indexed.context,
+                        &b.indexed.display_path,
+                        b.definition.span.start,
+                    ))
             });
-            counts.duplicated_names += 1;
             let Some((first, others)) = sites.split_first() else {
                 continue;
             };
+            // Context files (not checked in this run) only serve as the other side of a
+            // duplicate: they get no finding and count in no total.
+            if others.iter().all(|site| site.indexed.context) {
+                continue;
+            }
+            counts.duplicated_names += 1;
             for (position, site) in others.iter().enumerate() {
+                if site.indexed.context {
+                    continue;
+                }
                 let notes = differences(first, site);
                 counts.extra_definitions += 1;
                 let shape = if notes.is_empty() {
