@@ -202,6 +202,10 @@ fn bad_config_values_exit_2() {
             "[rules.TYP001]\nboundaries = [\"a/[\"]\n",
             "[rules.TYP001]: `boundaries`: invalid glob `a/[`",
         ),
+        (
+            "[rules.IMP001]\nguarded-severity = \"fatal\"\n",
+            "[rules.IMP001]: unknown variant `fatal`",
+        ),
     ] {
         std::fs::write(dir.path().join("plumb.toml"), config).unwrap();
         let output = run_in(dir.path(), &["check"]);

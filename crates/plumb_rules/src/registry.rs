@@ -112,7 +112,7 @@ impl Registry {
             file_rule::<syn::syntax_error::SyntaxError>(),
             configurable_file_rule::<mck::unjustified_mock::UnjustifiedMock>(),
             configurable_project_rule::<typ::duplicate_type_definition::DuplicateTypeDefinition>(),
-            project_rule::<imp::unresolved_import::UnresolvedImport>(),
+            configurable_project_rule::<imp::unresolved_import::UnresolvedImport>(),
             project_rule::<imp::undeclared_dependency::UndeclaredDependency>(),
             project_rule::<imp::unverifiable_import::UnverifiableImport>(),
         ];

@@ -15,8 +15,13 @@ const NEEDED_FACTS: NeededFacts = NeededFacts {
 };
 
 /// The index's import findings of one kind, as violations; guarded imports (try/except
-/// ImportError, `TYPE_CHECKING`) at most at warning.
-fn report(index: &ProjectIndex, kind: FindingKind, violations: &mut Vec<ProjectViolation>) {
+/// ImportError, `TYPE_CHECKING`) at most at `guarded_severity`.
+fn report(
+    index: &ProjectIndex,
+    kind: FindingKind,
+    guarded_severity: Severity,
+    violations: &mut Vec<ProjectViolation>,
+) {
     for finding in index.import_findings() {
         if finding.kind != kind {
             continue;
@@ -31,7 +36,7 @@ fn report(index: &ProjectIndex, kind: FindingKind, violations: &mut Vec<ProjectV
                 snippet: finding.snippet.clone(),
                 related: Vec::new(),
             },
-            severity_cap: finding.guarded.then_some(Severity::Warning),
+            severity_cap: finding.guarded.then_some(guarded_severity),
         });
     }
 }

@@ -1,3 +1,4 @@
+use plumb_diagnostics::Severity;
 use plumb_facts::resolve::FindingKind;
 use plumb_macros::Rule;
 
@@ -62,7 +63,12 @@ pub struct UndeclaredDependency;
 
 impl ProjectRule for UndeclaredDependency {
     fn check(&self, index: &ProjectIndex, violations: &mut Vec<ProjectViolation>) {
-        super::report(index, FindingKind::Undeclared, violations);
+        super::report(
+            index,
+            FindingKind::Undeclared,
+            Severity::Warning,
+            violations,
+        );
     }
 
     fn needed_facts(&self) -> NeededFacts {

@@ -1,7 +1,10 @@
 use plumb_facts::resolve::FindingKind;
 use plumb_macros::Rule;
 
-use crate::{NeededFacts, ProjectIndex, ProjectRule, ProjectViolation};
+use plumb_diagnostics::Severity;
+use serde::Deserialize;
+
+use crate::{ConfigurableRule, NeededFacts, ProjectIndex, ProjectRule, ProjectViolation};
 
 /// ## What it does
 /// Reports an import that cannot resolve to a module, and says what was tried.
@@ -68,6 +71,10 @@ use crate::{NeededFacts, ProjectIndex, ProjectRule, ProjectViolation};
 ///   per-file script and pytest directories still apply);
 /// - `venv`: the virtual environment to check third-party imports against, relative to the
 ///   project root (default `.venv` or `venv` when it holds a `pyvenv.cfg`).
+///
+/// In `[rules.IMP001]`:
+/// - `guarded-severity`: the highest severity of a guarded first-party or relative miss
+///   (`error`, `warning` or `info`; default `warning`). `error` treats a guard as no excuse.
 #[derive(Debug, Default, Rule)]
 #[rule(
     code = "IMP001",
@@ -78,11 +85,43 @@ use crate::{NeededFacts, ProjectIndex, ProjectRule, ProjectViolation};
     default_severity = "error",
     since = "0.1.0"
 )]
-pub struct UnresolvedImport;
+pub struct UnresolvedImport {
+    options: UnresolvedImportOptions,
+}
+
+/// `[rules.IMP001]` as written in the configuration.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct UnresolvedImportOptions {
+    /// A guarded import is reported at this severity at most: the code expects it may be
+    /// missing, so it is not the crash at start-up IMP001 is for.
+    pub guarded_severity: Severity,
+}
+
+impl Default for UnresolvedImportOptions {
+    fn default() -> Self {
+        UnresolvedImportOptions {
+            guarded_severity: Severity::Warning,
+        }
+    }
+}
+
+impl ConfigurableRule for UnresolvedImport {
+    type Options = UnresolvedImportOptions;
+
+    fn with_options(options: UnresolvedImportOptions) -> Self {
+        UnresolvedImport { options }
+    }
+}
 
 impl ProjectRule for UnresolvedImport {
     fn check(&self, index: &ProjectIndex, violations: &mut Vec<ProjectViolation>) {
-        super::report(index, FindingKind::Unresolved, violations);
+        super::report(
+            index,
+            FindingKind::Unresolved,
+            self.options.guarded_severity,
+            violations,
+        );
     }
 
     fn needed_facts(&self) -> NeededFacts {

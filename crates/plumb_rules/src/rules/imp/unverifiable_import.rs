@@ -1,3 +1,4 @@
+use plumb_diagnostics::Severity;
 use plumb_facts::resolve::FindingKind;
 use plumb_macros::Rule;
 
@@ -45,7 +46,12 @@ pub struct UnverifiableImport;
 
 impl ProjectRule for UnverifiableImport {
     fn check(&self, index: &ProjectIndex, violations: &mut Vec<ProjectViolation>) {
-        super::report(index, FindingKind::Unverifiable, violations);
+        super::report(
+            index,
+            FindingKind::Unverifiable,
+            Severity::Warning,
+            violations,
+        );
     }
 
     fn needed_facts(&self) -> NeededFacts {
