@@ -85,6 +85,11 @@ struct Project<'i> {
     /// Directories with an indexed Python file at any depth below.
     python_dirs: HashSet<String>,
     roots: Vec<String>,
+    /// Roots where the project keeps its own code: the project root, `src/`, configured roots
+    /// and declared source directories (not the directories merely found to hold a package).
+    /// A package found there is the project's own, even when a declared distribution of the
+    /// same name exists (an example's requirements listing the project itself, `-e .`).
+    primary_roots: HashSet<String>,
     deps: PythonDependencies,
     /// Names of every indexed module and package, wherever it is: a top-level import of one of
     /// them probably resolves through a path set up at run time, so it is not called undeclared.
@@ -261,13 +266,18 @@ impl<'i> Project<'i> {
         }
         let deps = PythonDependencies::read(&fs);
         let mut roots = BTreeSet::new();
+        let mut primary_roots = HashSet::new();
         if let Some(configured) = &index.python_roots {
             roots.extend(configured.iter().cloned());
+            primary_roots.extend(configured.iter().cloned());
         } else {
             roots.insert(String::new());
+            primary_roots.insert(String::new());
             if fs.is_dir("", "src") {
                 roots.insert("src".to_string());
+                primary_roots.insert("src".to_string());
             }
+            primary_roots.extend(deps.extra_roots.iter().cloned());
             for dir in &package_dirs {
                 let above = parent(dir);
                 if !dir.is_empty() && !package_dirs.contains(above) {
@@ -282,6 +292,7 @@ impl<'i> Project<'i> {
             package_dirs,
             python_dirs,
             roots: roots.into_iter().collect(),
+            primary_roots,
             deps,
             local_names,
             venv: VirtualEnv::find(
@@ -446,8 +457,14 @@ impl<'i> Project<'i> {
             return None;
         }
         let mut candidates = Vec::new();
+        let mut own_package = false;
         for root in self.roots_for(path) {
-            candidates.extend(self.lookup(&root, top));
+            let found = self.lookup(&root, top);
+            own_package |= self.primary_roots.contains(&root)
+                && found
+                    .iter()
+                    .any(|found| matches!(found, Found::Package(..) | Found::Module(_)));
+            candidates.extend(found);
         }
         let first_party = candidates.iter().any(|found| match found {
             Found::Namespace(dir) => self.python_dirs.contains(dir) && !self.deps.provides(top),
@@ -521,8 +538,21 @@ impl<'i> Project<'i> {
         // `tests/sphinx/` package does not shadow Sphinx for the docs): not a certain miss.
         // Neither is a top-level name that only matched plain directories (`examples/eventlet/`
         // next to the real, undeclared `eventlet`).
-        if self.deps.provides(top) || installed || only_namespaces {
+        // The project's own package in a primary root is what is imported, whatever else is
+        // declared or installed under its name (Celery's examples declare `celery`; an
+        // editable install's `.pth` makes every name "installed").
+        if only_namespaces {
             return None;
+        }
+        if self.deps.provides(top) || installed {
+            if !own_package {
+                return None;
+            }
+            self.note(|| {
+                format!(
+                    "`{top}` is the project's own package (in a primary root): a distribution of that name does not excuse a miss"
+                )
+            });
         }
         problem.map(|(span, message)| (FindingKind::Unresolved, span, message))
     }
