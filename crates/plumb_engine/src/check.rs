@@ -265,10 +265,17 @@ pub fn project_index(settings: &Settings) -> Result<ProjectIndex, CheckError> {
             .collect()
     });
     let mut index = ProjectIndex::new(&settings.project_root, files);
+    configure_python(&mut index, settings);
+    Ok(index)
+}
+
+/// The `[python]` settings import resolution reads, copied into the index.
+fn configure_python(index: &mut ProjectIndex, settings: &Settings) {
     index.python_roots = settings.python_roots.clone();
     index.python_venv = settings.python_venv.clone();
     index.python_active_venv = settings.active_virtual_env.clone();
-    Ok(index)
+    index.python_target = settings.python_target();
+    index.python_import_names = settings.python_import_names.clone();
 }
 
 /// An enabled file rule, with its configured check and effective severity.
@@ -381,9 +388,7 @@ fn run_project_rules(
         .chain(context)
         .collect();
     let mut index = ProjectIndex::new(&settings.project_root, indexed);
-    index.python_roots = settings.python_roots.clone();
-    index.python_venv = settings.python_venv.clone();
-    index.python_active_venv = settings.active_virtual_env.clone();
+    configure_python(&mut index, settings);
     let mut occurrences: HashMap<(usize, &str, String, String), u32> = HashMap::new();
     let mut type_counts = None;
     for (meta, check, severity) in project_rules {

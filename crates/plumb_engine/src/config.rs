@@ -70,6 +70,10 @@ pub struct RawPython {
     /// The virtual environment third-party imports must be installed in, relative to the
     /// project root (default: `.venv` or `venv` when present).
     pub venv: Option<String>,
+    /// Distribution name -> the top-level import names it provides, for distributions whose
+    /// import name differs from their name and is not in the bundled table
+    /// (`{ "acme-client" = ["acme"] }`).
+    pub dependency_import_names: Option<BTreeMap<String, Vec<String>>>,
 }
 
 /// `[rules.CODE]`. Keys other than `severity` are the rule's own options; they are checked

@@ -112,6 +112,8 @@ pub struct Settings {
     pub python_venv: Option<String>,
     /// The activated virtual environment (`VIRTUAL_ENV`), absolute, when it is one.
     pub active_virtual_env: Option<PathBuf>,
+    /// `python.dependency-import-names`, keys normalized (lowercase, `-`/`.` as `_`).
+    pub python_import_names: BTreeMap<String, Vec<String>>,
 }
 
 impl Settings {
@@ -223,6 +225,12 @@ impl Settings {
             None => None,
         };
 
+        let python_import_names =
+            match python.and_then(|python| python.dependency_import_names.as_ref()) {
+                Some(names) => dependency_import_names(names, &config_error)?,
+                None => BTreeMap::new(),
+            };
+
         let threads = overrides
             .threads
             .filter(|&threads| threads > 0)
@@ -251,6 +259,28 @@ impl Settings {
                 .as_ref()
                 .filter(|venv| venv.join("pyvenv.cfg").is_file())
                 .map(|venv| absolute(&cwd, venv)),
+            python_import_names,
+        })
+    }
+
+    /// The Python version import resolution checks the standard library against, with its
+    /// source; `None` when it is only the built-in default, which says nothing about the
+    /// project (then the standard library of any supported version resolves).
+    pub fn python_target(&self) -> Option<plumb_facts::PythonTarget> {
+        if self.python_version_source == DEFAULT_VERSION_SOURCE {
+            return None;
+        }
+        // `requires-python in <absolute path>`: shown project-relative in findings.
+        let source = match self.python_version_source.split_once(" in ") {
+            Some((what, path)) => match Path::new(path).strip_prefix(&self.project_root) {
+                Ok(relative) => format!("{what} in {}", relative.display()),
+                Err(_) => self.python_version_source.clone(),
+            },
+            None => self.python_version_source.clone(),
+        };
+        Some(plumb_facts::PythonTarget {
+            version: self.python_version,
+            source,
         })
     }
 
@@ -327,7 +357,60 @@ fn resolve_python_version(
     {
         return Ok((version, format!("requires-python in {}", path.display())));
     }
-    Ok((PythonVersion::DEFAULT, "default".into()))
+    Ok((PythonVersion::DEFAULT, DEFAULT_VERSION_SOURCE.into()))
+}
+
+/// The source of the Python version when nothing configured one.
+const DEFAULT_VERSION_SOURCE: &str = "default";
+
+/// `python.dependency-import-names` checked: keys are distribution names (PEP 508), values
+/// non-empty lists of top-level import names (Python identifiers, no dots). Keys normalized.
+fn dependency_import_names(
+    names: &BTreeMap<String, Vec<String>>,
+    config_error: &impl Fn(&str, String) -> ConfigError,
+) -> Result<BTreeMap<String, Vec<String>>, ConfigError> {
+    let mut normalized = BTreeMap::new();
+    for (distribution, imports) in names {
+        let valid_distribution = distribution
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && distribution.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && distribution.ends_with(|c: char| c.is_ascii_alphanumeric());
+        if !valid_distribution {
+            return Err(config_error(
+                distribution,
+                format!(
+                    "python.dependency-import-names: `{distribution}` is not a distribution name (letters, digits, `-`, `_`, `.`)"
+                ),
+            ));
+        }
+        if imports.is_empty() {
+            return Err(config_error(
+                distribution,
+                format!(
+                    "python.dependency-import-names: `{distribution}` needs at least one import name"
+                ),
+            ));
+        }
+        for import in imports {
+            let identifier = !import.is_empty()
+                && !import.starts_with(|c: char| c.is_ascii_digit())
+                && import.chars().all(|c| c.is_alphanumeric() || c == '_');
+            if !identifier {
+                return Err(config_error(
+                    &format!("\"{import}\""),
+                    format!(
+                        "python.dependency-import-names: `{import}` (for `{distribution}`) is not a top-level module name; write the first part of the import, like `google` for `google.cloud`"
+                    ),
+                ));
+            }
+        }
+        normalized.insert(
+            plumb_facts::resolve::deps::normalize(distribution),
+            imports.clone(),
+        );
+    }
+    Ok(normalized)
 }
 
 /// Applies `select`/`extend-select`/`ignore` (config, then flags) and per-rule severities.

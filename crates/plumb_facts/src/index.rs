@@ -1,10 +1,12 @@
 //! The project index: every checked file's facts in one place, built once after the per-file
 //! stage, for rules that need to see the whole repository (duplicate types, import resolution).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use plumb_diagnostics::{FileRole, Language};
+use plumb_syntax::PythonVersion;
 
 use crate::FileFacts;
 use crate::resolve::{ImportFinding, resolve_imports};
@@ -27,6 +29,14 @@ pub struct IndexedFile {
     pub context: bool,
 }
 
+/// The Python version a project targets and where that was read, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PythonTarget {
+    pub version: PythonVersion,
+    /// `--target-version`, `python.target-version`, or `requires-python in <path>`.
+    pub source: String,
+}
+
 /// All files of one run, sorted by display path. Single owner; project rules borrow it.
 #[derive(Debug)]
 pub struct ProjectIndex {
@@ -40,6 +50,14 @@ pub struct ProjectIndex {
     /// The activated virtual environment (`VIRTUAL_ENV`, absolute): used when the project
     /// configures none and has no `.venv`/`venv` of its own.
     pub python_active_venv: Option<PathBuf>,
+    /// The oldest Python version the project supports, when something says so: the standard
+    /// library of that version is what resolves. `None` when nothing does (no flag, no
+    /// `python.target-version`, no `requires-python`): then a module of the standard library of
+    /// any supported version resolves, since the project never said which versions it runs on.
+    pub python_target: Option<PythonTarget>,
+    /// `python.dependency-import-names`: normalized distribution name -> the top-level import
+    /// names it provides, added to the bundled table of known mismatches.
+    pub python_import_names: BTreeMap<String, Vec<String>>,
     /// Import resolution, computed once for all IMP rules.
     import_findings: OnceLock<Vec<ImportFinding>>,
 }
@@ -52,6 +70,8 @@ impl ProjectIndex {
             python_roots: None,
             python_venv: None,
             python_active_venv: None,
+            python_target: None,
+            python_import_names: BTreeMap::new(),
             import_findings: OnceLock::new(),
         }
     }

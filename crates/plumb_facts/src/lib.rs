@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 pub use directives::{Directive, DirectiveKind, DirectiveProblem};
 pub use imports::{EcmaImport, EcmaImportKind, PyImport, PythonImports};
-pub use index::{IndexedFile, ProjectIndex};
+pub use index::{IndexedFile, ProjectIndex, PythonTarget};
 pub use mocks::{MockDetection, MockSite};
 pub use paths::PathMatcher;
 pub use types::{TypeDefinition, TypeKind, TypeMember};

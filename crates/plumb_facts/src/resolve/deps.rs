@@ -3,11 +3,14 @@
 //!
 //! Read from every `pyproject.toml` (PEP 621 `dependencies` and `optional-dependencies`, PEP 735
 //! `dependency-groups`, `build-system.requires`, Poetry, PDM, uv and Hatch tables),
-//! `requirements*.txt` and `requirements/*.txt`, `setup.cfg` and `Pipfile` found under the
-//! project root (a few levels deep). A distribution provides the import name equal to its
-//! normalized name, plus the names of a small table of known mismatches (`PyYAML` -> `yaml`).
+//! `requirements*.txt`, `requirements*.in` and `.txt`/`.in` files under `requirements*/`,
+//! `setup.cfg`, `tox.ini`, literal `setup.py` arguments and `Pipfile` found under the project
+//! root (a few levels deep). A distribution provides the import name equal to its normalized
+//! name, plus the names of a small table of known mismatches (`PyYAML` -> `yaml`) and of
+//! `python.dependency-import-names`. Import roots are read here too: pytest `pythonpath`
+//! (`pyproject.toml`, `pytest.ini`, `tox.ini`, `setup.cfg`) and setuptools/Poetry sources.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::fs::{FsCache, join};
 
@@ -17,6 +20,8 @@ const KNOWN_MISMATCHES: &[(&str, &[&str])] = &[
     ("pyyaml", &["yaml"]),
     ("pillow", &["PIL"]),
     ("pytest", &["pytest", "_pytest"]),
+    ("boxsdk", &["boxsdk", "box_sdk_gen"]),
+    ("python3_saml", &["onelogin"]),
     ("beautifulsoup4", &["bs4"]),
     ("scikit_learn", &["sklearn"]),
     ("scikit_image", &["skimage"]),
@@ -25,7 +30,13 @@ const KNOWN_MISMATCHES: &[(&str, &[&str])] = &[
     ("attrs", &["attr", "attrs"]),
     (
         "setuptools",
-        &["setuptools", "pkg_resources", "_distutils_hack"],
+        // `_distutils_hack` makes `import distutils` work again on 3.12+.
+        &[
+            "setuptools",
+            "pkg_resources",
+            "_distutils_hack",
+            "distutils",
+        ],
     ),
     ("opencv_python", &["cv2"]),
     ("opencv_python_headless", &["cv2"]),
@@ -121,6 +132,14 @@ const KNOWN_MISMATCHES: &[(&str, &[&str])] = &[
     ("pyobjc", &["objc", "Foundation", "AppKit"]),
     ("msgpack", &["msgpack"]),
     ("prompt_toolkit", &["prompt_toolkit"]),
+    // Backports of standard library modules, for targets that lack them (`standard-*` from
+    // python-deadlib is a prefix rule below).
+    ("audioop_lts", &["audioop"]),
+    ("legacy_cgi", &["cgi", "cgitb"]),
+    ("zombie_imp", &["imp"]),
+    ("graphlib_backport", &["graphlib"]),
+    ("enum34", &["enum"]),
+    ("futures", &["concurrent"]),
 ];
 
 /// Distribution-name prefixes that install into a shared namespace package: `google-cloud-storage`
@@ -167,6 +186,12 @@ pub struct PythonDependencies {
     /// `[tool.pytest.ini_options] pythonpath` entries and setuptools/Poetry source directories,
     /// project-relative: more import roots.
     pub extra_roots: Vec<String>,
+    /// Top-level packages setuptools `package_dir` maps to a directory of another name: the
+    /// project's own, though no root holds them.
+    pub package_aliases: BTreeSet<String>,
+    /// `python.dependency-import-names` from the configuration: normalized distribution ->
+    /// import names, on top of [`KNOWN_MISMATCHES`].
+    configured_names: BTreeMap<String, Vec<String>>,
     /// Python files written at build time (setuptools-scm `write_to` / `version_file`, hatch-vcs
     /// `version-file`, PDM `write_to`), project-relative.
     pub generated: Vec<String>,
@@ -188,8 +213,20 @@ impl PythonDependencies {
         self.provides.contains(&normalize(name))
     }
 
-    pub(crate) fn read(fs: &FsCache) -> Self {
-        let mut deps = PythonDependencies::default();
+    /// Reads every declaration under the project root; `configured_names` maps more
+    /// distributions to their import names (`python.dependency-import-names`).
+    /// Whether a declared distribution is named after the dotted module `dotted` (`proj-sdk`
+    /// or `proj.sdk` for `proj.sdk`): it installs that subpackage into the `proj` package or
+    /// namespace, next to the project's own `proj/`.
+    pub fn provides_submodule(&self, dotted: &str) -> bool {
+        dotted.contains('.') && self.distributions.contains(&normalize(dotted))
+    }
+
+    pub(crate) fn read(fs: &FsCache, configured_names: &BTreeMap<String, Vec<String>>) -> Self {
+        let mut deps = PythonDependencies {
+            configured_names: configured_names.clone(),
+            ..PythonDependencies::default()
+        };
         let mut found = Vec::new();
         find_declarations(fs, "", 0, &mut found);
         found.sort();
@@ -220,6 +257,13 @@ impl PythonDependencies {
                 {
                     deps.has_setup_py = true;
                 }
+                continue;
+            }
+            if matches!(name, "pytest.ini" | ".pytest.ini" | "setup.cfg" | "tox.ini") {
+                deps.read_ini_roots(&text, &dir);
+            }
+            if name == "pytest.ini" || name == ".pytest.ini" {
+                // Configures pytest only: no dependencies.
                 continue;
             }
             let read = if name == "pyproject.toml" {
@@ -261,6 +305,10 @@ impl PythonDependencies {
                     .extend(names.iter().map(|name| normalize(name)));
             }
         }
+        if let Some(names) = self.configured_names.get(distribution) {
+            let names: Vec<String> = names.iter().map(|name| normalize(name)).collect();
+            self.provides.extend(names);
+        }
         if let Some((prefix, rest)) = distribution.split_once('_') {
             if NAMESPACE_PREFIXES.contains(&prefix) {
                 self.provides.insert(prefix.to_string());
@@ -269,7 +317,8 @@ impl PythonDependencies {
                 }
             }
             // `django-environ` is imported as `environ`, `python-xlib` as `Xlib`.
-            if prefix == "python" || prefix == "django" || prefix == "py" {
+            // `standard-telnetlib` (python-deadlib) restores `telnetlib` removed from 3.13.
+            if prefix == "python" || prefix == "django" || prefix == "py" || prefix == "standard" {
                 self.provides.insert(rest.to_string());
             }
         }
@@ -418,22 +467,27 @@ impl PythonDependencies {
                 }
             }
         }
-        match tool
-            .get("pytest")
-            .and_then(|v| v.get("ini_options"))
-            .and_then(|v| v.get("pythonpath"))
-        {
-            Some(toml::Value::String(paths)) => {
-                for path in paths.split_whitespace() {
-                    self.add_root(dir, path);
+        // `[tool.pytest.ini_options]`, and pytest 9's native `[tool.pytest]`.
+        let pytest = tool.get("pytest");
+        for pythonpath in [
+            pytest
+                .and_then(|v| v.get("ini_options"))
+                .and_then(|v| v.get("pythonpath")),
+            pytest.and_then(|v| v.get("pythonpath")),
+        ] {
+            match pythonpath {
+                Some(toml::Value::String(paths)) => {
+                    for path in paths.split_whitespace() {
+                        self.add_root(dir, path);
+                    }
                 }
-            }
-            Some(toml::Value::Array(paths)) => {
-                for path in paths.iter().filter_map(|v| v.as_str()) {
-                    self.add_root(dir, path);
+                Some(toml::Value::Array(paths)) => {
+                    for path in paths.iter().filter_map(|v| v.as_str()) {
+                        self.add_root(dir, path);
+                    }
                 }
+                _ => {}
             }
-            _ => {}
         }
         let generated = [
             tool.get("setuptools_scm").and_then(|v| v.get("write_to")),
@@ -458,22 +512,76 @@ impl PythonDependencies {
         }
         if let Some(setuptools) = tool.get("setuptools").and_then(|v| v.as_table()) {
             if let Some(package_dir) = setuptools.get("package-dir").and_then(|v| v.as_table()) {
-                for path in package_dir.values().filter_map(|v| v.as_str()) {
-                    self.add_root(dir, path);
+                for (package, path) in package_dir {
+                    if let Some(path) = path.as_str() {
+                        self.add_package_dir(dir, package, path);
+                    }
                 }
             }
-            if let Some(wheres) = setuptools
+            match setuptools
                 .get("packages")
                 .and_then(|v| v.get("find"))
                 .and_then(|v| v.get("where"))
-                .and_then(|v| v.as_array())
             {
-                for path in wheres.iter().filter_map(|v| v.as_str()) {
-                    self.add_root(dir, path);
+                Some(toml::Value::Array(wheres)) => {
+                    for path in wheres.iter().filter_map(|v| v.as_str()) {
+                        self.add_root(dir, path);
+                    }
                 }
+                Some(toml::Value::String(path)) => self.add_root(dir, path),
+                _ => {}
             }
         }
         any
+    }
+
+    /// A setuptools `package_dir` entry: `"" = "lib"` makes `lib/` a root; `pkg = "lib/pkg"`
+    /// makes `lib/` one; `pkg = "code"` maps the name to a directory of another name, which roots
+    /// cannot express, so the name is only remembered as the project's own.
+    fn add_package_dir(&mut self, dir: &str, package: &str, path: &str) {
+        let path = path.trim().trim_start_matches("./").trim_end_matches('/');
+        let package = package.trim();
+        if package.is_empty() {
+            self.add_root(dir, path);
+            return;
+        }
+        let last = package.rsplit('.').next().unwrap_or(package);
+        let parent = match path.rsplit_once('/') {
+            Some((parent, name)) if name == last => Some(parent),
+            None if path == last => Some(""),
+            _ => None,
+        };
+        match parent {
+            Some(parent) if !package.contains('.') => self.add_root(dir, parent),
+            _ => {
+                let top = package.split('.').next().unwrap_or(package);
+                self.package_aliases.insert(top.to_string());
+            }
+        }
+    }
+
+    /// Import roots in INI files: pytest `pythonpath` (`[pytest]` in `pytest.ini`, `.pytest.ini`
+    /// and `tox.ini`, `[tool:pytest]` in `setup.cfg`), setuptools `package_dir` and
+    /// `packages.find` `where` in `setup.cfg`. Every file is read, though pytest only reads the
+    /// first it finds: more roots can only make fewer findings.
+    fn read_ini_roots(&mut self, text: &str, dir: &str) {
+        for (section, key, values) in ini_entries(text) {
+            match (section.as_str(), key.as_str()) {
+                ("pytest" | "tool:pytest", "pythonpath") | ("options.packages.find", "where") => {
+                    for path in values.iter().flat_map(|value| value.split_whitespace()) {
+                        self.add_root(dir, path);
+                    }
+                }
+                ("options", "package_dir") => {
+                    for entry in values.iter().flat_map(|value| value.split(',')) {
+                        if let Some((package, path)) = entry.split_once('=') {
+                            self.add_package_dir(dir, package, path);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 
     fn add_root(&mut self, dir: &str, path: &str) {
@@ -549,6 +657,44 @@ impl PythonDependencies {
     }
 }
 
+/// `(section, key, values)` of an INI file: the value on the key's line (when not empty) and
+/// each indented continuation line after it, trimmed; comments and blank lines skipped.
+fn ini_entries(text: &str) -> Vec<(String, String, Vec<String>)> {
+    let mut entries: Vec<(String, String, Vec<String>)> = Vec::new();
+    let mut section = String::new();
+    let mut in_entry = false;
+    for raw in text.lines() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        if line.starts_with('[') {
+            section = line.trim_matches(['[', ']']).trim().to_string();
+            in_entry = false;
+            continue;
+        }
+        if raw.starts_with([' ', '\t']) && in_entry {
+            if let Some((_, _, values)) = entries.last_mut() {
+                values.push(line.to_string());
+            }
+            continue;
+        }
+        in_entry = false;
+        let Some((key, value)) = line.split_once(['=', ':']) else {
+            continue;
+        };
+        let value = value.trim();
+        let values = if value.is_empty() {
+            Vec::new()
+        } else {
+            vec![value.to_string()]
+        };
+        entries.push((section.clone(), key.trim().to_string(), values));
+        in_entry = true;
+    }
+    entries
+}
+
 /// A tox factor-conditional requirement (`py311: freezegun`) without its factors.
 fn strip_factor(line: &str) -> &str {
     match line.split_once(':') {
@@ -586,10 +732,16 @@ fn find_declarations(fs: &FsCache, dir: &str, depth: usize, found: &mut Vec<Stri
             }
         } else if matches!(
             name.as_str(),
-            "pyproject.toml" | "setup.cfg" | "Pipfile" | "setup.py" | "tox.ini"
+            "pyproject.toml"
+                | "setup.cfg"
+                | "Pipfile"
+                | "setup.py"
+                | "tox.ini"
+                | "pytest.ini"
+                | ".pytest.ini"
         ) || (name.ends_with(".txt")
             && (name.contains("requirements") || in_requirements_dir))
-            || (name.ends_with(".in") && name.contains("requirements"))
+            || (name.ends_with(".in") && (name.contains("requirements") || in_requirements_dir))
         {
             found.push(path);
         }
@@ -671,4 +823,73 @@ fn read_setup_py(text: &str) -> Option<Vec<String>> {
     let mut finder = Finder::default();
     finder.visit_body(&module.syntax().body);
     (finder.calls > 0 && !finder.computed).then_some(finder.requirements)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ini_entries_read_values_and_continuations() {
+        let text = "[options]\npackage_dir =\n    =src\n    legacy = old\n# note\n[tool:pytest]\npythonpath = a b\n";
+        let entries = ini_entries(text);
+        assert_eq!(
+            entries,
+            vec![
+                (
+                    "options".to_string(),
+                    "package_dir".to_string(),
+                    vec!["=src".to_string(), "legacy = old".to_string()]
+                ),
+                (
+                    "tool:pytest".to_string(),
+                    "pythonpath".to_string(),
+                    vec!["a b".to_string()]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn package_dir_entries_become_roots_or_names() {
+        let mut deps = PythonDependencies::default();
+        deps.add_package_dir("svc", "", "lib");
+        deps.add_package_dir("", "pkg", "src/pkg");
+        deps.add_package_dir("", "legacy", "old_code");
+        deps.add_package_dir("", "a.b", "a/b");
+        assert_eq!(
+            deps.extra_roots,
+            vec!["svc/lib".to_string(), "src".to_string()]
+        );
+        assert!(deps.package_aliases.contains("legacy"));
+        assert!(deps.package_aliases.contains("a"));
+    }
+
+    #[test]
+    fn backports_and_configured_names_provide_their_modules() {
+        let mut configured = BTreeMap::new();
+        configured.insert("acme_client".to_string(), vec!["acme".to_string()]);
+        let mut deps = PythonDependencies {
+            configured_names: configured,
+            ..PythonDependencies::default()
+        };
+        for requirement in [
+            "standard-telnetlib",
+            "setuptools",
+            "Acme.Client>=1",
+            "proj-sdk",
+        ] {
+            deps.add_distribution(requirement);
+        }
+        let distributions: Vec<String> = deps.distributions.iter().cloned().collect();
+        for distribution in distributions {
+            deps.add_provides(&distribution);
+        }
+        for name in ["telnetlib", "distutils", "acme"] {
+            assert!(deps.provides(name), "{name}");
+        }
+        assert!(deps.provides_submodule("proj.sdk"));
+        assert!(!deps.provides_submodule("proj"));
+        assert!(!deps.provides_submodule("proj.other"));
+    }
 }

@@ -4,24 +4,27 @@
 //! directory that holds a top-level package (a directory with `__init__.py` whose parent has
 //! none), pytest `pythonpath` and setuptools/Poetry source directories from `pyproject.toml`;
 //! per file also its own directory (scripts) and pytest's rootdir-relative base (the first
-//! directory above the file without `__init__.py`).
+//! directory above the file without `__init__.py`), and that of each `conftest.py` above it.
 //!
-//! A top-level name is the standard library (in any Python 3.7+ version), else first-party when a
-//! root holds a module, a package, or a namespace directory with Python files that no declared
-//! dependency claims, else third-party. First-party and relative imports must resolve
+//! A top-level name is the standard library of the target Python version (of any 3.7+ version
+//! when no target is configured), else first-party when a root holds a module, a package, or a
+//! namespace directory with Python files that no declared dependency claims, else third-party.
+//! A name that is the standard library of other versions only (`tomllib` for a 3.10 target) is
+//! unresolved unless it is guarded or something provides it (a backport). First-party and relative imports must resolve
 //! module by module; `from m import n` needs `n` to be a submodule or a name bound in `m`
 //! (unless `m`'s names are unknowable). Third-party imports must be declared.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use plumb_diagnostics::{Language, Span};
+use plumb_syntax::PythonVersion;
 
 use super::deps::{PythonDependencies, describe_sources};
 use super::fs::{FsCache, join, parent};
 use super::suggest::closest;
 use super::venv::VirtualEnv;
 use super::{Explanation, FindingKind, ImportFinding};
-use crate::{ProjectIndex, PyImport, PythonImports};
+use crate::{ProjectIndex, PyImport, PythonImports, PythonTarget};
 
 /// Names every module has.
 const MODULE_DUNDERS: &[&str] = &[
@@ -97,6 +100,9 @@ struct Project<'i> {
     /// The project's virtual environment, when it has one: third-party imports must be
     /// installed there.
     venv: Option<VirtualEnv>,
+    /// `(directory of a conftest.py, its pytest base directory)`: the base is on `sys.path`
+    /// for the tests at or below that directory.
+    conftest_roots: Vec<(String, String)>,
     /// `plumb explain-import` records here every lookup and decision the resolver makes, so it
     /// shows the rule's own steps; `None` when checking.
     trace: Option<std::cell::RefCell<Vec<String>>>,
@@ -174,7 +180,14 @@ pub fn explain(index: &ProjectIndex, path: &str, specifier: &str) -> Result<Expl
     })];
     context.push(match &index.python_roots {
         Some(_) => "roots from [python] roots in the configuration".to_string(),
-        None => "roots discovered (project root, src/, dirs holding top-level packages, pytest pythonpath, setuptools/Poetry sources; the file's own dir)".to_string(),
+        None => "roots discovered (project root, src/, dirs holding top-level packages, pytest pythonpath, setuptools/Poetry sources; the file's own dir, pytest base dirs of the file and its conftest.py files)".to_string(),
+    });
+    context.push(match &index.python_target {
+        Some(target) => format!(
+            "Python target: {} ({}): its standard library resolves",
+            target.version, target.source
+        ),
+        None => "Python target: not configured (no --target-version, python.target-version or requires-python): the standard library of any Python 3.7 to 3.14 resolves".to_string(),
     });
     context.push(match &project.venv {
         Some(venv) => format!("virtual environment: {}", venv.site_packages),
@@ -215,10 +228,52 @@ pub(crate) fn is_inside(path: &str) -> bool {
     !path.starts_with('/') && !path.split('/').any(|part| part == "..")
 }
 
-fn is_stdlib(name: &str) -> bool {
+/// Whether `name` is a top-level module of the standard library of `target`, or of any
+/// supported Python 3 version when the target is unknown.
+fn is_stdlib(name: &str, target: Option<PythonVersion>) -> bool {
     name == "__main__"
         || name == "__future__"
-        || (7..=14).any(|minor| ruff_python_stdlib::sys::is_known_standard_library(minor, name))
+        || match target {
+            Some(version) => {
+                version.major == 3
+                    && ruff_python_stdlib::sys::is_known_standard_library(version.minor, name)
+            }
+            None => !stdlib_minors(name).is_empty(),
+        }
+}
+
+/// The Python 3 minor versions (of those plumb knows) whose standard library has the
+/// top-level module `name`.
+fn stdlib_minors(name: &str) -> Vec<u8> {
+    (PythonVersion::OLDEST.minor..=PythonVersion::NEWEST.minor)
+        .filter(|&minor| ruff_python_stdlib::sys::is_known_standard_library(minor, name))
+        .collect()
+}
+
+/// `since 3.11`, `up to 3.11`, `3.9 to 3.12`, or several such ranges joined by `and`.
+fn describe_minors(minors: &[u8]) -> String {
+    let mut ranges: Vec<(u8, u8)> = Vec::new();
+    for &minor in minors {
+        match ranges.last_mut() {
+            Some((_, end)) if *end + 1 == minor => *end = minor,
+            _ => ranges.push((minor, minor)),
+        }
+    }
+    let described: Vec<String> = ranges
+        .into_iter()
+        .map(|(start, end)| {
+            let open_start = start == PythonVersion::OLDEST.minor;
+            let open_end = end == PythonVersion::NEWEST.minor;
+            match (open_start, open_end) {
+                (true, true) => "every version".to_string(),
+                (false, true) => format!("Python 3.{start} and later"),
+                (true, false) => format!("Python 3.{end} and earlier"),
+                (false, false) if start == end => format!("Python 3.{start}"),
+                (false, false) => format!("Python 3.{start} to 3.{end}"),
+            }
+        })
+        .collect();
+    described.join(" and ")
 }
 
 impl<'i> Project<'i> {
@@ -264,7 +319,25 @@ impl<'i> Project<'i> {
         {
             local_names.insert(name.to_string());
         }
-        let deps = PythonDependencies::read(&fs);
+        let deps = PythonDependencies::read(&fs, &index.python_import_names);
+        // Packages setuptools maps to a directory of another name.
+        local_names.extend(deps.package_aliases.iter().cloned());
+        // pytest (default `prepend` import mode) puts the base directory of every `conftest.py`
+        // (the first directory upward without `__init__.py`) on `sys.path` before it collects
+        // the tests below it.
+        let mut conftest_roots = Vec::new();
+        for path in files.keys() {
+            let dir = parent(path);
+            if &path[if dir.is_empty() { 0 } else { dir.len() + 1 }..] != "conftest.py" {
+                continue;
+            }
+            let mut base = dir;
+            while package_dirs.contains(base) && !base.is_empty() {
+                base = parent(base);
+            }
+            conftest_roots.push((dir.to_string(), base.to_string()));
+        }
+        conftest_roots.sort();
         let mut roots = BTreeSet::new();
         let mut primary_roots = HashSet::new();
         if let Some(configured) = &index.python_roots {
@@ -300,6 +373,7 @@ impl<'i> Project<'i> {
                 index.python_venv.as_deref(),
                 index.python_active_venv.as_deref(),
             ),
+            conftest_roots,
             fs,
             trace: None,
         }
@@ -400,6 +474,17 @@ impl<'i> Project<'i> {
         if !roots.iter().any(|root| root == dir) {
             roots.push(dir.to_string());
         }
+        let file_dir = parent(path);
+        for (conftest_dir, base) in &self.conftest_roots {
+            let below = conftest_dir.is_empty()
+                || file_dir == conftest_dir
+                || file_dir
+                    .strip_prefix(conftest_dir.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'));
+            if below && !roots.iter().any(|root| root == base) {
+                roots.push(base.clone());
+            }
+        }
         roots
     }
 
@@ -452,10 +537,20 @@ impl<'i> Project<'i> {
         let module = import.module.as_deref()?;
         let parts: Vec<&str> = module.split('.').collect();
         let top = parts[0];
-        if is_stdlib(top) {
-            self.note(|| format!("`{top}` is in the standard library"));
+        let target = self.index.python_target.as_ref();
+        if is_stdlib(top, target.map(|target| target.version)) {
+            self.note(|| match target {
+                Some(target) => format!(
+                    "`{top}` is in the standard library of Python {}",
+                    target.version
+                ),
+                None => format!("`{top}` is in the standard library"),
+            });
             return None;
         }
+        // In the standard library of other versions only (`tomllib` before 3.11, `distutils`
+        // from 3.12 on): a local module or a backport may still provide it, so look first.
+        let other_versions = stdlib_minors(top);
         let mut candidates = Vec::new();
         let mut own_package = false;
         for root in self.roots_for(path) {
@@ -474,6 +569,8 @@ impl<'i> Project<'i> {
         self.note(|| {
             let party = if first_party {
                 "first-party"
+            } else if target.is_some() && !other_versions.is_empty() {
+                "not first-party"
             } else {
                 "not first-party (third-party)"
             };
@@ -490,6 +587,18 @@ impl<'i> Project<'i> {
             format!("`{top}` is {party}{declared}{installed}")
         });
         if !first_party {
+            if let Some(target) = target
+                && !other_versions.is_empty()
+            {
+                return self.check_other_stdlib(
+                    top,
+                    target,
+                    &other_versions,
+                    import,
+                    guarded,
+                    installed,
+                );
+            }
             // An optional third-party dependency is the point of the guard.
             if guarded {
                 return None;
@@ -554,7 +663,85 @@ impl<'i> Project<'i> {
                 )
             });
         }
+        // `import proj.sdk` where `proj/` is the project's and a declared `proj-sdk` ships the
+        // subpackage into it.
+        if problem.is_some()
+            && let Some(dotted) = self.declared_submodule(&parts, import)
+        {
+            self.note(|| {
+                format!("`{dotted}` is shipped by the declared distribution of that name")
+            });
+            return None;
+        }
         problem.map(|(span, message)| (FindingKind::Unresolved, span, message))
+    }
+
+    /// The dotted module (`a.b`, at least two parts) this import names, or may name with
+    /// `from a import b`, that a declared distribution is named after.
+    fn declared_submodule(&self, parts: &[&str], import: &PyImport) -> Option<String> {
+        let mut dotted: Vec<String> = (2..=parts.len())
+            .map(|end| parts[..end].join("."))
+            .collect();
+        if import.is_from {
+            let module = parts.join(".");
+            dotted.extend(
+                import
+                    .names
+                    .iter()
+                    .map(|(name, _)| format!("{module}.{name}")),
+            );
+        }
+        dotted
+            .into_iter()
+            .find(|dotted| self.deps.provides_submodule(dotted))
+    }
+
+    /// `top` is in the standard library of other Python versions than the target: it resolves
+    /// when something else provides it (a backport declared or installed, a module of the
+    /// project), or when the import is guarded (`if sys.version_info >= (3, 11):`, try/except
+    /// ImportError, `TYPE_CHECKING`): like an optional dependency, the guard is the point.
+    fn check_other_stdlib(
+        &self,
+        top: &str,
+        target: &PythonTarget,
+        minors: &[u8],
+        import: &PyImport,
+        guarded: bool,
+        installed: bool,
+    ) -> Option<(FindingKind, Span, String)> {
+        let versions = describe_minors(minors);
+        let provider = if installed {
+            Some("installed in the virtual environment")
+        } else if self.deps.provides(top) {
+            Some("provided by a declared dependency (a backport)")
+        } else if self.local_names.contains(top) {
+            Some("the name of a module of the project")
+        } else if guarded {
+            Some("guarded, so the code expects it may be missing")
+        } else {
+            None
+        };
+        self.note(|| {
+            let verdict = match provider {
+                Some(provider) => format!(", but it is {provider}"),
+                None => String::new(),
+            };
+            format!(
+                "`{top}` is in the standard library of {versions}, not of the target Python {} ({}){verdict}",
+                target.version, target.source
+            )
+        });
+        if provider.is_some() {
+            return None;
+        }
+        Some((
+            FindingKind::Unresolved,
+            import.span,
+            format!(
+                "no module `{top}` in Python {}, the target ({}): it is standard library in {versions} only, and nothing declared or in the project provides it; guard the import with `sys.version_info` or try/except ImportError, declare a backport, or change the target",
+                target.version, target.source
+            ),
+        ))
     }
 
     fn check_relative(&self, path: &str, import: &PyImport) -> Option<(FindingKind, Span, String)> {
@@ -876,4 +1063,40 @@ fn describe_prefix(dots: &str, found: &[Found]) -> String {
 fn dedup(found: &mut Vec<Found>) {
     let mut seen = HashSet::new();
     found.retain(|item| seen.insert(item.clone()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_library_follows_the_target() {
+        let version = |text: &str| Some(text.parse::<PythonVersion>().unwrap());
+        assert!(!is_stdlib("tomllib", version("3.10")));
+        assert!(is_stdlib("tomllib", version("3.11")));
+        assert!(is_stdlib("distutils", version("3.11")));
+        assert!(!is_stdlib("distutils", version("3.12")));
+        assert!(is_stdlib("tomllib", None));
+        assert!(is_stdlib("distutils", None));
+        assert!(is_stdlib("__future__", version("3.7")));
+        assert!(!is_stdlib("requests", None));
+    }
+
+    #[test]
+    fn version_ranges_read_naturally() {
+        assert_eq!(
+            describe_minors(&stdlib_minors("tomllib")),
+            "Python 3.11 and later"
+        );
+        assert_eq!(
+            describe_minors(&stdlib_minors("imp")),
+            "Python 3.11 and earlier"
+        );
+        assert_eq!(describe_minors(&[9, 10, 11]), "Python 3.9 to 3.11");
+        assert_eq!(describe_minors(&[9]), "Python 3.9");
+        assert_eq!(
+            describe_minors(&[8, 9, 12]),
+            "Python 3.8 to 3.9 and Python 3.12"
+        );
+    }
 }

@@ -11,10 +11,12 @@ use crate::{NeededFacts, ProjectIndex, ProjectRule, ProjectViolation};
 /// standard library. Python dependencies are read from every `pyproject.toml` (`dependencies`,
 /// `optional-dependencies`, PEP 735 `dependency-groups`, `build-system.requires`, Poetry, PDM,
 /// uv and Hatch tables), `requirements*.txt` and `.txt` files under `requirements*/`,
-/// `setup.cfg`, `tox.ini` `deps`, `Pipfile` and literal `setup(install_requires=...)`
+/// `setup.cfg`, `tox.ini` `deps`, `Pipfile`, `.in` files named `requirements*` or under
+/// `requirements*/`, and literal `setup(install_requires=...)`
 /// arguments in `setup.py` under the project root. A distribution provides the import name equal to its
 /// normalized name (lowercase, `-` and `.` as `_`), plus known mismatches from a bundled table
-/// (`PyYAML` provides `yaml`, `Pillow` `PIL`, `beautifulsoup4` `bs4`, `google-*` `google`, ...).
+/// (`PyYAML` provides `yaml`, `Pillow` `PIL`, `beautifulsoup4` `bs4`, `google-*` `google`, ...)
+/// and from `python.dependency-import-names` in the configuration.
 ///
 /// Nothing is reported when the project declares no dependencies in a readable form, or has a
 /// `setup.py` that computes them (unless it reads requirement files that were read too), and
@@ -48,7 +50,9 @@ use crate::{NeededFacts, ProjectIndex, ProjectRule, ProjectViolation};
 /// ```
 ///
 /// ## Options
-/// None yet.
+/// In `[python]`: `dependency-import-names`, a table of distribution name to the top-level
+/// import names it provides, added to the bundled table:
+/// `dependency-import-names = { "acme-client" = ["acme"] }`.
 #[derive(Debug, Default, Rule)]
 #[rule(
     code = "IMP002",

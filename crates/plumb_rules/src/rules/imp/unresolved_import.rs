@@ -13,8 +13,13 @@ use crate::{ConfigurableRule, NeededFacts, ProjectIndex, ProjectRule, ProjectVio
 /// (`import app.agents.engine`, `from app.agents import engine`) must name an existing module:
 /// a `.py` or `.pyi` file, a package with `__init__.py`, or a namespace directory, under one of
 /// the import roots (the project root, `src/`, every directory that holds a top-level package,
-/// pytest `pythonpath` and setuptools/Poetry source directories; for each file also its own
-/// directory when it is not in a package, and pytest's base directory). `from m import n`
+/// pytest `pythonpath` from `pyproject.toml`, `pytest.ini`, `tox.ini` `[pytest]` and `setup.cfg`
+/// `[tool:pytest]`, setuptools `package-dir` / `packages.find` `where` from `pyproject.toml`
+/// and `setup.cfg`, Poetry `packages` `from`; for each file also its own directory when it is
+/// not in a package, pytest's base directory (the first directory upward without
+/// `__init__.py`), and the base directory of every `conftest.py` above it). A subpackage that a
+/// declared distribution is named after (`proj.sdk` and `proj-sdk`) may be installed into the
+/// project's package, so it is not reported. `from m import n`
 /// also needs `n` to be a submodule of `m` or a name `m` binds (assignment, `def`, `class`,
 /// import, `__all__`), unless `m` defines `__getattr__`, star-imports or writes `globals()`.
 /// Relative imports resolve from the file's package and must not go above the top-level
@@ -22,7 +27,12 @@ use crate::{ConfigurableRule, NeededFacts, ProjectIndex, ProjectRule, ProjectVio
 /// package with a close name (edit distance at most 2, or a singular/plural pair), the message
 /// names it: `did you mean `app.agents.execution_engine`?`.
 ///
-/// The standard library (any Python 3 version since 3.7) always resolves. Other imports are
+/// The standard library of the target Python version (`--target-version`,
+/// `python.target-version`, else the lower bound of `requires-python`) resolves; a module of
+/// the standard library of other versions only (`tomllib` for a 3.10 target, `imp` for 3.12)
+/// does not, unless a declared or installed distribution or a module of the project provides it
+/// (a backport such as `standard-telnetlib`), and the message says where it exists. When no
+/// target is configured, the standard library of every version from 3.7 on resolves. Other imports are
 /// third-party: when the project has a virtual environment (`.venv/` or `venv/` with a
 /// `pyvenv.cfg`), they must be installed in its `site-packages` (package and module names,
 /// `top_level.txt` and `RECORD` of each distribution; a `.pth` path file makes every name
@@ -32,7 +42,8 @@ use crate::{ConfigurableRule, NeededFacts, ProjectIndex, ProjectRule, ProjectVio
 /// fallback in the handler), under a test of `sys.version_info` / `sys.platform`, under
 /// `if X: import a` / `else: import b` alternatives, or under `if TYPE_CHECKING:` is still
 /// resolved: a first-party or relative miss is reported at `warning` at most, and a
-/// third-party one is an optional dependency and not reported. In a file that edits
+/// third-party one, or a standard library module of other Python versions, is an optional
+/// dependency and not reported. In a file that edits
 /// `sys.path`, an unresolved absolute import is IMP003 instead.
 ///
 /// In TypeScript and JavaScript, a relative specifier (`./x`, `../x`) must resolve with
