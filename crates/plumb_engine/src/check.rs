@@ -189,26 +189,35 @@ fn context_files(
         .files
         .into_par_iter()
         .filter(|file| !checked.contains(file.path.as_path()))
-        .map(|file| {
-            let facts = read_source(&file.path, settings.max_file_size)
-                .ok()
-                .and_then(|text| {
-                    catch_unwind(AssertUnwindSafe(|| {
-                        plumb_facts::extract_with_mocks(&text, file.kind, options, None)
-                    }))
-                    .ok()
-                });
-            IndexedFile {
-                role: role_of(&file, settings),
-                display_path: file.display_path,
-                path: file.path,
-                project_path: file.project_path,
-                language: file.kind.language(),
-                facts,
-                context: true,
-            }
-        })
+        .map(|file| index_only(file, settings, options, true))
         .collect()
+}
+
+/// A file parsed for its facts alone, with no rule run: a file without facts (unreadable,
+/// skipped, or its parser crashed) is simply not known to project rules.
+fn index_only(
+    file: DiscoveredFile,
+    settings: &Settings,
+    options: ExtractOptions,
+    context: bool,
+) -> IndexedFile {
+    let facts = read_source(&file.path, settings.max_file_size)
+        .ok()
+        .and_then(|text| {
+            catch_unwind(AssertUnwindSafe(|| {
+                plumb_facts::extract_with_mocks(&text, file.kind, options, None)
+            }))
+            .ok()
+        });
+    IndexedFile {
+        role: role_of(&file, settings),
+        display_path: file.display_path,
+        path: file.path,
+        project_path: file.project_path,
+        language: file.kind.language(),
+        facts,
+        context,
+    }
 }
 
 /// `path` with `.` and `..` components resolved without touching the file system.
@@ -242,26 +251,8 @@ pub fn project_index(settings: &Settings) -> Result<ProjectIndex, CheckError> {
     let files = pool.install(|| {
         discovery
             .files
-            .par_iter()
-            .map(|file| {
-                let facts = read_source(&file.path, settings.max_file_size)
-                    .ok()
-                    .and_then(|text| {
-                        catch_unwind(AssertUnwindSafe(|| {
-                            plumb_facts::extract_with_mocks(&text, file.kind, options, None)
-                        }))
-                        .ok()
-                    });
-                IndexedFile {
-                    display_path: file.display_path.clone(),
-                    path: file.path.clone(),
-                    project_path: file.project_path.clone(),
-                    language: file.kind.language(),
-                    role: role_of(file, settings),
-                    facts,
-                    context: false,
-                }
-            })
+            .into_par_iter()
+            .map(|file| index_only(file, settings, options, false))
             .collect()
     });
     let mut index = ProjectIndex::new(&settings.project_root, files);
