@@ -33,15 +33,21 @@ use crate::{ConfigurableRule, NeededFacts, ProjectIndex, ProjectRule, ProjectVio
 /// does not, unless a declared or installed distribution or a module of the project provides it
 /// (a backport such as `standard-telnetlib`), and the message says where it exists. When no
 /// target is configured, the standard library of every version from 3.7 on resolves. Other imports are
-/// third-party: when the project has a virtual environment (`.venv/` or `venv/` with a
-/// `pyvenv.cfg`), they must be installed in its `site-packages` (package and module names,
+/// third-party: when the project has a virtual environment (`python.venv`, else `.venv/` or
+/// `venv/` with a `pyvenv.cfg`, else the activated `VIRTUAL_ENV` outside pre-commit hooks),
+/// they must be installed in its `site-packages` (package and module names,
 /// `top_level.txt` and `RECORD` of each distribution; a `.pth` path file makes every name
-/// possible); without one they are IMP002's concern.
+/// possible); without one they are IMP002's concern. A first-party top-level name that a
+/// declared or installed distribution also provides is given the benefit of the doubt, unless
+/// the package sits in the project root, `src/` or a configured or declared source root: then
+/// it is the project's own and checked (an example's requirements listing the project, or an
+/// editable install, change nothing).
 ///
 /// An import guarded by `try: ... except ImportError` (or a broader handler, including the
 /// fallback in the handler), under a test of `sys.version_info` / `sys.platform`, under
 /// `if X: import a` / `else: import b` alternatives, or under `if TYPE_CHECKING:` is still
-/// resolved: a first-party or relative miss is reported at `warning` at most, and a
+/// resolved: a first-party or relative miss is reported at `guarded-severity` (default
+/// `warning`) at most, and a
 /// third-party one, or a standard library module of other Python versions, is an optional
 /// dependency and not reported. In a file that edits
 /// `sys.path`, an unresolved absolute import is IMP003 instead.
