@@ -12,10 +12,10 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-use oxc_resolver::{ResolveError, ResolveOptions, Resolver, TsconfigDiscovery};
+use oxc_resolver::{ResolveError, ResolveOptions, ResolverGeneric, TsconfigDiscovery};
 use plumb_diagnostics::Language;
 
-use super::fs::{FsCache, join, parent};
+use super::fs::{ConfinedFs, FsCache, join, parent};
 use super::suggest::closest;
 use super::vite::{self, ViteAlias};
 use super::{Explanation, FindingKind, ImportFinding};
@@ -38,6 +38,9 @@ const DEPENDENCY_FIELDS: &[&str] = &[
 struct PackageJson {
     declared: BTreeSet<String>,
 }
+
+/// `oxc_resolver` over the project root only (see [`ConfinedFs`]).
+type Resolver = ResolverGeneric<ConfinedFs>;
 
 struct Project {
     fs: FsCache,
@@ -393,15 +396,20 @@ impl Project {
             main_fields: vec!["types".into(), "module".into(), "main".into()],
             builtin_modules: true,
             symlinks: false,
+            // `NODE_PATH` of whoever runs the check is no part of the project.
+            node_path: false,
             ..ResolveOptions::default()
         };
         Project {
             fs,
-            without_tsconfig: Resolver::new(ResolveOptions {
-                tsconfig: None,
-                ..options.clone()
-            }),
-            resolver: Resolver::new(options),
+            without_tsconfig: Resolver::new_with_file_system(
+                ConfinedFs::new(&index.project_root),
+                ResolveOptions {
+                    tsconfig: None,
+                    ..options.clone()
+                },
+            ),
+            resolver: Resolver::new_with_file_system(ConfinedFs::new(&index.project_root), options),
             packages: std::cell::RefCell::new(HashMap::new()),
             workspace_names,
             path_prefixes,
