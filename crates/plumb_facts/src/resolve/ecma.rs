@@ -7,7 +7,9 @@
 //! there. A bare specifier the
 //! resolver cannot find (no `node_modules`) must be declared in the nearest `package.json`
 //! (`dependencies`, `devDependencies`, `peerDependencies`, `optionalDependencies`), directly
-//! or as `@types/...`, or be the name of a package of the project (workspaces).
+//! or as `@types/...`, or be the name of a package of the project (workspaces), or be a module
+//! a framework present in that `package.json` provides at run time (`vscode` with
+//! `engines.vscode`, see [`super::frameworks`]).
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -15,6 +17,7 @@ use std::path::Path;
 use oxc_resolver::{ResolveError, ResolveOptions, ResolverGeneric, TsconfigDiscovery};
 use plumb_diagnostics::Language;
 
+use super::frameworks;
 use super::fs::{ConfinedFs, FsCache, join, parent};
 use super::suggest::closest;
 use super::vite::{self, ViteAlias};
@@ -37,6 +40,8 @@ const DEPENDENCY_FIELDS: &[&str] = &[
 #[derive(Debug, Default)]
 struct PackageJson {
     declared: BTreeSet<String>,
+    /// Keys of `engines` (`node`, `vscode`): a runtime that provides modules.
+    engines: BTreeSet<String>,
 }
 
 /// `oxc_resolver` over the project root only (see [`ConfinedFs`]).
@@ -627,6 +632,9 @@ impl Project {
                     if let Some(name) = json.get("name").and_then(|v| v.as_str()) {
                         package.declared.insert(name.to_string());
                     }
+                    if let Some(engines) = json.get("engines").and_then(|v| v.as_object()) {
+                        package.engines.extend(engines.keys().cloned());
+                    }
                     std::rc::Rc::new(package)
                 })
         } else {
@@ -636,6 +644,36 @@ impl Project {
             .borrow_mut()
             .insert(dir.to_string(), package.clone());
         package
+    }
+
+    /// The framework that provides `specifier` at run time (see [`frameworks`]), with the
+    /// `package.json` that makes it present: the package's own (`package_dir`) or one above
+    /// it, the same chain whose declarations count.
+    fn framework_providing(
+        &self,
+        package_dir: &str,
+        specifier: &str,
+    ) -> Option<(&'static str, String)> {
+        for provided in frameworks::candidates(specifier) {
+            let mut dir = package_dir;
+            loop {
+                if let Some(package) = self.package_json(dir)
+                    && provided.present.iter().any(|present| match present {
+                        frameworks::Present::Declared(names) => names
+                            .iter()
+                            .any(|name| package.declared.contains(*name)),
+                        frameworks::Present::Engine(engine) => package.engines.contains(*engine),
+                    })
+                {
+                    return Some((provided.framework, join(dir, "package.json")));
+                }
+                if dir.is_empty() {
+                    break;
+                }
+                dir = parent(dir);
+            }
+        }
+        None
     }
 
     /// The nearest `package.json` at or above `dir`, with its directory.
@@ -821,6 +859,10 @@ impl Project {
                 return None;
             }
         }
+        if let Some((framework, manifest)) = self.framework_providing(&package_dir, specifier) {
+            self.note(|| format!("provided at run time by {framework}, present in {manifest}"));
+            return None;
+        }
         let shown = if package_dir.is_empty() {
             "package.json".to_string()
         } else {
@@ -829,8 +871,15 @@ impl Project {
         Some((
             FindingKind::Undeclared,
             format!(
-                "`{name}` is not installed and not declared in {shown} (dependencies, devDependencies, peerDependencies, optionalDependencies, or {})",
-                types_package(name)
+                "`{name}` is not installed and not declared in {shown} (dependencies, devDependencies, peerDependencies, optionalDependencies, or {}){}",
+                types_package(name),
+                frameworks::candidates(specifier)
+                    .next()
+                    .map(|provided| format!(
+                        "; {} would provide it at run time, but is not present",
+                        provided.framework
+                    ))
+                    .unwrap_or_default()
             ),
         ))
     }
@@ -897,7 +946,7 @@ pub(crate) fn explain(
         .unwrap_or_default();
     let verdict = match problem {
         None => Ok(format!(
-            "`{specifier}` resolves (or is not checked: a Node built-in, a declared or aliased package, a loader or URL specifier)"
+            "`{specifier}` resolves (or is not checked: a Node built-in, a declared or aliased package, a module a framework provides, a loader or URL specifier)"
         )),
         Some((FindingKind::Undeclared, message)) => Ok(format!(
             "`{specifier}` is third-party (IMP002 would report it): {message}"

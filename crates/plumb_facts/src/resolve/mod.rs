@@ -5,6 +5,7 @@
 
 pub mod deps;
 mod ecma;
+mod frameworks;
 mod fs;
 pub mod python;
 mod suggest;
