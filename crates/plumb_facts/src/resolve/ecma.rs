@@ -10,6 +10,10 @@
 //! or as `@types/...`, or be the name of a package of the project (workspaces), or be a module
 //! a framework present in that `package.json` provides at run time (`vscode` with
 //! `engines.vscode`, see [`super::frameworks`]).
+//!
+//! A relative or alias target that is missing because it lies in build output (a `dist/` that
+//! is not built, React Router's generated `+types`) is unverifiable (IMP003), not unresolved:
+//! see [`super::build_output`]. tsconfig `rootDirs` are merged as TypeScript does.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -17,6 +21,7 @@ use std::path::Path;
 use oxc_resolver::{ResolveError, ResolveOptions, ResolverGeneric, TsconfigDiscovery};
 use plumb_diagnostics::Language;
 
+use super::build_output::BuildDirs;
 use super::frameworks;
 use super::fs::{ConfinedFs, FsCache, join, parent};
 use super::suggest::closest;
@@ -63,8 +68,14 @@ struct Project {
     base_urls: Option<Vec<String>>,
     /// Some `tsconfig*.json` could not be read: aliases are unknown.
     tsconfig_unknown: bool,
-    /// Each `tsconfig.json` (the name the resolver discovers): its directory and `paths` keys.
-    tsconfig_paths: Vec<(String, Vec<String>)>,
+    /// Each `tsconfig.json` (the name the resolver discovers) with `paths`: its directory and
+    /// each key with its targets (project-relative templates, `*` kept).
+    tsconfig_paths: Vec<(String, Vec<(String, Vec<String>)>)>,
+    /// Each `tsconfig.json` with `rootDirs`: its directory and the root directories
+    /// (project-relative), which TypeScript merges into one virtual directory.
+    tsconfig_root_dirs: Vec<(String, Vec<String>)>,
+    /// Build folders on the way to unresolved targets (IMP003 instead of IMP001).
+    build_dirs: BuildDirs,
     /// `declare module "x"` names (and `*` patterns) from every file of the project.
     ambient_modules: BTreeSet<String>,
     /// Jest `moduleNameMapper` entries, in the order Jest tries them.
@@ -204,6 +215,15 @@ fn strip_jsonc(text: &str) -> String {
     result
 }
 
+/// A tsconfig `paths` key a specifier matches.
+struct PathsAlias {
+    /// The `tsconfig.json`, project-relative.
+    config: String,
+    key: String,
+    /// Where the key maps this specifier, project-relative, in the order TypeScript tries.
+    targets: Vec<String>,
+}
+
 /// One Jest `moduleNameMapper` entry: a specifier matching `pattern` is replaced by `targets`
 /// (tried in order), so it is an alias like a tsconfig `paths` key.
 struct JestMapper {
@@ -310,6 +330,7 @@ impl Project {
         let mut base_urls = Some(Vec::new());
         let mut tsconfig_unknown = false;
         let mut tsconfig_paths = Vec::new();
+        let mut tsconfig_root_dirs = Vec::new();
         let mut jest = Vec::new();
         let mut vite_aliases = Vec::new();
         for path in &configs {
@@ -345,6 +366,19 @@ impl Project {
                 continue;
             };
             let options = json.get("compilerOptions");
+            let is_tsconfig_json = path.rsplit('/').next() == Some("tsconfig.json");
+            let dir = parent(path);
+            if let Some(root_dirs) = options
+                .and_then(|o| o.get("rootDirs"))
+                .and_then(|r| r.as_array())
+                .filter(|_| is_tsconfig_json)
+            {
+                let root_dirs: Vec<String> = root_dirs
+                    .iter()
+                    .filter_map(|root| normalize_join(dir, root.as_str()?))
+                    .collect();
+                tsconfig_root_dirs.push((dir.to_string(), root_dirs));
+            }
             if let Some(base_url) = options.and_then(|o| o.get("baseUrl")) {
                 let base = base_url
                     .as_str()
@@ -361,9 +395,29 @@ impl Project {
                 for key in paths.keys() {
                     path_prefixes.push(key.split('*').next().unwrap_or(key).to_string());
                 }
-                if path.rsplit('/').next() == Some("tsconfig.json") {
-                    tsconfig_paths
-                        .push((parent(path).to_string(), paths.keys().cloned().collect()));
+                if is_tsconfig_json {
+                    // Targets are relative to `baseUrl` when the same file sets it, else to the
+                    // tsconfig's directory (TypeScript 4.1+).
+                    let base = options
+                        .and_then(|o| o.get("baseUrl"))
+                        .and_then(|base| normalize_join(dir, base.as_str()?))
+                        .unwrap_or_else(|| dir.to_string());
+                    let entries = paths
+                        .iter()
+                        .map(|(key, targets)| {
+                            let targets = targets
+                                .as_array()
+                                .map(|targets| {
+                                    targets
+                                        .iter()
+                                        .filter_map(|target| normalize_join(&base, target.as_str()?))
+                                        .collect()
+                                })
+                                .unwrap_or_default();
+                            (key.clone(), targets)
+                        })
+                        .collect();
+                    tsconfig_paths.push((dir.to_string(), entries));
                 }
             }
         }
@@ -421,6 +475,8 @@ impl Project {
             base_urls,
             tsconfig_unknown,
             tsconfig_paths,
+            tsconfig_root_dirs,
+            build_dirs: BuildDirs::default(),
             ambient_modules: index
                 .files_with_facts()
                 .flat_map(|(_, _, facts)| facts.ecma_ambient_modules.iter().cloned())
@@ -436,7 +492,11 @@ impl Project {
     /// `Some(Some(message))` when it does not exist; `None` when no alias matches. Only a
     /// root-relative replacement (`/src`) whose first directory exists next to the config is
     /// checked: anything else may be an absolute path or a package.
-    fn check_vite_alias(&self, project_path: &str, specifier: &str) -> Option<Option<String>> {
+    fn check_vite_alias(
+        &self,
+        project_path: &str,
+        specifier: &str,
+    ) -> Option<Option<(FindingKind, String)>> {
         let nearest = self
             .vite_aliases
             .iter()
@@ -493,10 +553,23 @@ impl Project {
             });
             match found {
                 Err(ResolveError::NotFound(_)) => {
-                    missing.get_or_insert(format!(
-                        "cannot resolve `{specifier}` from {project_path}: it matches `resolve.alias` key `{}` of {config}, but no mapped file exists: looked for {target} (with extensions and index files)",
-                        alias.find
-                    ));
+                    missing.get_or_insert(match self.build_dirs.of(&self.fs, &target) {
+                        Some(build) => (
+                            FindingKind::Unverifiable,
+                            format!(
+                                "cannot check `{specifier}` from {project_path}: it matches `resolve.alias` key `{}` of {config}, and {}",
+                                alias.find,
+                                build.reason()
+                            ),
+                        ),
+                        None => (
+                            FindingKind::Unresolved,
+                            format!(
+                                "cannot resolve `{specifier}` from {project_path}: it matches `resolve.alias` key `{}` of {config}, but no mapped file exists: looked for {target} (with extensions and index files)",
+                                alias.find
+                            ),
+                        ),
+                    });
                 }
                 _ => return Some(None),
             }
@@ -507,7 +580,11 @@ impl Project {
     /// A bare specifier that a Jest `moduleNameMapper` of a config above the file maps:
     /// `Some(None)` when the mapped file exists or cannot be checked, `Some(Some(message))`
     /// when it does not exist; `None` when no mapper matches.
-    fn check_jest_mapper(&self, project_path: &str, specifier: &str) -> Option<Option<String>> {
+    fn check_jest_mapper(
+        &self,
+        project_path: &str,
+        specifier: &str,
+    ) -> Option<Option<(FindingKind, String)>> {
         let applies = |mapper: &&JestMapper| {
             mapper.dir.is_empty() || project_path.starts_with(&format!("{}/", mapper.dir))
         };
@@ -554,11 +631,28 @@ impl Project {
                 Err(_) => return Some(None),
             }
         }
-        Some(Some(format!(
-            "cannot resolve `{specifier}` from {project_path}: it matches Jest `moduleNameMapper` key `{}` of {}, but no mapped file exists: looked for {} (with extensions and index files)",
-            mapper.key,
-            mapper.config,
-            mapped.join(", ")
+        if let Some(build) = mapped
+            .iter()
+            .find_map(|target| self.build_dirs.of(&self.fs, target))
+        {
+            return Some(Some((
+                FindingKind::Unverifiable,
+                format!(
+                    "cannot check `{specifier}` from {project_path}: it matches Jest `moduleNameMapper` key `{}` of {}, and {}",
+                    mapper.key,
+                    mapper.config,
+                    build.reason()
+                ),
+            )));
+        }
+        Some(Some((
+            FindingKind::Unresolved,
+            format!(
+                "cannot resolve `{specifier}` from {project_path}: it matches Jest `moduleNameMapper` key `{}` of {}, but no mapped file exists: looked for {} (with extensions and index files)",
+                mapper.key,
+                mapper.config,
+                mapped.join(", ")
+            ),
         )))
     }
 
@@ -595,23 +689,72 @@ impl Project {
     }
 
     /// The `paths` key of the nearest `tsconfig.json` above `project_path` that `specifier`
-    /// matches (not the catch-all `*`), with that tsconfig's path.
-    fn alias_of(&self, project_path: &str, specifier: &str) -> Option<(String, String)> {
-        let (dir, keys) = self
+    /// matches (not the catch-all `*`; the longest prefix wins, as in TypeScript), with that
+    /// tsconfig's path and the key's targets for this specifier (project-relative).
+    fn alias_of(&self, project_path: &str, specifier: &str) -> Option<PathsAlias> {
+        let (dir, entries) = self
             .tsconfig_paths
             .iter()
             .filter(|(dir, _)| dir.is_empty() || project_path.starts_with(&format!("{dir}/")))
             .max_by_key(|(dir, _)| dir.len())?;
-        let key = keys.iter().find(|key| match key.split_once('*') {
-            Some((prefix, suffix)) => {
-                !prefix.is_empty()
+        let (key, targets, star) = entries
+            .iter()
+            .filter_map(|(key, targets)| match key.split_once('*') {
+                Some((prefix, suffix)) => (!prefix.is_empty()
                     && specifier.len() >= prefix.len() + suffix.len()
                     && specifier.starts_with(prefix)
-                    && specifier.ends_with(suffix)
-            }
-            None => key.as_str() == specifier,
-        })?;
-        Some((join(dir, "tsconfig.json"), key.clone()))
+                    && specifier.ends_with(suffix))
+                .then(|| {
+                    let star = &specifier[prefix.len()..specifier.len() - suffix.len()];
+                    (key, targets, star, prefix.len())
+                }),
+                None => (key.as_str() == specifier).then_some((key, targets, "", usize::MAX)),
+            })
+            .max_by_key(|(_, _, _, prefix)| *prefix)
+            .map(|(key, targets, star, _)| (key, targets, star))?;
+        Some(PathsAlias {
+            config: join(dir, "tsconfig.json"),
+            key: key.clone(),
+            targets: targets
+                .iter()
+                .map(|target| target.replacen('*', star, 1))
+                .collect(),
+        })
+    }
+
+    /// The other places a relative `target` can be when the nearest `tsconfig.json` above
+    /// `project_path` has `rootDirs`: TypeScript looks up `./+types/home` in every root as if
+    /// they were one directory (React Router generates `.react-router/types/app/+types/home.ts`
+    /// for `app/home.tsx`). Empty without `rootDirs` or when `target` is in none of them.
+    fn root_dirs_targets(&self, project_path: &str, target: &str) -> Vec<String> {
+        let Some((_, roots)) = self
+            .tsconfig_root_dirs
+            .iter()
+            .filter(|(dir, _)| dir.is_empty() || project_path.starts_with(&format!("{dir}/")))
+            .max_by_key(|(dir, _)| dir.len())
+        else {
+            return Vec::new();
+        };
+        let inside = |root: &str| {
+            root.is_empty()
+                || target == root
+                || target
+                    .strip_prefix(root)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        };
+        let Some(own) = roots
+            .iter()
+            .filter(|root| inside(root))
+            .max_by_key(|root| root.len())
+        else {
+            return Vec::new();
+        };
+        let rest = target[own.len()..].trim_start_matches('/');
+        roots
+            .iter()
+            .filter(|root| *root != own)
+            .map(|root| join(root, rest))
+            .collect()
     }
 
     fn package_json(&self, dir: &str) -> Option<std::rc::Rc<PackageJson>> {
@@ -754,6 +897,34 @@ impl Project {
         if relative {
             let dir = parent(project_path);
             let target = normalize_join(dir, specifier)?;
+            let merged = self.root_dirs_targets(project_path, &target);
+            for candidate in &merged {
+                let found = self
+                    .without_tsconfig
+                    .resolve(self.fs.root(), &format!("./{candidate}"));
+                self.note(|| {
+                    format!(
+                        "tsconfig `rootDirs`: {candidate}{{,.ts,.tsx,.d.ts,.js,...,/index.*}}: {}",
+                        if found.is_ok() { "found" } else { "not found" }
+                    )
+                });
+                if found.is_ok() {
+                    return None;
+                }
+            }
+            if let Some(build) = std::iter::once(&target)
+                .chain(&merged)
+                .find_map(|target| self.build_dirs.of(&self.fs, target))
+            {
+                self.note(|| format!("the target goes through {}/", build.dir));
+                return Some((
+                    FindingKind::Unverifiable,
+                    format!(
+                        "cannot check `{specifier}` from {project_path}: {}",
+                        build.reason()
+                    ),
+                ));
+            }
             let tried = relative_candidates(&target);
             return Some((
                 FindingKind::Unresolved,
@@ -767,7 +938,25 @@ impl Project {
         if specifier.starts_with('/') {
             return None;
         }
-        if let Some((config, key)) = self.alias_of(project_path, specifier) {
+        if let Some(PathsAlias {
+            config,
+            key,
+            targets,
+        }) = self.alias_of(project_path, specifier)
+        {
+            if let Some(build) = targets
+                .iter()
+                .find_map(|target| self.build_dirs.of(&self.fs, target))
+            {
+                self.note(|| format!("the `paths` target goes through {}/", build.dir));
+                return Some((
+                    FindingKind::Unverifiable,
+                    format!(
+                        "cannot check `{specifier}` from {project_path}: it matches `paths` key `{key}` of {config}, and {}",
+                        build.reason()
+                    ),
+                ));
+            }
             return Some((
                 FindingKind::Unresolved,
                 format!(
@@ -780,9 +969,7 @@ impl Project {
         let vite = self.check_vite_alias(project_path, specifier);
         match (jest, vite) {
             (Some(None), _) | (_, Some(None)) => return None,
-            (Some(Some(message)), _) | (None, Some(Some(message))) => {
-                return Some((FindingKind::Unresolved, message));
-            }
+            (Some(Some(finding)), _) | (None, Some(Some(finding))) => return Some(finding),
             (None, None) => {}
         }
         if self
@@ -922,8 +1109,16 @@ pub(crate) fn explain(
         "tsconfig: the nearest tsconfig.json above the file (with `extends`), as oxc_resolver discovers it".to_string(),
     ];
     let dir = parent(path);
-    if let Some((config, key)) = project.alias_of(path, specifier) {
-        context.push(format!("matches `paths` key `{key}` of {config}"));
+    if let Some(PathsAlias {
+        config,
+        key,
+        targets,
+    }) = project.alias_of(path, specifier)
+    {
+        context.push(format!(
+            "matches `paths` key `{key}` of {config}: {}",
+            targets.join(", ")
+        ));
     }
     if let Some((package_dir, _)) = project.nearest_package(dir) {
         context.push(format!(
@@ -950,6 +1145,10 @@ pub(crate) fn explain(
         )),
         Some((FindingKind::Undeclared, message)) => Ok(format!(
             "`{specifier}` is third-party (IMP002 would report it): {message}"
+        )),
+        // Not IMP001's concern: the target is build output that is not there yet.
+        Some((FindingKind::Unverifiable, message)) => Ok(format!(
+            "`{specifier}` cannot be checked before a build (IMP003 would report it): {message}"
         )),
         Some((_, message)) => Err(message),
     };

@@ -5,6 +5,7 @@
 
 pub mod deps;
 mod ecma;
+mod build_output;
 mod frameworks;
 mod fs;
 pub mod python;
