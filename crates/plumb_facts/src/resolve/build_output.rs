@@ -2,9 +2,11 @@
 //! built, the `+types` React Router generates next to each route, a `generated/` folder.
 //!
 //! Such a target is missing on a fresh checkout, and that says nothing about whether the import
-//! is right: the finding is IMP003 (unverifiable, "build first"), not IMP001. A build folder
-//! that exists decides by whether git ignores it: ignored, its content is whatever the last
-//! local build left (IMP003 still); committed, it is source like any other folder (IMP001).
+//! is right: the finding is IMP003 (unverifiable, "build first"), not IMP001. A folder counts
+//! as build output when it has a build folder's name and is not there, or when a `.gitignore`
+//! of the project ignores it (there or not: `lib/` is source in some packages and Babel output
+//! in others, and the `.gitignore` tells which). A build-named folder that exists and is
+//! committed is source like any other folder (IMP001).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -34,22 +36,28 @@ const BUILD_DIRS: &[&str] = &[
 pub(crate) struct BuildOutput {
     /// Project-relative folder (`packages/ui/dist`).
     pub(crate) dir: String,
-    /// `None` when the folder is not there; else the `.gitignore` that ignores it.
+    pub(crate) exists: bool,
+    /// The `.gitignore` that ignores the folder, if one does.
     pub(crate) ignored_by: Option<String>,
 }
 
 impl BuildOutput {
     /// Why the target cannot be checked, for the IMP003 message.
     pub(crate) fn reason(&self) -> String {
-        match &self.ignored_by {
-            None => format!(
-                "`{}/` is build output that is not there: build first, then the import can be checked",
+        let ignored = match &self.ignored_by {
+            Some(gitignore) => format!(" (ignored by {gitignore})"),
+            None => String::new(),
+        };
+        if self.exists {
+            format!(
+                "`{}/` is build output{ignored} that does not have it: build first, then the import can be checked",
                 self.dir
-            ),
-            Some(gitignore) => format!(
-                "`{}/` is build output (ignored by {gitignore}) that does not have it: build first, then the import can be checked",
+            )
+        } else {
+            format!(
+                "`{}/` is build output{ignored} that is not there: build first, then the import can be checked",
                 self.dir
-            ),
+            )
         }
     }
 }
@@ -62,23 +70,43 @@ pub(crate) struct BuildDirs {
 
 impl BuildDirs {
     /// The build folder `target` (a project-relative path that did not resolve) goes through:
-    /// the first segment that is missing, when it has a build folder's name, or a build folder
-    /// that exists but git ignores. `None` when the target leaves through an ordinary folder.
+    /// the first segment that is missing, when it has a build folder's name or git ignores it,
+    /// or a folder that exists and git ignores. `None` when the target leaves through an
+    /// ordinary folder. The last segment (the file) only counts when it is missing and has a
+    /// build folder's name (`../dist`).
     pub(crate) fn of(&self, fs: &FsCache, target: &str) -> Option<BuildOutput> {
+        let segments: Vec<&str> = target
+            .split('/')
+            .filter(|segment| !segment.is_empty())
+            .collect();
         let mut dir = String::new();
-        for segment in target.split('/').filter(|segment| !segment.is_empty()) {
-            let is_build = BUILD_DIRS.contains(&segment);
+        for (position, segment) in segments.iter().enumerate() {
+            let is_last = position + 1 == segments.len();
             let path = join(&dir, segment);
             if !fs.is_dir(&dir, segment) {
                 // The first missing segment decides (a file that exists ends the walk too).
-                return (is_build && !fs.has_file(&dir, segment)).then_some(BuildOutput {
-                    dir: path,
-                    ignored_by: None,
-                });
+                if fs.has_file(&dir, segment) {
+                    return None;
+                }
+                let ignored_by = if is_last {
+                    None
+                } else {
+                    self.ignored_by(fs, &path)
+                };
+                return (BUILD_DIRS.contains(segment) || ignored_by.is_some()).then_some(
+                    BuildOutput {
+                        dir: path,
+                        exists: false,
+                        ignored_by,
+                    },
+                );
             }
-            if is_build && let Some(gitignore) = self.ignored_by(fs, &path) {
+            if segment != &"node_modules"
+                && let Some(gitignore) = self.ignored_by(fs, &path)
+            {
                 return Some(BuildOutput {
                     dir: path,
+                    exists: true,
                     ignored_by: Some(gitignore),
                 });
             }
@@ -196,6 +224,7 @@ mod tests {
             dirs.of(&fs, "app/dist/index.js"),
             Some(BuildOutput {
                 dir: "app/dist".into(),
+                exists: false,
                 ignored_by: None
             })
         );
@@ -203,7 +232,24 @@ mod tests {
             dirs.of(&fs, "pkg/dist/index.js"),
             Some(BuildOutput {
                 dir: "pkg/dist".into(),
+                exists: true,
                 ignored_by: Some("pkg/.gitignore".into())
+            })
+        );
+        assert_eq!(
+            dirs.of(&fs, "pkg/lib/index.js"),
+            None,
+            "`lib` is not ignored"
+        );
+        std::fs::write(root.join(".gitignore"), "lib\n").unwrap();
+        let fs = FsCache::new(&root);
+        let dirs = BuildDirs::default();
+        assert_eq!(
+            dirs.of(&fs, "pkg/lib/index.js"),
+            Some(BuildOutput {
+                dir: "pkg/lib".into(),
+                exists: false,
+                ignored_by: Some(".gitignore".into())
             })
         );
         assert_eq!(dirs.of(&fs, "tools/build/run.js"), None, "committed");

@@ -15,7 +15,7 @@
 //! is not built, React Router's generated `+types`) is unverifiable (IMP003), not unresolved:
 //! see [`super::build_output`]. tsconfig `rootDirs` are merged as TypeScript does.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use oxc_resolver::{ResolveError, ResolveOptions, ResolverGeneric, TsconfigDiscovery};
@@ -59,8 +59,9 @@ struct Project {
     without_tsconfig: Resolver,
     /// Project-relative directory -> its `package.json`, when it has a readable one.
     packages: std::cell::RefCell<HashMap<String, Option<std::rc::Rc<PackageJson>>>>,
-    /// `name` of every `package.json` in the project (workspace packages).
-    workspace_names: BTreeSet<String>,
+    /// `name` of every `package.json` in the project (workspace packages), with the
+    /// directories of the `package.json` files that have it.
+    workspace_names: BTreeMap<String, Vec<String>>,
     /// Prefixes of `tsconfig.json` `paths` keys, and whether some tsconfig sets `baseUrl`:
     /// a bare specifier they may map is never called undeclared.
     path_prefixes: Vec<String>,
@@ -325,7 +326,7 @@ impl Project {
         let mut configs = Vec::new();
         find_configs(&fs, "", 0, &mut configs);
         configs.sort();
-        let mut workspace_names = BTreeSet::new();
+        let mut workspace_names: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut path_prefixes = Vec::new();
         let mut base_urls = Some(Vec::new());
         let mut tsconfig_unknown = false;
@@ -353,7 +354,10 @@ impl Project {
             if path.ends_with("package.json") {
                 if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) {
                     if let Some(name) = json.get("name").and_then(|v| v.as_str()) {
-                        workspace_names.insert(name.to_string());
+                        workspace_names
+                            .entry(name.to_string())
+                            .or_default()
+                            .push(parent(path).to_string());
                     }
                     if let Some(config) = json.get("jest") {
                         jest.extend(jest_mappers(path, config));
@@ -819,6 +823,127 @@ impl Project {
         None
     }
 
+    /// A bare specifier naming a package of the project (`@acme/ui/button`), which the
+    /// resolver did not find (no `node_modules`, workspaces not installed). It is checked
+    /// against that package's directory as if it were linked: through its `exports` when it has
+    /// them (as Node resolves a package's import of itself), else as a path below the
+    /// directory (`main`/`types`/`module`, `index`). A target in build output that is not there
+    /// is IMP003; a target in another folder that is not there is not reported. Not checked
+    /// when several `package.json` files have the name (fixtures,
+    /// copies): which one would be linked is unknown.
+    fn check_workspace_import(
+        &self,
+        project_path: &str,
+        specifier: &str,
+        name: &str,
+        dirs: &[String],
+    ) -> Option<(FindingKind, String)> {
+        let [dir] = dirs else {
+            self.note(|| {
+                format!(
+                    "`{name}` is the name of several package.json files ({}): not checked",
+                    dirs.join(", ")
+                )
+            });
+            return None;
+        };
+        let subpath = &specifier[name.len()..];
+        let json = self
+            .fs
+            .read(&join(dir, "package.json"))
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())?;
+        let exports = json.get("exports").filter(|exports| !exports.is_null());
+        let found = match exports {
+            Some(_) => self
+                .without_tsconfig
+                .resolve(self.fs.root().join(dir), specifier),
+            None => self
+                .without_tsconfig
+                .resolve(self.fs.root(), &format!("./{dir}{subpath}")),
+        };
+        self.note(|| {
+            format!(
+                "`{name}` is the workspace package {}/: {} {}",
+                dir,
+                if exports.is_some() {
+                    "resolved through its package.json `exports`:"
+                } else {
+                    "no `exports`, so as a path below it (`main`/`types`/`module`, `index`):"
+                },
+                match &found {
+                    Ok(resolution) => {
+                        let full = resolution.full_path();
+                        let shown = full.strip_prefix(self.fs.root()).unwrap_or(&full);
+                        format!("found {}", shown.display())
+                    }
+                    Err(error) => format!("not found ({error})"),
+                }
+            )
+        });
+        let not_exported = match found {
+            Ok(_) => return None,
+            Err(ResolveError::PackagePathNotExported { .. }) => true,
+            Err(ResolveError::NotFound(_) | ResolveError::ExtensionAlias(..)) => false,
+            Err(_) => return None,
+        };
+        let dot_subpath = format!(".{subpath}");
+        let targets: Vec<String> = match exports {
+            Some(exports) => export_targets(exports, &dot_subpath),
+            None if subpath.is_empty() => ["types", "typings", "module", "main"]
+                .iter()
+                .filter_map(|field| json.get(*field)?.as_str().map(str::to_string))
+                .collect(),
+            None => vec![dot_subpath.clone()],
+        }
+        .iter()
+        .filter_map(|target| normalize_join(dir, target))
+        .collect();
+        if let Some(build) = targets
+            .iter()
+            .find_map(|target| self.build_dirs.of(&self.fs, target))
+        {
+            return Some((
+                FindingKind::Unverifiable,
+                format!(
+                    "cannot check `{specifier}` from {project_path}: `{name}` is the workspace package {dir}/, and {}",
+                    build.reason()
+                ),
+            ));
+        }
+        // A target in a folder that is not there may be output of a build whose folder has no
+        // telling name (`lib/` from Babel): only a file missing from a folder that exists is
+        // certain, as is a subpath the `exports` do not list.
+        let why = if not_exported {
+            format!("its package.json `exports` has no entry for `{dot_subpath}`")
+        } else if !targets.is_empty()
+            && targets
+                .iter()
+                .all(|target| self.fs.list(parent(target)).is_some())
+        {
+            format!(
+                "no file exists for it: looked for {}{}",
+                targets.join(", "),
+                if exports.is_none() && !subpath.is_empty() {
+                    " (with extensions and index files)"
+                } else {
+                    ""
+                }
+            )
+        } else {
+            self.note(|| {
+                "its target folder is not there (it may be built under another name): not checked"
+                    .to_string()
+            });
+            return None;
+        };
+        Some((
+            FindingKind::Unresolved,
+            format!(
+                "cannot resolve `{specifier}` from {project_path}: `{name}` is the workspace package {dir}/, but {why}"
+            ),
+        ))
+    }
+
     /// The nearest `package.json` at or above `dir`, with its directory.
     fn nearest_package(&self, mut dir: &str) -> Option<(String, std::rc::Rc<PackageJson>)> {
         loop {
@@ -892,6 +1017,10 @@ impl Project {
             Ok(_) => return None,
             // Not found, also after trying the extension aliases (`.js` written for `.ts`).
             Err(ResolveError::NotFound(_) | ResolveError::ExtensionAlias(..)) => {}
+            // A file of a workspace package importing itself by name goes through its own
+            // `exports` (self-reference): checked below like any other workspace import.
+            Err(ResolveError::PackagePathNotExported { .. })
+                if package_name(specifier).is_some_and(|name| self.workspace_names.contains_key(name)) => {}
             Err(_) => return None,
         }
         if relative {
@@ -988,7 +1117,6 @@ impl Project {
         }
         let name = package_name(specifier)?;
         if self.tsconfig_unknown
-            || self.workspace_names.contains(name)
             || self
                 .path_prefixes
                 .iter()
@@ -996,6 +1124,9 @@ impl Project {
             || self.path_prefixes.iter().any(|prefix| prefix.is_empty())
         {
             return None;
+        }
+        if let Some(dirs) = self.workspace_names.get(name) {
+            return self.check_workspace_import(project_path, specifier, name, dirs);
         }
         // `baseUrl` makes `utils/x` mean `<baseUrl>/utils/x`: a first segment that exists there
         // is first-party.
@@ -1070,6 +1201,44 @@ impl Project {
             ),
         ))
     }
+}
+
+/// Every target a package.json `exports` value gives `subpath` (`.` or `./button`), under any
+/// condition: the exact key, or a `*` pattern with the match substituted. Used to name the
+/// build folder an unresolved export points into, not to resolve.
+fn export_targets(exports: &serde_json::Value, subpath: &str) -> Vec<String> {
+    fn strings(value: &serde_json::Value, star: &str, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::String(target) => out.push(target.replace('*', star)),
+            serde_json::Value::Array(values) => {
+                values.iter().for_each(|value| strings(value, star, out));
+            }
+            serde_json::Value::Object(map) => {
+                map.values().for_each(|value| strings(value, star, out));
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let by_subpath = exports
+        .as_object()
+        .filter(|map| map.keys().any(|key| key.starts_with('.')));
+    match by_subpath {
+        None if subpath == "." => strings(exports, "", &mut out),
+        None => {}
+        Some(map) => {
+            if let Some(value) = map.get(subpath) {
+                strings(value, "", &mut out);
+            } else if let Some((value, star)) = map.iter().find_map(|(key, value)| {
+                let (prefix, suffix) = key.split_once('*')?;
+                let star = subpath.strip_prefix(prefix)?.strip_suffix(suffix)?;
+                Some((value, star))
+            }) {
+                strings(value, star, &mut out);
+            }
+        }
+    }
+    out
 }
 
 /// The paths a relative specifier's `target` can be, in the order `oxc_resolver` tries them
