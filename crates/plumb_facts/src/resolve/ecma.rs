@@ -944,6 +944,25 @@ impl Project {
         ))
     }
 
+    /// A `~` specifier is a Sass/webpack `node_modules` shorthand (`~bootstrap/scss`) or an
+    /// alias: checked only when a tsconfig `paths` key, a Vite alias or a Jest mapper that
+    /// applies to the file defines it (`~/*` -> `./src/*`).
+    fn tilde_is_alias(&self, project_path: &str, specifier: &str) -> bool {
+        let applies = |dir: &str| dir.is_empty() || project_path.starts_with(&format!("{dir}/"));
+        self.alias_of(project_path, specifier).is_some()
+            || self.vite_aliases.iter().any(|(dir, _, alias)| {
+                applies(dir)
+                    && (specifier == alias.find
+                        || specifier
+                            .strip_prefix(alias.find.as_str())
+                            .is_some_and(|rest| rest.starts_with('/')))
+            })
+            || self
+                .jest_mappers
+                .iter()
+                .any(|mapper| applies(&mapper.dir) && mapper.pattern.is_match(specifier))
+    }
+
     /// The nearest `package.json` at or above `dir`, with its directory.
     fn nearest_package(&self, mut dir: &str) -> Option<(String, std::rc::Rc<PackageJson>)> {
         loop {
@@ -968,7 +987,7 @@ impl Project {
             || specifier.is_empty()
             || specifier.contains(['?', '!', '{', '$', '*'])
             || specifier.contains(':')
-            || specifier.starts_with('~')
+            || (specifier.starts_with('~') && !self.tilde_is_alias(project_path, specifier))
             || specifier.starts_with('#')
         {
             return None;
