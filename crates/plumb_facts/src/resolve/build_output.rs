@@ -133,7 +133,9 @@ impl BuildDirs {
                 let pattern = pattern.strip_suffix("/**").unwrap_or(pattern);
                 match pattern.strip_prefix("**/") {
                     Some(rest) if !rest.contains('/') => glob(rest, name),
-                    _ if !pattern.trim_start_matches('/').contains('/') && !pattern.starts_with('/') => {
+                    _ if !pattern.trim_start_matches('/').contains('/')
+                        && !pattern.starts_with('/') =>
+                    {
                         glob(pattern, name)
                     }
                     _ => glob(pattern.trim_start_matches('/'), relative),

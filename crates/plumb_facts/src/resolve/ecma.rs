@@ -71,7 +71,7 @@ struct Project {
     tsconfig_unknown: bool,
     /// Each `tsconfig.json` (the name the resolver discovers) with `paths`: its directory and
     /// each key with its targets (project-relative templates, `*` kept).
-    tsconfig_paths: Vec<(String, Vec<(String, Vec<String>)>)>,
+    tsconfig_paths: Vec<(String, Vec<PathsEntry>)>,
     /// Each `tsconfig.json` with `rootDirs`: its directory and the root directories
     /// (project-relative), which TypeScript merges into one virtual directory.
     tsconfig_root_dirs: Vec<(String, Vec<String>)>,
@@ -215,6 +215,9 @@ fn strip_jsonc(text: &str) -> String {
     }
     result
 }
+
+/// One `paths` key of a tsconfig with its targets (project-relative templates, `*` kept).
+type PathsEntry = (String, Vec<String>);
 
 /// A tsconfig `paths` key a specifier matches.
 struct PathsAlias {
@@ -414,7 +417,9 @@ impl Project {
                                 .map(|targets| {
                                     targets
                                         .iter()
-                                        .filter_map(|target| normalize_join(&base, target.as_str()?))
+                                        .filter_map(|target| {
+                                            normalize_join(&base, target.as_str()?)
+                                        })
                                         .collect()
                                 })
                                 .unwrap_or_default();
@@ -806,9 +811,9 @@ impl Project {
             loop {
                 if let Some(package) = self.package_json(dir)
                     && provided.present.iter().any(|present| match present {
-                        frameworks::Present::Declared(names) => names
-                            .iter()
-                            .any(|name| package.declared.contains(*name)),
+                        frameworks::Present::Declared(names) => {
+                            names.iter().any(|name| package.declared.contains(*name))
+                        }
                         frameworks::Present::Engine(engine) => package.engines.contains(*engine),
                     })
                 {
@@ -1039,7 +1044,8 @@ impl Project {
             // A file of a workspace package importing itself by name goes through its own
             // `exports` (self-reference): checked below like any other workspace import.
             Err(ResolveError::PackagePathNotExported { .. })
-                if package_name(specifier).is_some_and(|name| self.workspace_names.contains_key(name)) => {}
+                if package_name(specifier)
+                    .is_some_and(|name| self.workspace_names.contains_key(name)) => {}
             Err(_) => return None,
         }
         if relative {

@@ -118,10 +118,7 @@ pub(crate) fn candidates(specifier: &str) -> impl Iterator<Item = &'static Provi
         framework: "Docusaurus (`@docusaurus/core`)",
         present: DOCUSAURUS,
     };
-    let client = DOCUSAURUS_CLIENT
-        .iter()
-        .any(|module| *module == specifier)
-        .then_some(&CLIENT);
+    let client = DOCUSAURUS_CLIENT.contains(&specifier).then_some(&CLIENT);
     PROVIDED
         .iter()
         .filter(move |provided| match provided.module.strip_suffix('/') {

@@ -3,9 +3,9 @@
 //! says what was tried. Nothing is executed; the filesystem is only listed, under the project
 //! root.
 
+mod build_output;
 pub mod deps;
 mod ecma;
-mod build_output;
 mod frameworks;
 mod fs;
 pub mod python;
