@@ -833,7 +833,8 @@ impl Project {
     /// against that package's directory as if it were linked: through its `exports` when it has
     /// them (as Node resolves a package's import of itself), else as a path below the
     /// directory (`main`/`types`/`module`, `index`). A target in build output that is not there
-    /// is IMP003; a target in another folder that is not there is not reported. Not checked
+    /// is IMP003; a target that may be build output by another name (a folder that is not
+    /// there, compiled `.js`/`.d.ts` files) is not reported. Not checked
     /// when several `package.json` files have the name (fixtures,
     /// copies): which one would be linked is unknown.
     fn check_workspace_import(
@@ -853,6 +854,7 @@ impl Project {
             return None;
         };
         let subpath = &specifier[name.len()..];
+        let shown = if dir.is_empty() { "." } else { dir.as_str() };
         let json = self
             .fs
             .read(&join(dir, "package.json"))
@@ -868,8 +870,7 @@ impl Project {
         };
         self.note(|| {
             format!(
-                "`{name}` is the workspace package {}/: {} {}",
-                dir,
+                "`{name}` is the workspace package {shown}/: {} {}",
                 if exports.is_some() {
                     "resolved through its package.json `exports`:"
                 } else {
@@ -903,6 +904,18 @@ impl Project {
         .iter()
         .filter_map(|target| normalize_join(dir, target))
         .collect();
+        // A target under a condition the resolver does not use (`development`, a repository's
+        // own `@zod/source`) that exists is what the project's tooling resolves to.
+        let explicit_path = exports.is_none() && !subpath.is_empty();
+        if !explicit_path
+            && let Some(existing) = targets.iter().find(|target| {
+                self.fs
+                    .has_file(parent(target), target.rsplit('/').next().unwrap_or(target))
+            })
+        {
+            self.note(|| format!("{existing} exists (under another condition or field)"));
+            return None;
+        }
         if let Some(build) = targets
             .iter()
             .find_map(|target| self.build_dirs.of(&self.fs, target))
@@ -910,20 +923,29 @@ impl Project {
             return Some((
                 FindingKind::Unverifiable,
                 format!(
-                    "cannot check `{specifier}` from {project_path}: `{name}` is the workspace package {dir}/, and {}",
+                    "cannot check `{specifier}` from {project_path}: `{name}` is the workspace package {shown}/, and {}",
                     build.reason()
                 ),
             ));
         }
         // A target in a folder that is not there may be output of a build whose folder has no
-        // telling name (`lib/` from Babel): only a file missing from a folder that exists is
-        // certain, as is a subpath the `exports` do not list.
+        // telling name (`lib/` from Babel), and an `exports`/`main` target that is compiled
+        // output (`.js`, `.d.ts`) may be emitted next to the sources (zod builds into its package
+        // root): only a subpath the `exports` do not list, a TypeScript source file or a path
+        // the importer wrote, missing from a folder that exists, is certain.
+        let is_source = |target: &String| {
+            explicit_path
+                || ([".ts", ".tsx", ".mts", ".cts"]
+                    .iter()
+                    .any(|extension| target.ends_with(extension))
+                    && !target.contains(".d."))
+        };
         let why = if not_exported {
             format!("its package.json `exports` has no entry for `{dot_subpath}`")
         } else if !targets.is_empty()
             && targets
                 .iter()
-                .all(|target| self.fs.list(parent(target)).is_some())
+                .all(|target| is_source(target) && self.fs.list(parent(target)).is_some())
         {
             format!(
                 "no file exists for it: looked for {}{}",
@@ -936,7 +958,7 @@ impl Project {
             )
         } else {
             self.note(|| {
-                "its target folder is not there (it may be built under another name): not checked"
+                "its targets may be build output (compiled files, or a folder that is not there): not checked"
                     .to_string()
             });
             return None;
@@ -944,7 +966,7 @@ impl Project {
         Some((
             FindingKind::Unresolved,
             format!(
-                "cannot resolve `{specifier}` from {project_path}: `{name}` is the workspace package {dir}/, but {why}"
+                "cannot resolve `{specifier}` from {project_path}: `{name}` is the workspace package {shown}/, but {why}"
             ),
         ))
     }
