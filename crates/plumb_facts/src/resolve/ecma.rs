@@ -13,7 +13,7 @@
 //!
 //! A relative or alias target that is missing because it lies in build output (a `dist/` that
 //! is not built, React Router's generated `+types`) is unverifiable (IMP003), not unresolved:
-//! see [`super::build_output`]. tsconfig `rootDirs` are merged as TypeScript does.
+//! see [`super::build_output`]; the other tsconfig `rootDirs` are searched for that folder too.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -734,7 +734,9 @@ impl Project {
     /// The other places a relative `target` can be when the nearest `tsconfig.json` above
     /// `project_path` has `rootDirs`: TypeScript looks up `./+types/home` in every root as if
     /// they were one directory (React Router generates `.react-router/types/app/+types/home.ts`
-    /// for `app/home.tsx`). Empty without `rootDirs` or when `target` is in none of them.
+    /// for `app/home.tsx`). oxc_resolver resolves through them itself; these are only used to
+    /// find the build folder of a target that is missing. Empty without `rootDirs` or when
+    /// `target` is in none of them.
     fn root_dirs_targets(&self, project_path: &str, target: &str) -> Vec<String> {
         let Some((_, roots)) = self
             .tsconfig_root_dirs
@@ -940,7 +942,9 @@ impl Project {
                     .any(|extension| target.ends_with(extension))
                     && !target.contains(".d."))
         };
-        let why = if not_exported {
+        // "Not exported" under the resolver's conditions while some entry (under `browser`,
+        // `worker`) lists the subpath is not a missing entry.
+        let why = if not_exported && targets.is_empty() {
             format!("its package.json `exports` has no entry for `{dot_subpath}`")
         } else if !targets.is_empty()
             && targets
@@ -1073,21 +1077,9 @@ impl Project {
         if relative {
             let dir = parent(project_path);
             let target = normalize_join(dir, specifier)?;
+            // oxc_resolver already looked in the other `rootDirs`; they only matter here for
+            // naming the build folder the target would be generated in.
             let merged = self.root_dirs_targets(project_path, &target);
-            for candidate in &merged {
-                let found = self
-                    .without_tsconfig
-                    .resolve(self.fs.root(), &format!("./{candidate}"));
-                self.note(|| {
-                    format!(
-                        "tsconfig `rootDirs`: {candidate}{{,.ts,.tsx,.d.ts,.js,...,/index.*}}: {}",
-                        if found.is_ok() { "found" } else { "not found" }
-                    )
-                });
-                if found.is_ok() {
-                    return None;
-                }
-            }
             if let Some(build) = std::iter::once(&target)
                 .chain(&merged)
                 .find_map(|target| self.build_dirs.of(&self.fs, target))
