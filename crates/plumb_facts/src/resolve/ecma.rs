@@ -7,15 +7,23 @@
 //! there. A bare specifier the
 //! resolver cannot find (no `node_modules`) must be declared in the nearest `package.json`
 //! (`dependencies`, `devDependencies`, `peerDependencies`, `optionalDependencies`), directly
-//! or as `@types/...`, or be the name of a package of the project (workspaces).
+//! or as `@types/...`, or be the name of a package of the project (workspaces), or be a module
+//! a framework present in that `package.json` provides at run time (`vscode` with
+//! `engines.vscode`, see [`super::frameworks`]).
+//!
+//! A relative or alias target that is missing because it lies in build output (a `dist/` that
+//! is not built, React Router's generated `+types`) is unverifiable (IMP003), not unresolved:
+//! see [`super::build_output`]; the other tsconfig `rootDirs` are searched for that folder too.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-use oxc_resolver::{ResolveError, ResolveOptions, Resolver, TsconfigDiscovery};
+use oxc_resolver::{ResolveError, ResolveOptions, ResolverGeneric, TsconfigDiscovery};
 use plumb_diagnostics::Language;
 
-use super::fs::{FsCache, join, parent};
+use super::build_output::BuildDirs;
+use super::frameworks;
+use super::fs::{ConfinedFs, FsCache, join, parent};
 use super::suggest::closest;
 use super::vite::{self, ViteAlias};
 use super::{Explanation, FindingKind, ImportFinding};
@@ -37,7 +45,12 @@ const DEPENDENCY_FIELDS: &[&str] = &[
 #[derive(Debug, Default)]
 struct PackageJson {
     declared: BTreeSet<String>,
+    /// Keys of `engines` (`node`, `vscode`): a runtime that provides modules.
+    engines: BTreeSet<String>,
 }
+
+/// `oxc_resolver` over the project root only (see [`ConfinedFs`]).
+type Resolver = ResolverGeneric<ConfinedFs>;
 
 struct Project {
     fs: FsCache,
@@ -46,8 +59,9 @@ struct Project {
     without_tsconfig: Resolver,
     /// Project-relative directory -> its `package.json`, when it has a readable one.
     packages: std::cell::RefCell<HashMap<String, Option<std::rc::Rc<PackageJson>>>>,
-    /// `name` of every `package.json` in the project (workspace packages).
-    workspace_names: BTreeSet<String>,
+    /// `name` of every `package.json` in the project (workspace packages), with the
+    /// directories of the `package.json` files that have it.
+    workspace_names: BTreeMap<String, Vec<String>>,
     /// Prefixes of `tsconfig.json` `paths` keys, and whether some tsconfig sets `baseUrl`:
     /// a bare specifier they may map is never called undeclared.
     path_prefixes: Vec<String>,
@@ -55,8 +69,14 @@ struct Project {
     base_urls: Option<Vec<String>>,
     /// Some `tsconfig*.json` could not be read: aliases are unknown.
     tsconfig_unknown: bool,
-    /// Each `tsconfig.json` (the name the resolver discovers): its directory and `paths` keys.
-    tsconfig_paths: Vec<(String, Vec<String>)>,
+    /// Each `tsconfig.json` (the name the resolver discovers) with `paths`: its directory and
+    /// each key with its targets (project-relative templates, `*` kept).
+    tsconfig_paths: Vec<(String, Vec<PathsEntry>)>,
+    /// Each `tsconfig.json` with `rootDirs`: its directory and the root directories
+    /// (project-relative), which TypeScript merges into one virtual directory.
+    tsconfig_root_dirs: Vec<(String, Vec<String>)>,
+    /// Build folders on the way to unresolved targets (IMP003 instead of IMP001).
+    build_dirs: BuildDirs,
     /// `declare module "x"` names (and `*` patterns) from every file of the project.
     ambient_modules: BTreeSet<String>,
     /// Jest `moduleNameMapper` entries, in the order Jest tries them.
@@ -196,6 +216,18 @@ fn strip_jsonc(text: &str) -> String {
     result
 }
 
+/// One `paths` key of a tsconfig with its targets (project-relative templates, `*` kept).
+type PathsEntry = (String, Vec<String>);
+
+/// A tsconfig `paths` key a specifier matches.
+struct PathsAlias {
+    /// The `tsconfig.json`, project-relative.
+    config: String,
+    key: String,
+    /// Where the key maps this specifier, project-relative, in the order TypeScript tries.
+    targets: Vec<String>,
+}
+
 /// One Jest `moduleNameMapper` entry: a specifier matching `pattern` is replaced by `targets`
 /// (tried in order), so it is an alias like a tsconfig `paths` key.
 struct JestMapper {
@@ -297,11 +329,12 @@ impl Project {
         let mut configs = Vec::new();
         find_configs(&fs, "", 0, &mut configs);
         configs.sort();
-        let mut workspace_names = BTreeSet::new();
+        let mut workspace_names: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut path_prefixes = Vec::new();
         let mut base_urls = Some(Vec::new());
         let mut tsconfig_unknown = false;
         let mut tsconfig_paths = Vec::new();
+        let mut tsconfig_root_dirs = Vec::new();
         let mut jest = Vec::new();
         let mut vite_aliases = Vec::new();
         for path in &configs {
@@ -324,7 +357,10 @@ impl Project {
             if path.ends_with("package.json") {
                 if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) {
                     if let Some(name) = json.get("name").and_then(|v| v.as_str()) {
-                        workspace_names.insert(name.to_string());
+                        workspace_names
+                            .entry(name.to_string())
+                            .or_default()
+                            .push(parent(path).to_string());
                     }
                     if let Some(config) = json.get("jest") {
                         jest.extend(jest_mappers(path, config));
@@ -337,6 +373,19 @@ impl Project {
                 continue;
             };
             let options = json.get("compilerOptions");
+            let is_tsconfig_json = path.rsplit('/').next() == Some("tsconfig.json");
+            let dir = parent(path);
+            if let Some(root_dirs) = options
+                .and_then(|o| o.get("rootDirs"))
+                .and_then(|r| r.as_array())
+                .filter(|_| is_tsconfig_json)
+            {
+                let root_dirs: Vec<String> = root_dirs
+                    .iter()
+                    .filter_map(|root| normalize_join(dir, root.as_str()?))
+                    .collect();
+                tsconfig_root_dirs.push((dir.to_string(), root_dirs));
+            }
             if let Some(base_url) = options.and_then(|o| o.get("baseUrl")) {
                 let base = base_url
                     .as_str()
@@ -353,9 +402,31 @@ impl Project {
                 for key in paths.keys() {
                     path_prefixes.push(key.split('*').next().unwrap_or(key).to_string());
                 }
-                if path.rsplit('/').next() == Some("tsconfig.json") {
-                    tsconfig_paths
-                        .push((parent(path).to_string(), paths.keys().cloned().collect()));
+                if is_tsconfig_json {
+                    // Targets are relative to `baseUrl` when the same file sets it, else to the
+                    // tsconfig's directory (TypeScript 4.1+).
+                    let base = options
+                        .and_then(|o| o.get("baseUrl"))
+                        .and_then(|base| normalize_join(dir, base.as_str()?))
+                        .unwrap_or_else(|| dir.to_string());
+                    let entries = paths
+                        .iter()
+                        .map(|(key, targets)| {
+                            let targets = targets
+                                .as_array()
+                                .map(|targets| {
+                                    targets
+                                        .iter()
+                                        .filter_map(|target| {
+                                            normalize_join(&base, target.as_str()?)
+                                        })
+                                        .collect()
+                                })
+                                .unwrap_or_default();
+                            (key.clone(), targets)
+                        })
+                        .collect();
+                    tsconfig_paths.push((dir.to_string(), entries));
                 }
             }
         }
@@ -393,21 +464,28 @@ impl Project {
             main_fields: vec!["types".into(), "module".into(), "main".into()],
             builtin_modules: true,
             symlinks: false,
+            // `NODE_PATH` of whoever runs the check is no part of the project.
+            node_path: false,
             ..ResolveOptions::default()
         };
         Project {
             fs,
-            without_tsconfig: Resolver::new(ResolveOptions {
-                tsconfig: None,
-                ..options.clone()
-            }),
-            resolver: Resolver::new(options),
+            without_tsconfig: Resolver::new_with_file_system(
+                ConfinedFs::new(&index.project_root),
+                ResolveOptions {
+                    tsconfig: None,
+                    ..options.clone()
+                },
+            ),
+            resolver: Resolver::new_with_file_system(ConfinedFs::new(&index.project_root), options),
             packages: std::cell::RefCell::new(HashMap::new()),
             workspace_names,
             path_prefixes,
             base_urls,
             tsconfig_unknown,
             tsconfig_paths,
+            tsconfig_root_dirs,
+            build_dirs: BuildDirs::default(),
             ambient_modules: index
                 .files_with_facts()
                 .flat_map(|(_, _, facts)| facts.ecma_ambient_modules.iter().cloned())
@@ -423,7 +501,11 @@ impl Project {
     /// `Some(Some(message))` when it does not exist; `None` when no alias matches. Only a
     /// root-relative replacement (`/src`) whose first directory exists next to the config is
     /// checked: anything else may be an absolute path or a package.
-    fn check_vite_alias(&self, project_path: &str, specifier: &str) -> Option<Option<String>> {
+    fn check_vite_alias(
+        &self,
+        project_path: &str,
+        specifier: &str,
+    ) -> Option<Option<(FindingKind, String)>> {
         let nearest = self
             .vite_aliases
             .iter()
@@ -480,10 +562,23 @@ impl Project {
             });
             match found {
                 Err(ResolveError::NotFound(_)) => {
-                    missing.get_or_insert(format!(
-                        "cannot resolve `{specifier}` from {project_path}: it matches `resolve.alias` key `{}` of {config}, but no mapped file exists: looked for {target} (with extensions and index files)",
-                        alias.find
-                    ));
+                    missing.get_or_insert(match self.build_dirs.of(&self.fs, &target) {
+                        Some(build) => (
+                            FindingKind::Unverifiable,
+                            format!(
+                                "cannot check `{specifier}` from {project_path}: it matches `resolve.alias` key `{}` of {config}, and {}",
+                                alias.find,
+                                build.reason()
+                            ),
+                        ),
+                        None => (
+                            FindingKind::Unresolved,
+                            format!(
+                                "cannot resolve `{specifier}` from {project_path}: it matches `resolve.alias` key `{}` of {config}, but no mapped file exists: looked for {target} (with extensions and index files)",
+                                alias.find
+                            ),
+                        ),
+                    });
                 }
                 _ => return Some(None),
             }
@@ -494,7 +589,11 @@ impl Project {
     /// A bare specifier that a Jest `moduleNameMapper` of a config above the file maps:
     /// `Some(None)` when the mapped file exists or cannot be checked, `Some(Some(message))`
     /// when it does not exist; `None` when no mapper matches.
-    fn check_jest_mapper(&self, project_path: &str, specifier: &str) -> Option<Option<String>> {
+    fn check_jest_mapper(
+        &self,
+        project_path: &str,
+        specifier: &str,
+    ) -> Option<Option<(FindingKind, String)>> {
         let applies = |mapper: &&JestMapper| {
             mapper.dir.is_empty() || project_path.starts_with(&format!("{}/", mapper.dir))
         };
@@ -541,11 +640,28 @@ impl Project {
                 Err(_) => return Some(None),
             }
         }
-        Some(Some(format!(
-            "cannot resolve `{specifier}` from {project_path}: it matches Jest `moduleNameMapper` key `{}` of {}, but no mapped file exists: looked for {} (with extensions and index files)",
-            mapper.key,
-            mapper.config,
-            mapped.join(", ")
+        if let Some(build) = mapped
+            .iter()
+            .find_map(|target| self.build_dirs.of(&self.fs, target))
+        {
+            return Some(Some((
+                FindingKind::Unverifiable,
+                format!(
+                    "cannot check `{specifier}` from {project_path}: it matches Jest `moduleNameMapper` key `{}` of {}, and {}",
+                    mapper.key,
+                    mapper.config,
+                    build.reason()
+                ),
+            )));
+        }
+        Some(Some((
+            FindingKind::Unresolved,
+            format!(
+                "cannot resolve `{specifier}` from {project_path}: it matches Jest `moduleNameMapper` key `{}` of {}, but no mapped file exists: looked for {} (with extensions and index files)",
+                mapper.key,
+                mapper.config,
+                mapped.join(", ")
+            ),
         )))
     }
 
@@ -582,23 +698,74 @@ impl Project {
     }
 
     /// The `paths` key of the nearest `tsconfig.json` above `project_path` that `specifier`
-    /// matches (not the catch-all `*`), with that tsconfig's path.
-    fn alias_of(&self, project_path: &str, specifier: &str) -> Option<(String, String)> {
-        let (dir, keys) = self
+    /// matches (not the catch-all `*`; the longest prefix wins, as in TypeScript), with that
+    /// tsconfig's path and the key's targets for this specifier (project-relative).
+    fn alias_of(&self, project_path: &str, specifier: &str) -> Option<PathsAlias> {
+        let (dir, entries) = self
             .tsconfig_paths
             .iter()
             .filter(|(dir, _)| dir.is_empty() || project_path.starts_with(&format!("{dir}/")))
             .max_by_key(|(dir, _)| dir.len())?;
-        let key = keys.iter().find(|key| match key.split_once('*') {
-            Some((prefix, suffix)) => {
-                !prefix.is_empty()
+        let (key, targets, star) = entries
+            .iter()
+            .filter_map(|(key, targets)| match key.split_once('*') {
+                Some((prefix, suffix)) => (!prefix.is_empty()
                     && specifier.len() >= prefix.len() + suffix.len()
                     && specifier.starts_with(prefix)
-                    && specifier.ends_with(suffix)
-            }
-            None => key.as_str() == specifier,
-        })?;
-        Some((join(dir, "tsconfig.json"), key.clone()))
+                    && specifier.ends_with(suffix))
+                .then(|| {
+                    let star = &specifier[prefix.len()..specifier.len() - suffix.len()];
+                    (key, targets, star, prefix.len())
+                }),
+                None => (key.as_str() == specifier).then_some((key, targets, "", usize::MAX)),
+            })
+            .max_by_key(|(_, _, _, prefix)| *prefix)
+            .map(|(key, targets, star, _)| (key, targets, star))?;
+        Some(PathsAlias {
+            config: join(dir, "tsconfig.json"),
+            key: key.clone(),
+            targets: targets
+                .iter()
+                .map(|target| target.replacen('*', star, 1))
+                .collect(),
+        })
+    }
+
+    /// The other places a relative `target` can be when the nearest `tsconfig.json` above
+    /// `project_path` has `rootDirs`: TypeScript looks up `./+types/home` in every root as if
+    /// they were one directory (React Router generates `.react-router/types/app/+types/home.ts`
+    /// for `app/home.tsx`). oxc_resolver resolves through them itself; these are only used to
+    /// find the build folder of a target that is missing. Empty without `rootDirs` or when
+    /// `target` is in none of them.
+    fn root_dirs_targets(&self, project_path: &str, target: &str) -> Vec<String> {
+        let Some((_, roots)) = self
+            .tsconfig_root_dirs
+            .iter()
+            .filter(|(dir, _)| dir.is_empty() || project_path.starts_with(&format!("{dir}/")))
+            .max_by_key(|(dir, _)| dir.len())
+        else {
+            return Vec::new();
+        };
+        let inside = |root: &str| {
+            root.is_empty()
+                || target == root
+                || target
+                    .strip_prefix(root)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        };
+        let Some(own) = roots
+            .iter()
+            .filter(|root| inside(root))
+            .max_by_key(|root| root.len())
+        else {
+            return Vec::new();
+        };
+        let rest = target[own.len()..].trim_start_matches('/');
+        roots
+            .iter()
+            .filter(|root| *root != own)
+            .map(|root| join(root, rest))
+            .collect()
     }
 
     fn package_json(&self, dir: &str) -> Option<std::rc::Rc<PackageJson>> {
@@ -619,6 +786,9 @@ impl Project {
                     if let Some(name) = json.get("name").and_then(|v| v.as_str()) {
                         package.declared.insert(name.to_string());
                     }
+                    if let Some(engines) = json.get("engines").and_then(|v| v.as_object()) {
+                        package.engines.extend(engines.keys().cloned());
+                    }
                     std::rc::Rc::new(package)
                 })
         } else {
@@ -628,6 +798,200 @@ impl Project {
             .borrow_mut()
             .insert(dir.to_string(), package.clone());
         package
+    }
+
+    /// The framework that provides `specifier` at run time (see [`frameworks`]), with the
+    /// `package.json` that makes it present: the package's own (`package_dir`) or one above
+    /// it, the same chain whose declarations count.
+    fn framework_providing(
+        &self,
+        package_dir: &str,
+        specifier: &str,
+    ) -> Option<(&'static str, String)> {
+        for provided in frameworks::candidates(specifier) {
+            let mut dir = package_dir;
+            loop {
+                if let Some(package) = self.package_json(dir)
+                    && provided.present.iter().any(|present| match present {
+                        frameworks::Present::Declared(names) => {
+                            names.iter().any(|name| package.declared.contains(*name))
+                        }
+                        frameworks::Present::Engine(engine) => package.engines.contains(*engine),
+                    })
+                {
+                    return Some((provided.framework, join(dir, "package.json")));
+                }
+                if dir.is_empty() {
+                    break;
+                }
+                dir = parent(dir);
+            }
+        }
+        None
+    }
+
+    /// A bare specifier naming a package of the project (`@acme/ui/button`), which the
+    /// resolver did not find (no `node_modules`, workspaces not installed). It is checked
+    /// against that package's directory as if it were linked: through its `exports` when it has
+    /// them (as Node resolves a package's import of itself), else as a path below the
+    /// directory (`main`/`types`/`module`, `index`). A target in build output that is not there
+    /// is IMP003; a target that may be build output by another name (a folder that is not
+    /// there, compiled `.js`/`.d.ts` files) is not reported. Not checked
+    /// when several `package.json` files have the name (fixtures,
+    /// copies): which one would be linked is unknown.
+    fn check_workspace_import(
+        &self,
+        project_path: &str,
+        specifier: &str,
+        name: &str,
+        dirs: &[String],
+    ) -> Option<(FindingKind, String)> {
+        let [dir] = dirs else {
+            self.note(|| {
+                format!(
+                    "`{name}` is the name of several package.json files ({}): not checked",
+                    dirs.join(", ")
+                )
+            });
+            return None;
+        };
+        let subpath = &specifier[name.len()..];
+        let shown = if dir.is_empty() { "." } else { dir.as_str() };
+        let json = self
+            .fs
+            .read(&join(dir, "package.json"))
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())?;
+        let exports = json.get("exports").filter(|exports| !exports.is_null());
+        let found = match exports {
+            Some(_) => self
+                .without_tsconfig
+                .resolve(self.fs.root().join(dir), specifier),
+            None => self
+                .without_tsconfig
+                .resolve(self.fs.root(), &format!("./{dir}{subpath}")),
+        };
+        self.note(|| {
+            format!(
+                "`{name}` is the workspace package {shown}/: {} {}",
+                if exports.is_some() {
+                    "resolved through its package.json `exports`:"
+                } else {
+                    "no `exports`, so as a path below it (`main`/`types`/`module`, `index`):"
+                },
+                match &found {
+                    Ok(resolution) => {
+                        let full = resolution.full_path();
+                        let shown = full.strip_prefix(self.fs.root()).unwrap_or(&full);
+                        format!("found {}", shown.display())
+                    }
+                    Err(error) => format!("not found ({error})"),
+                }
+            )
+        });
+        let not_exported = match found {
+            Ok(_) => return None,
+            Err(ResolveError::PackagePathNotExported { .. }) => true,
+            Err(ResolveError::NotFound(_) | ResolveError::ExtensionAlias(..)) => false,
+            Err(_) => return None,
+        };
+        let dot_subpath = format!(".{subpath}");
+        let targets: Vec<String> = match exports {
+            Some(exports) => export_targets(exports, &dot_subpath),
+            None if subpath.is_empty() => ["types", "typings", "module", "main"]
+                .iter()
+                .filter_map(|field| json.get(*field)?.as_str().map(str::to_string))
+                .collect(),
+            None => vec![dot_subpath.clone()],
+        }
+        .iter()
+        .filter_map(|target| normalize_join(dir, target))
+        .collect();
+        // A target under a condition the resolver does not use (`development`, a repository's
+        // own `@zod/source`) that exists is what the project's tooling resolves to.
+        let explicit_path = exports.is_none() && !subpath.is_empty();
+        if !explicit_path
+            && let Some(existing) = targets.iter().find(|target| {
+                self.fs
+                    .has_file(parent(target), target.rsplit('/').next().unwrap_or(target))
+            })
+        {
+            self.note(|| format!("{existing} exists (under another condition or field)"));
+            return None;
+        }
+        if let Some(build) = targets
+            .iter()
+            .find_map(|target| self.build_dirs.of(&self.fs, target))
+        {
+            return Some((
+                FindingKind::Unverifiable,
+                format!(
+                    "cannot check `{specifier}` from {project_path}: `{name}` is the workspace package {shown}/, and {}",
+                    build.reason()
+                ),
+            ));
+        }
+        // A target in a folder that is not there may be output of a build whose folder has no
+        // telling name (`lib/` from Babel), and an `exports`/`main` target that is compiled
+        // output (`.js`, `.d.ts`) may be emitted next to the sources (zod builds into its package
+        // root): only a subpath the `exports` do not list, a TypeScript source file or a path
+        // the importer wrote, missing from a folder that exists, is certain.
+        let is_source = |target: &String| {
+            explicit_path
+                || ([".ts", ".tsx", ".mts", ".cts"]
+                    .iter()
+                    .any(|extension| target.ends_with(extension))
+                    && !target.contains(".d."))
+        };
+        // "Not exported" under the resolver's conditions while some entry (under `browser`,
+        // `worker`) lists the subpath is not a missing entry.
+        let why = if not_exported && targets.is_empty() {
+            format!("its package.json `exports` has no entry for `{dot_subpath}`")
+        } else if !targets.is_empty()
+            && targets
+                .iter()
+                .all(|target| is_source(target) && self.fs.list(parent(target)).is_some())
+        {
+            format!(
+                "no file exists for it: looked for {}{}",
+                targets.join(", "),
+                if exports.is_none() && !subpath.is_empty() {
+                    " (with extensions and index files)"
+                } else {
+                    ""
+                }
+            )
+        } else {
+            self.note(|| {
+                "its targets may be build output (compiled files, or a folder that is not there): not checked"
+                    .to_string()
+            });
+            return None;
+        };
+        Some((
+            FindingKind::Unresolved,
+            format!(
+                "cannot resolve `{specifier}` from {project_path}: `{name}` is the workspace package {shown}/, but {why}"
+            ),
+        ))
+    }
+
+    /// A `~` specifier is a Sass/webpack `node_modules` shorthand (`~bootstrap/scss`) or an
+    /// alias: checked only when a tsconfig `paths` key, a Vite alias or a Jest mapper that
+    /// applies to the file defines it (`~/*` -> `./src/*`).
+    fn tilde_is_alias(&self, project_path: &str, specifier: &str) -> bool {
+        let applies = |dir: &str| dir.is_empty() || project_path.starts_with(&format!("{dir}/"));
+        self.alias_of(project_path, specifier).is_some()
+            || self.vite_aliases.iter().any(|(dir, _, alias)| {
+                applies(dir)
+                    && (specifier == alias.find
+                        || specifier
+                            .strip_prefix(alias.find.as_str())
+                            .is_some_and(|rest| rest.starts_with('/')))
+            })
+            || self
+                .jest_mappers
+                .iter()
+                .any(|mapper| applies(&mapper.dir) && mapper.pattern.is_match(specifier))
     }
 
     /// The nearest `package.json` at or above `dir`, with its directory.
@@ -654,7 +1018,7 @@ impl Project {
             || specifier.is_empty()
             || specifier.contains(['?', '!', '{', '$', '*'])
             || specifier.contains(':')
-            || specifier.starts_with('~')
+            || (specifier.starts_with('~') && !self.tilde_is_alias(project_path, specifier))
             || specifier.starts_with('#')
         {
             return None;
@@ -703,11 +1067,32 @@ impl Project {
             Ok(_) => return None,
             // Not found, also after trying the extension aliases (`.js` written for `.ts`).
             Err(ResolveError::NotFound(_) | ResolveError::ExtensionAlias(..)) => {}
+            // A file of a workspace package importing itself by name goes through its own
+            // `exports` (self-reference): checked below like any other workspace import.
+            Err(ResolveError::PackagePathNotExported { .. })
+                if package_name(specifier)
+                    .is_some_and(|name| self.workspace_names.contains_key(name)) => {}
             Err(_) => return None,
         }
         if relative {
             let dir = parent(project_path);
             let target = normalize_join(dir, specifier)?;
+            // oxc_resolver already looked in the other `rootDirs`; they only matter here for
+            // naming the build folder the target would be generated in.
+            let merged = self.root_dirs_targets(project_path, &target);
+            if let Some(build) = std::iter::once(&target)
+                .chain(&merged)
+                .find_map(|target| self.build_dirs.of(&self.fs, target))
+            {
+                self.note(|| format!("the target goes through {}/", build.dir));
+                return Some((
+                    FindingKind::Unverifiable,
+                    format!(
+                        "cannot check `{specifier}` from {project_path}: {}",
+                        build.reason()
+                    ),
+                ));
+            }
             let tried = relative_candidates(&target);
             return Some((
                 FindingKind::Unresolved,
@@ -721,7 +1106,25 @@ impl Project {
         if specifier.starts_with('/') {
             return None;
         }
-        if let Some((config, key)) = self.alias_of(project_path, specifier) {
+        if let Some(PathsAlias {
+            config,
+            key,
+            targets,
+        }) = self.alias_of(project_path, specifier)
+        {
+            if let Some(build) = targets
+                .iter()
+                .find_map(|target| self.build_dirs.of(&self.fs, target))
+            {
+                self.note(|| format!("the `paths` target goes through {}/", build.dir));
+                return Some((
+                    FindingKind::Unverifiable,
+                    format!(
+                        "cannot check `{specifier}` from {project_path}: it matches `paths` key `{key}` of {config}, and {}",
+                        build.reason()
+                    ),
+                ));
+            }
             return Some((
                 FindingKind::Unresolved,
                 format!(
@@ -734,9 +1137,7 @@ impl Project {
         let vite = self.check_vite_alias(project_path, specifier);
         match (jest, vite) {
             (Some(None), _) | (_, Some(None)) => return None,
-            (Some(Some(message)), _) | (None, Some(Some(message))) => {
-                return Some((FindingKind::Unresolved, message));
-            }
+            (Some(Some(finding)), _) | (None, Some(Some(finding))) => return Some(finding),
             (None, None) => {}
         }
         if self
@@ -755,7 +1156,6 @@ impl Project {
         }
         let name = package_name(specifier)?;
         if self.tsconfig_unknown
-            || self.workspace_names.contains(name)
             || self
                 .path_prefixes
                 .iter()
@@ -763,6 +1163,9 @@ impl Project {
             || self.path_prefixes.iter().any(|prefix| prefix.is_empty())
         {
             return None;
+        }
+        if let Some(dirs) = self.workspace_names.get(name) {
+            return self.check_workspace_import(project_path, specifier, name, dirs);
         }
         // `baseUrl` makes `utils/x` mean `<baseUrl>/utils/x`: a first segment that exists there
         // is first-party.
@@ -813,6 +1216,10 @@ impl Project {
                 return None;
             }
         }
+        if let Some((framework, manifest)) = self.framework_providing(&package_dir, specifier) {
+            self.note(|| format!("provided at run time by {framework}, present in {manifest}"));
+            return None;
+        }
         let shown = if package_dir.is_empty() {
             "package.json".to_string()
         } else {
@@ -821,11 +1228,56 @@ impl Project {
         Some((
             FindingKind::Undeclared,
             format!(
-                "`{name}` is not installed and not declared in {shown} (dependencies, devDependencies, peerDependencies, optionalDependencies, or {})",
-                types_package(name)
+                "`{name}` is not installed and not declared in {shown} (dependencies, devDependencies, peerDependencies, optionalDependencies, or {}){}",
+                types_package(name),
+                frameworks::candidates(specifier)
+                    .next()
+                    .map(|provided| format!(
+                        "; {} would provide it at run time, but is not present",
+                        provided.framework
+                    ))
+                    .unwrap_or_default()
             ),
         ))
     }
+}
+
+/// Every target a package.json `exports` value gives `subpath` (`.` or `./button`), under any
+/// condition: the exact key, or a `*` pattern with the match substituted. Used to name the
+/// build folder an unresolved export points into, not to resolve.
+fn export_targets(exports: &serde_json::Value, subpath: &str) -> Vec<String> {
+    fn strings(value: &serde_json::Value, star: &str, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::String(target) => out.push(target.replace('*', star)),
+            serde_json::Value::Array(values) => {
+                values.iter().for_each(|value| strings(value, star, out));
+            }
+            serde_json::Value::Object(map) => {
+                map.values().for_each(|value| strings(value, star, out));
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let by_subpath = exports
+        .as_object()
+        .filter(|map| map.keys().any(|key| key.starts_with('.')));
+    match by_subpath {
+        None if subpath == "." => strings(exports, "", &mut out),
+        None => {}
+        Some(map) => {
+            if let Some(value) = map.get(subpath) {
+                strings(value, "", &mut out);
+            } else if let Some((value, star)) = map.iter().find_map(|(key, value)| {
+                let (prefix, suffix) = key.split_once('*')?;
+                let star = subpath.strip_prefix(prefix)?.strip_suffix(suffix)?;
+                Some((value, star))
+            }) {
+                strings(value, star, &mut out);
+            }
+        }
+    }
+    out
 }
 
 /// The paths a relative specifier's `target` can be, in the order `oxc_resolver` tries them
@@ -865,8 +1317,16 @@ pub(crate) fn explain(
         "tsconfig: the nearest tsconfig.json above the file (with `extends`), as oxc_resolver discovers it".to_string(),
     ];
     let dir = parent(path);
-    if let Some((config, key)) = project.alias_of(path, specifier) {
-        context.push(format!("matches `paths` key `{key}` of {config}"));
+    if let Some(PathsAlias {
+        config,
+        key,
+        targets,
+    }) = project.alias_of(path, specifier)
+    {
+        context.push(format!(
+            "matches `paths` key `{key}` of {config}: {}",
+            targets.join(", ")
+        ));
     }
     if let Some((package_dir, _)) = project.nearest_package(dir) {
         context.push(format!(
@@ -889,10 +1349,14 @@ pub(crate) fn explain(
         .unwrap_or_default();
     let verdict = match problem {
         None => Ok(format!(
-            "`{specifier}` resolves (or is not checked: a Node built-in, a declared or aliased package, a loader or URL specifier)"
+            "`{specifier}` resolves (or is not checked: a Node built-in, a declared or aliased package, a module a framework provides, a loader or URL specifier)"
         )),
         Some((FindingKind::Undeclared, message)) => Ok(format!(
             "`{specifier}` is third-party (IMP002 would report it): {message}"
+        )),
+        // Not IMP001's concern: the target is build output that is not there yet.
+        Some((FindingKind::Unverifiable, message)) => Ok(format!(
+            "`{specifier}` cannot be checked before a build (IMP003 would report it): {message}"
         )),
         Some((_, message)) => Err(message),
     };

@@ -87,3 +87,73 @@ pub(crate) fn join(dir: &str, name: &str) -> String {
 pub(crate) fn parent(path: &str) -> &str {
     path.rfind('/').map_or("", |slash| &path[..slash])
 }
+
+/// The file system `oxc_resolver` sees: the real one, but only under the project root.
+///
+/// Without it the resolver walks every ancestor of a file for `node_modules` and
+/// `tsconfig.json`, so a checkout inside a home directory with a stray `node_modules` (or a
+/// monorepo checked below its root) would resolve, or load aliases, from outside what was
+/// asked to be checked. `ResolveOptions::restrictions` only filters the final result, not the
+/// `tsconfig.json`/`package.json` reads on the way, hence the wrapper. Everything outside the
+/// root is reported as absent.
+pub(crate) struct ConfinedFs {
+    root: PathBuf,
+    os: oxc_resolver::FileSystemOs,
+}
+
+impl ConfinedFs {
+    pub(crate) fn new(root: &Path) -> Self {
+        ConfinedFs {
+            root: root.to_path_buf(),
+            os: <oxc_resolver::FileSystemOs as oxc_resolver::FileSystem>::new(),
+        }
+    }
+
+    fn check(&self, path: &Path) -> std::io::Result<()> {
+        if path.starts_with(&self.root) {
+            Ok(())
+        } else {
+            Err(std::io::Error::from(std::io::ErrorKind::NotFound))
+        }
+    }
+}
+
+impl oxc_resolver::FileSystem for ConfinedFs {
+    /// Unconfined: only [`ConfinedFs::new`] is used, through `new_with_file_system`.
+    fn new() -> Self {
+        ConfinedFs {
+            root: PathBuf::from("/"),
+            os: <oxc_resolver::FileSystemOs as oxc_resolver::FileSystem>::new(),
+        }
+    }
+
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        self.check(path)?;
+        self.os.read(path)
+    }
+
+    fn read_to_string(&self, path: &Path) -> std::io::Result<String> {
+        self.check(path)?;
+        self.os.read_to_string(path)
+    }
+
+    fn metadata(&self, path: &Path) -> std::io::Result<oxc_resolver::FileMetadata> {
+        self.check(path)?;
+        self.os.metadata(path)
+    }
+
+    fn symlink_metadata(&self, path: &Path) -> std::io::Result<oxc_resolver::FileMetadata> {
+        self.check(path)?;
+        self.os.symlink_metadata(path)
+    }
+
+    fn read_link(&self, path: &Path) -> Result<PathBuf, oxc_resolver::ResolveError> {
+        self.check(path)?;
+        self.os.read_link(path)
+    }
+
+    fn canonicalize(&self, path: &Path) -> std::io::Result<PathBuf> {
+        self.check(path)?;
+        self.os.canonicalize(path)
+    }
+}

@@ -3,8 +3,10 @@
 //! says what was tried. Nothing is executed; the filesystem is only listed, under the project
 //! root.
 
+mod build_output;
 pub mod deps;
 mod ecma;
+mod frameworks;
 mod fs;
 pub mod python;
 mod suggest;

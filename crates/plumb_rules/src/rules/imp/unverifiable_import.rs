@@ -5,17 +5,23 @@ use plumb_macros::Rule;
 use crate::{NeededFacts, ProjectIndex, ProjectRule, ProjectViolation};
 
 /// ## What it does
-/// Reports an absolute import that does not resolve statically in a file that edits
-/// `sys.path` at run time (`sys.path.insert`, `append`, `extend`, assignment, or
-/// `site.addsitedir`).
+/// Reports an import that does not resolve statically but may once the project is set up: a
+/// Python file edits `sys.path`, or a TypeScript/JavaScript target lies in build output.
 ///
-/// Such a file may make the import work by adding a directory that only exists at run time, so
-/// the finding is informational: the import is neither confirmed nor refuted. Relative imports
-/// do not depend on `sys.path` and stay IMP001.
+/// In Python: an absolute import in a file that edits `sys.path` at run time
+/// (`sys.path.insert`, `append`, `extend`, assignment, or `site.addsitedir`). In
+/// TypeScript/JavaScript: an import whose target lies in build output that is not there (a
+/// missing `dist/`, `build/`, `out/`, `generated/`, `__generated__/`, React Router `+types`,
+/// or such a folder that git ignores and that lacks the file).
+///
+/// Such an import is neither confirmed nor refuted, so the finding is informational. A Python
+/// relative import does not depend on `sys.path` and stays IMP001; a TypeScript target in a
+/// committed folder stays IMP001.
 ///
 /// ## Why is this bad?
 /// Editing `sys.path` hides where modules come from: tools, IDEs and other entry points cannot
-/// find them, and the import breaks when the file is run from another directory.
+/// find them, and the import breaks when the file is run from another directory. An import of
+/// build output can only be checked after a build, and breaks when the build layout changes.
 ///
 /// ## Example
 /// ```python
@@ -38,7 +44,7 @@ use crate::{NeededFacts, ProjectIndex, ProjectRule, ProjectViolation};
     name = "unverifiable-import",
     family = "IMP",
     scope = "project",
-    languages = "python",
+    languages = "python, typescript, javascript",
     default_severity = "info",
     since = "0.1.0"
 )]
