@@ -117,6 +117,69 @@ pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
     findings
 }
 
+/// The `paths` of the tsconfig at `path` (parsed as `json`) with their targets
+/// (project-relative templates): its own, else those it inherits through local `extends`
+/// (`paths` is replaced as a whole, and a later entry of an `extends` array wins, as in
+/// TypeScript). `None` when it has none, or they come from a package (`@tsconfig/...`) or a
+/// file outside the project.
+fn effective_paths(
+    fs: &FsCache,
+    path: &str,
+    json: &serde_json::Value,
+    depth: usize,
+) -> Option<Vec<PathsEntry>> {
+    let dir = parent(path);
+    let options = json.get("compilerOptions");
+    if let Some(paths) = options
+        .and_then(|o| o.get("paths"))
+        .and_then(|p| p.as_object())
+    {
+        // Targets are relative to `baseUrl` when the same file sets it, else to the
+        // tsconfig's directory (TypeScript 4.1+).
+        let base = options
+            .and_then(|o| o.get("baseUrl"))
+            .and_then(|base| normalize_join(dir, base.as_str()?))
+            .unwrap_or_else(|| dir.to_string());
+        return Some(
+            paths
+                .iter()
+                .map(|(key, targets)| {
+                    let targets = targets
+                        .as_array()
+                        .map(|targets| {
+                            targets
+                                .iter()
+                                .filter_map(|target| normalize_join(&base, target.as_str()?))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    (key.clone(), targets)
+                })
+                .collect(),
+        );
+    }
+    if depth >= 8 {
+        return None;
+    }
+    let extends: Vec<&str> = match json.get("extends")? {
+        serde_json::Value::String(one) => vec![one.as_str()],
+        serde_json::Value::Array(many) => many.iter().filter_map(|v| v.as_str()).collect(),
+        _ => return None,
+    };
+    extends.iter().rev().find_map(|parent_config| {
+        if !(parent_config.starts_with("./") || parent_config.starts_with("../")) {
+            return None;
+        }
+        let mut target = normalize_join(dir, parent_config)?;
+        if !target.ends_with(".json") {
+            target.push_str(".json");
+        }
+        let text = fs.read(&target)?;
+        let parent_json = serde_json::from_str::<serde_json::Value>(&strip_jsonc(&text)).ok()?;
+        effective_paths(fs, &target, &parent_json, depth + 1)
+    })
+}
+
 /// The package a bare specifier names: `lodash/fp` -> `lodash`, `@scope/pkg/x` -> `@scope/pkg`.
 fn package_name(specifier: &str) -> Option<&str> {
     let mut parts = specifier.splitn(3, '/');
@@ -402,32 +465,9 @@ impl Project {
                 for key in paths.keys() {
                     path_prefixes.push(key.split('*').next().unwrap_or(key).to_string());
                 }
-                if is_tsconfig_json {
-                    // Targets are relative to `baseUrl` when the same file sets it, else to the
-                    // tsconfig's directory (TypeScript 4.1+).
-                    let base = options
-                        .and_then(|o| o.get("baseUrl"))
-                        .and_then(|base| normalize_join(dir, base.as_str()?))
-                        .unwrap_or_else(|| dir.to_string());
-                    let entries = paths
-                        .iter()
-                        .map(|(key, targets)| {
-                            let targets = targets
-                                .as_array()
-                                .map(|targets| {
-                                    targets
-                                        .iter()
-                                        .filter_map(|target| {
-                                            normalize_join(&base, target.as_str()?)
-                                        })
-                                        .collect()
-                                })
-                                .unwrap_or_default();
-                            (key.clone(), targets)
-                        })
-                        .collect();
-                    tsconfig_paths.push((dir.to_string(), entries));
-                }
+            }
+            if is_tsconfig_json && let Some(entries) = effective_paths(&fs, path, &json, 0) {
+                tsconfig_paths.push((dir.to_string(), entries));
             }
         }
         let options = ResolveOptions {
