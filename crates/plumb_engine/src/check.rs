@@ -158,10 +158,20 @@ fn worker_pool(settings: &Settings) -> Result<rayon::ThreadPool, CheckError> {
         .map_err(|error| CheckError::ThreadPool(error.to_string()))
 }
 
+/// Files or directories whose presence makes a directory a project root.
+pub(crate) const PROJECT_MARKERS: &[&str] = &[
+    ".git",
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "package.json",
+];
+
 /// The project's other files, when the inputs are only part of it (a pre-commit hook passes
 /// the staged files): parsed for the facts project rules read, so an import of an unstaged
 /// module resolves and a duplicate of an unstaged type is found. Empty when an input is the
-/// project root or above it.
+/// project root or above it, or the root is only the working directory of an unconfigured run
+/// and holds no project marker.
 fn context_files(
     inputs: &[PathBuf],
     checked: &[DiscoveredFile],
@@ -179,7 +189,13 @@ fn context_files(
             .map(|input| settings.project_root.starts_with(lexically_normal(&input)))
             .unwrap_or(false)
     });
-    if covers_root {
+    // Without a configuration or a project marker the root is just the working directory,
+    // which may be a home directory: not worth walking for context.
+    let looks_like_a_project = settings.config_path.is_some()
+        || PROJECT_MARKERS
+            .iter()
+            .any(|marker| settings.project_root.join(marker).exists());
+    if covers_root || !looks_like_a_project {
         return Vec::new();
     }
     let checked: std::collections::HashSet<&Path> =

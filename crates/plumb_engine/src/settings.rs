@@ -575,16 +575,13 @@ fn unconfigured_project_root(cwd: &Path, start_dir: &Path) -> PathBuf {
     if start_dir.starts_with(cwd) {
         return cwd.to_path_buf();
     }
-    const MARKERS: &[&str] = &[
-        ".git",
-        "pyproject.toml",
-        "setup.py",
-        "setup.cfg",
-        "package.json",
-    ];
     start_dir
         .ancestors()
-        .find(|dir| MARKERS.iter().any(|marker| dir.join(marker).exists()))
+        .find(|dir| {
+            crate::check::PROJECT_MARKERS
+                .iter()
+                .any(|marker| dir.join(marker).exists())
+        })
         .unwrap_or(start_dir)
         .to_path_buf()
 }
