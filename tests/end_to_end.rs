@@ -533,6 +533,18 @@ fn explain_import_lists_candidates_and_sets_the_exit_code() {
     assert!(text.contains("web/src/lib/maths{.ts,.tsx,.d.ts"), "{text}");
     assert!(text.contains("did you mean `./lib/math`?"), "{text}");
 
+    // A third-party import nothing declares: IMP002 would report it, so it is no "resolves".
+    let undeclared = run_in(
+        &repo,
+        &["explain-import", "--isolated", "app/main.py", "flask"],
+    );
+    assert_eq!(undeclared.status.code(), Some(1), "{}", stderr(&undeclared));
+    assert!(
+        stdout(&undeclared).contains("verdict: undeclared dependency (IMP002): `flask`"),
+        "{}",
+        stdout(&undeclared)
+    );
+
     let usage = run_in(
         &repo,
         &[
@@ -548,6 +560,11 @@ fn explain_import_lists_candidates_and_sets_the_exit_code() {
         &["explain-import", "--isolated", "app/nothere.py", "os"],
     );
     assert_eq!(no_file.status.code(), Some(2));
+    assert!(
+        stderr(&no_file).contains("app/nothere.py does not exist"),
+        "{}",
+        stderr(&no_file)
+    );
     let no_args = run_in(&repo, &["explain-import", "--isolated", "app/main.py"]);
     assert_eq!(no_args.status.code(), Some(2));
 }

@@ -329,6 +329,9 @@ fn explain_import(args: &ExplainImportArgs, registry: &Registry) -> anyhow::Resu
                 "py" | "pyi" | "ts" | "tsx" | "mts" | "cts" | "js" | "jsx" | "mjs" | "cjs"
             )
         });
+    if !args.file.exists() {
+        anyhow::bail!("{} does not exist", args.file.display());
+    }
     if !args.file.is_file() || !is_source {
         anyhow::bail!(
             "{} is not a Python or TypeScript/JavaScript file",
@@ -378,8 +381,15 @@ fn explain_import(args: &ExplainImportArgs, registry: &Registry) -> anyhow::Resu
             out.push_str(&format!("verdict: resolves: {verdict}\n"));
             EXIT_CLEAN
         }
-        Err(message) => {
-            out.push_str(&format!("verdict: does not resolve (IMP001): {message}\n"));
+        Err((kind, message)) => {
+            let verdict = match kind {
+                plumb_engine::FindingKind::Unresolved => "does not resolve (IMP001)",
+                plumb_engine::FindingKind::Undeclared => "undeclared dependency (IMP002)",
+                plumb_engine::FindingKind::Unverifiable => {
+                    "cannot be verified before run time or a build (IMP003)"
+                }
+            };
+            out.push_str(&format!("verdict: {verdict}: {message}\n"));
             EXIT_VIOLATIONS
         }
     };

@@ -10,5 +10,5 @@ pub mod walk;
 pub use check::{CheckError, check, project_index};
 pub use config::ConfigError;
 pub use plumb_diagnostics::CheckOutcome;
-pub use plumb_facts::resolve::{Explanation, explain_import};
+pub use plumb_facts::resolve::{Explanation, FindingKind, explain_import};
 pub use settings::{FailOn, Overrides, Settings};

@@ -1391,14 +1391,7 @@ pub(crate) fn explain(
         None => Ok(format!(
             "`{specifier}` resolves (or is not checked: a Node built-in, a declared or aliased package, a module a framework provides, a loader or URL specifier)"
         )),
-        Some((FindingKind::Undeclared, message)) => Ok(format!(
-            "`{specifier}` is third-party (IMP002 would report it): {message}"
-        )),
-        // Not IMP001's concern: the target is build output that is not there yet.
-        Some((FindingKind::Unverifiable, message)) => Ok(format!(
-            "`{specifier}` cannot be checked before a build (IMP003 would report it): {message}"
-        )),
-        Some((_, message)) => Err(message),
+        Some(finding) => Err(finding),
     };
     Ok(Explanation {
         context,

@@ -43,13 +43,13 @@ pub struct ImportFinding {
 }
 
 /// What `plumb explain-import` prints: the configuration the resolver used, each step it took
-/// (candidate paths in order), and the verdict: `Ok` when the import resolves (or is not the
-/// IMP001's concern), `Err` with the IMP001 message when it does not.
+/// (candidate paths in order), and the verdict: `Ok` when the import resolves (or is not
+/// checked), `Err` with the finding an IMP rule would report and its message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explanation {
     pub context: Vec<String>,
     pub tried: Vec<String>,
-    pub verdict: Result<String, String>,
+    pub verdict: Result<String, (FindingKind, String)>,
 }
 
 /// Explains how `specifier`, written in the file at the project path `path`, resolves: as

@@ -211,10 +211,7 @@ pub fn explain(index: &ProjectIndex, path: &str, specifier: &str) -> Result<Expl
         .unwrap_or_default();
     let verdict = match problem {
         None => Ok(format!("`{specifier}` resolves")),
-        Some((FindingKind::Undeclared, _, message)) => Ok(format!(
-            "`{specifier}` is third-party (IMP002 would report it): {message}"
-        )),
-        Some((_, _, message)) => Err(message),
+        Some((kind, _, message)) => Err((kind, message)),
     };
     Ok(Explanation {
         context,
