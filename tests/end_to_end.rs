@@ -545,6 +545,24 @@ fn explain_import_lists_candidates_and_sets_the_exit_code() {
         stdout(&undeclared)
     );
 
+    // In a file that edits `sys.path`, `check` reports an absolute miss as IMP003: so does
+    // explain-import.
+    let sys_path = run_in(
+        &repo_root().join("fixtures/rules/IMP003-unverifiable-import/sys-path-edit"),
+        &[
+            "explain-import",
+            "--isolated",
+            "tools/bootstrap.py",
+            "vendored_helpers",
+        ],
+    );
+    assert_eq!(sys_path.status.code(), Some(1), "{}", stderr(&sys_path));
+    assert!(
+        stdout(&sys_path).contains("(IMP003)"),
+        "{}",
+        stdout(&sys_path)
+    );
+
     let usage = run_in(
         &repo,
         &[

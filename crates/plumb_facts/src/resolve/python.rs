@@ -209,8 +209,19 @@ pub fn explain(index: &ProjectIndex, path: &str, specifier: &str) -> Result<Expl
         .take()
         .map(std::cell::RefCell::into_inner)
         .unwrap_or_default();
+    // As in `check_file`: an absolute miss in a file that edits `sys.path` is IMP003.
+    let edits_sys_path = index
+        .files
+        .iter()
+        .find(|file| file.project_path == path)
+        .and_then(|file| file.facts.as_ref()?.python_imports.as_ref())
+        .is_some_and(|imports| imports.edits_sys_path);
     let verdict = match problem {
         None => Ok(format!("`{specifier}` resolves")),
+        Some((_, _, message)) if edits_sys_path && level == 0 => Err((
+            FindingKind::Unverifiable,
+            format!("{message} (this file edits `sys.path` at run time, so it may still resolve)"),
+        )),
         Some((kind, _, message)) => Err((kind, message)),
     };
     Ok(Explanation {
