@@ -10,7 +10,7 @@
 //! `python.dependency-import-names`. Import roots are read here too: pytest `pythonpath`
 //! (`pyproject.toml`, `pytest.ini`, `tox.ini`, `setup.cfg`) and setuptools/Poetry sources.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::fs::{FsCache, join};
 
@@ -20,6 +20,8 @@ const KNOWN_MISMATCHES: &[(&str, &[&str])] = &[
     ("pyyaml", &["yaml"]),
     ("pillow", &["PIL"]),
     ("pytest", &["pytest", "_pytest"]),
+    ("pydispatcher", &["pydispatch"]),
+    ("pypydispatcher", &["pydispatch"]),
     ("boxsdk", &["boxsdk", "box_sdk_gen"]),
     ("python3_saml", &["onelogin"]),
     ("beautifulsoup4", &["bs4"]),
@@ -263,7 +265,8 @@ impl PythonDependencies {
                 deps.read_ini_roots(&text, &dir);
             }
             if name == "pytest.ini" || name == ".pytest.ini" {
-                // Configures pytest only: no dependencies.
+                // Configures pytest: the tests run under it, which is a declaration of pytest.
+                deps.add_distribution("pytest");
                 continue;
             }
             let read = if name == "pyproject.toml" {
@@ -275,8 +278,10 @@ impl PythonDependencies {
                         || section == "options.extras_require"
                 })
             } else if name == "tox.ini" {
+                // `deps` of any section: tox substitutes `{[test-requirements]deps}` from
+                // sections of any name (Scrapy keeps its test requirements in one).
                 deps.read_ini(&text, |section, key| {
-                    section.starts_with("testenv") && key == "deps"
+                    key == "deps" || (section == "tox" && key == "requires")
                 })
             } else if name == "Pipfile" {
                 deps.read_pipfile(&text)
@@ -467,8 +472,13 @@ impl PythonDependencies {
                 }
             }
         }
-        // `[tool.pytest.ini_options]`, and pytest 9's native `[tool.pytest]`.
+        // `[tool.pytest.ini_options]`, and pytest 9's native `[tool.pytest]`: configuring
+        // pytest declares it (httpx's tests import pytest, declared only in an unshipped
+        // requirements file).
         let pytest = tool.get("pytest");
+        if pytest.is_some() {
+            self.add_distribution("pytest");
+        }
         for pythonpath in [
             pytest
                 .and_then(|v| v.get("ini_options"))
@@ -566,6 +576,10 @@ impl PythonDependencies {
     /// first it finds: more roots can only make fewer findings.
     fn read_ini_roots(&mut self, text: &str, dir: &str) {
         for (section, key, values) in ini_entries(text) {
+            // A pytest section configures the test runner: pytest is what runs the tests.
+            if matches!(section.as_str(), "pytest" | "tool:pytest") {
+                self.add_distribution("pytest");
+            }
             match (section.as_str(), key.as_str()) {
                 ("pytest" | "tool:pytest", "pythonpath") | ("options.packages.find", "where") => {
                     for path in values.iter().flat_map(|value| value.split_whitespace()) {
@@ -767,26 +781,52 @@ fn read_setup_py(text: &str) -> Option<Vec<String>> {
     use ruff_python_ast::{Expr, Keyword};
 
     #[derive(Default)]
-    struct Finder {
+    struct Finder<'a> {
         calls: usize,
         computed: bool,
         requirements: Vec<String>,
+        /// Module-level `NAME = <expression>` assignments: `install_requires=requires` with
+        /// `requires = [...]` above (requests' setup.py) is as static as a literal.
+        assignments: HashMap<&'a str, &'a Expr>,
     }
 
-    fn strings(expr: &Expr, out: &mut Vec<String>) -> bool {
+    /// The strings of a literal (list, tuple, dict values, `a + b`), following names bound at
+    /// module level up to a small depth; `false` when some part is computed.
+    fn strings<'a>(
+        expr: &'a Expr,
+        assignments: &HashMap<&'a str, &'a Expr>,
+        depth: usize,
+        out: &mut Vec<String>,
+    ) -> bool {
         match expr {
-            Expr::List(list) => list.elts.iter().all(|elt| strings(elt, out)),
-            Expr::Tuple(tuple) => tuple.elts.iter().all(|elt| strings(elt, out)),
+            Expr::List(list) => list
+                .elts
+                .iter()
+                .all(|elt| strings(elt, assignments, depth, out)),
+            Expr::Tuple(tuple) => tuple
+                .elts
+                .iter()
+                .all(|elt| strings(elt, assignments, depth, out)),
             Expr::StringLiteral(literal) => {
                 out.push(literal.value.to_str().to_string());
                 true
             }
-            Expr::Dict(dict) => dict.items.iter().all(|item| strings(&item.value, out)),
+            Expr::Dict(dict) => dict
+                .items
+                .iter()
+                .all(|item| strings(&item.value, assignments, depth, out)),
+            Expr::BinOp(binary) if binary.op == ruff_python_ast::Operator::Add => {
+                strings(&binary.left, assignments, depth, out)
+                    && strings(&binary.right, assignments, depth, out)
+            }
+            Expr::Name(name) if depth < 4 => assignments
+                .get(name.id.as_str())
+                .is_some_and(|value| strings(value, assignments, depth + 1, out)),
             _ => false,
         }
     }
 
-    impl<'a> Visitor<'a> for Finder {
+    impl<'a> Visitor<'a> for Finder<'a> {
         fn visit_expr(&mut self, expr: &'a Expr) {
             if let Expr::Call(call) = expr {
                 let is_setup = match &*call.func {
@@ -801,7 +841,7 @@ fn read_setup_py(text: &str) -> Option<Vec<String>> {
                             Some(
                                 "install_requires" | "extras_require" | "tests_require"
                                 | "setup_requires",
-                            ) if !strings(value, &mut self.requirements) => {
+                            ) if !strings(value, &self.assignments, 0, &mut self.requirements) => {
                                 self.computed = true;
                             }
                             // `setup(**kwargs)` may pass anything.
@@ -821,6 +861,22 @@ fn read_setup_py(text: &str) -> Option<Vec<String>> {
     }
     let module = parsed.parsed?;
     let mut finder = Finder::default();
+    // A name assigned twice at module level is not static.
+    let mut assigned_twice = HashSet::new();
+    for statement in &module.syntax().body {
+        if let ruff_python_ast::Stmt::Assign(assign) = statement
+            && let [Expr::Name(target)] = assign.targets.as_slice()
+            && finder
+                .assignments
+                .insert(target.id.as_str(), &assign.value)
+                .is_some()
+        {
+            assigned_twice.insert(target.id.as_str());
+        }
+    }
+    for name in assigned_twice {
+        finder.assignments.remove(name);
+    }
     finder.visit_body(&module.syntax().body);
     (finder.calls > 0 && !finder.computed).then_some(finder.requirements)
 }
