@@ -82,3 +82,83 @@ fn syntax_verdicts_match_cpython_and_typescript_on_mutants() {
         "verdicts differ from the oracles on mutants:\n{report}"
     );
 }
+
+/// Every TypeScript/JavaScript fixture project of the IMP rules (each case is a project root).
+fn import_fixture_projects() -> Vec<std::path::PathBuf> {
+    let mut projects = Vec::new();
+    for rule in ["IMP001", "IMP002", "IMP003"] {
+        let rule_dir = std::fs::read_dir(repo_root().join("fixtures/rules"))
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .find(|path| {
+                path.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(rule)
+            })
+            .expect("the rule has fixtures");
+        for case in std::fs::read_dir(rule_dir).unwrap() {
+            let case = case.unwrap().path();
+            let name = case.file_name().unwrap().to_string_lossy().to_string();
+            if name.starts_with("ts-") || name.starts_with("clean-ts") {
+                projects.push(case);
+            }
+        }
+    }
+    projects.sort();
+    projects
+}
+
+fn run_import_differential(extra: &[&str]) -> (bool, String) {
+    let root = repo_root();
+    assert!(
+        root.join("tools/oracles/node_modules/typescript/package.json")
+            .is_file(),
+        "the TypeScript oracle is not installed: run `npm ci --prefix tools/oracles` (see README)"
+    );
+    let output = Command::new("python3")
+        .arg(root.join("tools/import_differential.py"))
+        .args(["--plumb", env!("CARGO_BIN_EXE_plumb"), "--show", "30"])
+        .arg("--fail-on-disagreement")
+        .args(extra)
+        .args(import_fixture_projects())
+        .current_dir(&root)
+        .output()
+        .expect("python3 runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+/// The number after `total: ` in the differential's report: how many imports were judged.
+fn judged(report: &str) -> usize {
+    report
+        .lines()
+        .find_map(|line| line.strip_prefix("total: "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|count| count.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn import_verdicts_match_typescript_module_resolution_on_fixtures() {
+    let (agreed, report) = run_import_differential(&[]);
+    println!("{report}");
+    assert!(agreed, "IMP verdicts differ from TypeScript's:\n{report}");
+    assert!(judged(&report) >= 30, "too few imports judged:\n{report}");
+}
+
+#[test]
+fn import_verdicts_match_typescript_module_resolution_on_mutants() {
+    let (agreed, report) =
+        run_import_differential(&["--mutate-seed", "20261127", "--mutate-rate", "0.5"]);
+    println!("{report}");
+    assert!(
+        agreed,
+        "IMP verdicts differ from TypeScript's on mutants:\n{report}"
+    );
+    assert!(judged(&report) >= 30, "too few imports judged:\n{report}");
+}
