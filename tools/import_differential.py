@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Differential test of plumb's TypeScript/JavaScript import verdicts (IMP001/IMP003) against
-TypeScript's own module resolution.
+"""Differential test of plumb's import verdicts (IMP001/IMP003) against the languages' own
+resolvers: TypeScript's module resolution for TS/JS files, CPython's module finder for Python.
 
 Usage:
     python3 tools/import_differential.py [--plumb PATH] [--node NODE] [--show N]
@@ -16,15 +16,21 @@ tsconfig.json (with `extends`), in bundler mode: relative specifiers and bare on
 `paths` key maps; assets and specifiers leaving the project are skipped, and so is everything
 that needs an installed node_modules.
 
-An import TypeScript cannot resolve must be reported by plumb on its line (IMP001, or IMP003
-when plumb explains it as missing build output); an import TypeScript resolves must not be.
+The Python oracle, tools/oracles/py_resolve.py, parses each Python file with `ast` and looks
+modules up with `importlib.machinery.PathFinder` (nothing is imported): absolute imports whose
+top-level package is in the project root, and relative imports; a name imported from a package
+is judged only when it is a submodule or the package's `__init__.py` is empty.
+
+An import the oracle cannot resolve must be reported by plumb on its lines (IMP001, or IMP003
+when plumb explains why it cannot be verified); an import the oracle resolves must not be.
 Prints the counts per project and up to --show disagreements; with --fail-on-disagreement
 exits 1 when there is one.
 
 With --mutate-seed, each project is first copied to a scratch directory and a share
-(--mutate-rate, default 0.2) of its relative `from "./x"` specifiers is renamed to a module
-that does not exist (`./x_gone`, keeping the extension), so real code yields many imports that
-must not resolve. The seed makes the mutants reproducible.
+(--mutate-rate, default 0.2) of its imports is renamed to modules that do not exist: relative
+`from "./x"` specifiers in TS/JS (`./x_gone`, keeping the extension) and the module of
+`from a.b import c` / `from .x import c` in Python (`a.b_gone`), so real code yields many
+imports that must not resolve. The seed makes the mutants reproducible.
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ORACLE = Path(__file__).resolve().parent / "oracles" / "ts_resolve.js"
+ORACLES = Path(__file__).resolve().parent / "oracles"
 
 
 def plumb_report(plumb: Path, project: Path) -> dict:
@@ -53,18 +59,22 @@ def plumb_report(plumb: Path, project: Path) -> dict:
     return json.loads(result.stdout)
 
 
-def oracle_verdicts(node: str, project: Path, files: list[str]) -> list[dict]:
+def oracle_verdicts(command: list[str], project: Path, files: list[str]) -> list[dict]:
+    if not files:
+        return []
     result = subprocess.run(
-        [node, str(ORACLE), str(project)], input="\n".join(files) + "\n",
+        [*command, str(project)], input="\n".join(files) + "\n",
         capture_output=True, text=True, check=False,
     )
     if result.returncode != 0:
-        sys.exit(f"the TypeScript oracle failed in {project}:\n{result.stderr}")
+        sys.exit(f"the oracle {command[-1]} failed in {project}:\n{result.stderr}")
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
 
 RELATIVE_FROM = re.compile(r"""(\bfrom\s+)(["'])(\.{1,2}/[^"']+)\2""")
 SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
+# `from .x import`, `from a.b import` at the start of a line: the module's last part is renamed.
+PYTHON_FROM = re.compile(r"^(\s*from\s+)(\.*[A-Za-z_][\w.]*)(\s+import\b)", re.M)
 
 
 def mutate(project: Path, scratch: Path, seed: int, rate: float) -> Path:
@@ -84,15 +94,24 @@ def mutate(project: Path, scratch: Path, seed: int, rate: float) -> Path:
         changed = f"{head}/{stem}_gone{dot}{extension}"
         return f"{match.group(1)}{match.group(2)}{changed}{match.group(2)}"
 
+    def rename_python(match: re.Match) -> str:
+        if rng.random() >= rate:
+            return match.group(0)
+        return f"{match.group(1)}{match.group(2)}_gone{match.group(3)}"
+
     for path in sorted(copy.rglob("*")):
-        if path.suffix in SOURCE_SUFFIXES and path.is_file():
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (UnicodeDecodeError, OSError):
-                continue
+        if not path.is_file() or path.suffix not in (*SOURCE_SUFFIXES, ".py"):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        if path.suffix == ".py":
+            changed = PYTHON_FROM.sub(rename_python, text)
+        else:
             changed = RELATIVE_FROM.sub(rename, text)
-            if changed != text:
-                path.write_text(changed, encoding="utf-8")
+        if changed != text:
+            path.write_text(changed, encoding="utf-8")
     return copy
 
 
@@ -117,30 +136,40 @@ def main() -> int:
                 project, Path(scratch.name) / str(position), args.mutate_seed, args.mutate_rate
             )
         report = plumb_report(plumb, project)
-        files = [
+        ecma_files = [
             record["path"] for record in report["files"]
-            if record["language"] in ("typescript", "javascript")
+            if record["language"] in ("typescript", "javascript") and record["status"] == "ok"
         ]
-        if not files:
+        python_files = [
+            record["path"] for record in report["files"]
+            if record["language"] == "python" and record["status"] == "ok"
+        ]
+        if not ecma_files and not python_files:
             continue
         reported = {
             (d["path"], d["line"]) for d in report["diagnostics"]
             if d["code"] in ("IMP001", "IMP003")
         }
+        verdicts = oracle_verdicts(
+            [args.node, str(ORACLES / "ts_resolve.js")], project, ecma_files
+        ) + oracle_verdicts(
+            [sys.executable, str(ORACLES / "py_resolve.py")], project, python_files
+        )
         counts = {"judged": 0, "both_resolved": 0, "both_unresolved": 0, "skipped": 0}
-        for verdict in oracle_verdicts(args.node, project, files):
+        for verdict in verdicts:
             if "skip" in verdict:
                 counts["skipped"] += 1
                 continue
             counts["judged"] += 1
-            flagged = (verdict["path"], verdict["line"]) in reported
+            lines = range(verdict["line"], verdict.get("end_line", verdict["line"]) + 1)
+            flagged = any((verdict["path"], line) in reported for line in lines)
             if verdict["resolved"] and not flagged:
                 counts["both_resolved"] += 1
             elif not verdict["resolved"] and flagged:
                 counts["both_unresolved"] += 1
             else:
-                kind = "plumb reports, TypeScript resolves" if flagged else (
-                    "TypeScript cannot resolve, plumb is silent")
+                kind = "plumb reports, the oracle resolves" if flagged else (
+                    "the oracle cannot resolve, plumb is silent")
                 disagreements.append((project.name, kind, verdict))
         print(
             f"{project.name}: {counts['judged']} imports judged, "
@@ -157,8 +186,9 @@ def main() -> int:
     )
     for name, kind, verdict in disagreements[: args.show]:
         print(
-            f"  {name}/{verdict['path']}:{verdict['line']}: `{verdict['specifier']}`: {kind}"
-            f" (TypeScript: {verdict.get('target') or 'unresolved'}, tsconfig {verdict.get('tsconfig')})"
+            f"  {name}/{verdict['path']}:{verdict['line']}: "
+            f"`{verdict.get('specifier') or verdict.get('import')}`: {kind}"
+            f" (oracle: {verdict.get('target') or verdict.get('why') or 'unresolved'})"
         )
     return 1 if disagreements and args.fail_on_disagreement else 0
 

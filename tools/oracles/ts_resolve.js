@@ -61,8 +61,9 @@ function main() {
       const record = { path: file, line, specifier };
       if (guarded.has(imported.pos)) {
         // `try { require("./optional") } catch {}`: the code expects it may be missing, and
-        // plumb does not judge it.
-        out.push(JSON.stringify({ ...record, skip: "inside try" }));
+        // plumb does not judge it. An AMD `define([...])` dependency names a module id, not a
+        // file.
+        out.push(JSON.stringify({ ...record, skip: guarded.get(imported.pos) }));
         continue;
       }
       const relative = specifier.startsWith("./") || specifier.startsWith("../")
@@ -96,26 +97,54 @@ function main() {
   process.stdout.write(out.length ? out.join("\n") + "\n" : "");
 }
 
-/** Start positions of `require`/`import()` specifiers inside a `try` block. */
+/**
+ * Start positions of specifiers plumb does not judge, with the reason: `require`/`import()`
+ * inside a `try` block, and AMD `define([...])` dependencies.
+ */
 function guardedSpecifiers(file, text) {
-  const positions = new Set();
+  const positions = new Map();
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
-  const visit = (node, inTry) => {
+  // `localRequire`: inside a function with a parameter named `require` (a bundle's module
+  // wrapper), where `require` is the bundle's, not Node's.
+  const visit = (node, inTry, localRequire) => {
     if (ts.isTryStatement(node)) {
-      visit(node.tryBlock, true);
-      if (node.catchClause) visit(node.catchClause, inTry);
-      if (node.finallyBlock) visit(node.finallyBlock, inTry);
+      visit(node.tryBlock, true, localRequire);
+      if (node.catchClause) visit(node.catchClause, inTry, localRequire);
+      if (node.finallyBlock) visit(node.finallyBlock, inTry, localRequire);
       return;
     }
-    if (inTry && ts.isCallExpression(node) && node.arguments.length > 0
-      && ts.isStringLiteralLike(node.arguments[0])
-      && ((ts.isIdentifier(node.expression) && node.expression.text === "require")
-        || node.expression.kind === ts.SyntaxKind.ImportKeyword)) {
-      positions.add(node.arguments[0].getStart(source));
+    if (ts.isFunctionLike(node) && node.parameters && node.parameters.some(
+      (parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === "require")) {
+      localRequire = true;
     }
-    ts.forEachChild(node, (child) => visit(child, inTry));
+    const isRequire = ts.isCallExpression(node) && ts.isIdentifier(node.expression)
+      && node.expression.text === "require";
+    if (ts.isCallExpression(node) && node.arguments.length > 0
+      && ts.isStringLiteralLike(node.arguments[0])
+      && (isRequire || node.expression.kind === ts.SyntaxKind.ImportKeyword)) {
+      if (isRequire && localRequire) {
+        positions.set(node.arguments[0].getStart(source), "a bundle's own require");
+      } else if (inTry) {
+        positions.set(node.arguments[0].getStart(source), "inside try");
+      }
+    }
+    if (ts.isCallExpression(node)
+      && ((ts.isIdentifier(node.expression) && node.expression.text === "define")
+        || (ts.isPropertyAccessExpression(node.expression)
+          && node.expression.name.text === "define"))) {
+      for (const argument of node.arguments) {
+        if (ts.isArrayLiteralExpression(argument)) {
+          for (const element of argument.elements) {
+            if (ts.isStringLiteralLike(element)) {
+              positions.set(element.getStart(source), "AMD define dependency");
+            }
+          }
+        }
+      }
+    }
+    ts.forEachChild(node, (child) => visit(child, inTry, localRequire));
   };
-  visit(source, false);
+  visit(source, false, false);
   return positions;
 }
 

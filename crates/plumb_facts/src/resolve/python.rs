@@ -561,12 +561,17 @@ impl<'i> Project<'i> {
         let other_versions = stdlib_minors(top);
         let mut candidates = Vec::new();
         let mut own_package = false;
+        let mut own_namespace = false;
         for root in self.roots_for(path) {
             let found = self.lookup(&root, top);
-            own_package |= self.primary_roots.contains(&root)
-                && found
+            if self.primary_roots.contains(&root) {
+                own_package |= found
                     .iter()
                     .any(|found| matches!(found, Found::Package(..) | Found::Module(_)));
+                own_namespace |= found.iter().any(
+                    |found| matches!(found, Found::Namespace(dir) if self.python_dirs.contains(dir)),
+                );
+            }
             candidates.extend(found);
         }
         let first_party = candidates.iter().any(|found| match found {
@@ -658,7 +663,13 @@ impl<'i> Project<'i> {
         // The project's own package in a primary root is what is imported, whatever else is
         // declared or installed under its name (Celery's examples declare `celery`; an
         // editable install's `.pth` makes every name "installed").
-        if only_namespaces {
+        // Only plain directories matched: a real package of that name, if one is installed,
+        // would win at run time. Unless the directory is in a primary root, holds Python
+        // files, and the project's declarations are known and name no such distribution:
+        // then it is the project's own namespace package (FastAPI's `docs_src/`), and checked.
+        if only_namespaces
+            && !(own_namespace && self.deps.is_known() && !self.deps.provides(top) && !installed)
+        {
             return None;
         }
         if self.deps.provides(top) || installed {
