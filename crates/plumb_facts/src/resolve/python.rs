@@ -667,9 +667,9 @@ impl<'i> Project<'i> {
         // would win at run time. Unless the directory is in a primary root, holds Python
         // files, and the project's declarations are known and name no such distribution:
         // then it is the project's own namespace package (FastAPI's `docs_src/`), and checked.
-        if only_namespaces
-            && !(own_namespace && self.deps.is_known() && !self.deps.provides(top) && !installed)
-        {
+        let project_namespace =
+            own_namespace && self.deps.is_known() && !self.deps.provides(top) && !installed;
+        if only_namespaces && !project_namespace {
             return None;
         }
         if self.deps.provides(top) || installed {
