@@ -182,6 +182,11 @@ fn bad_config_values_exit_2() {
         ("[python]\ntarget-version = \"2.7\"\n", "not supported"),
         ("[rules.SYN001]\nseverity = \"fatal\"\n", "severity must be"),
         ("max-file-size = \"big\"\n", "invalid type"),
+        ("cache-dir = 3\n", "invalid type"),
+        (
+            "cache-dir = \"./\"\n",
+            "cache-dir must name a directory of its own",
+        ),
         (
             "[rules.MCK001]\nmonkeypach = true\n",
             "[rules.MCK001]: unknown field `monkeypach`",
@@ -755,3 +760,4 @@ fn checking_some_files_judges_them_against_the_whole_project() {
     );
     assert_eq!(report["summary"]["files"]["total"], 2, "{report}");
 }
+
