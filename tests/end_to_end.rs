@@ -182,6 +182,11 @@ fn bad_config_values_exit_2() {
         ("[python]\ntarget-version = \"2.7\"\n", "not supported"),
         ("[rules.SYN001]\nseverity = \"fatal\"\n", "severity must be"),
         ("max-file-size = \"big\"\n", "invalid type"),
+        ("cache-dir = 3\n", "invalid type"),
+        (
+            "cache-dir = \"./\"\n",
+            "cache-dir must name a directory of its own",
+        ),
         (
             "[rules.MCK001]\nmonkeypach = true\n",
             "[rules.MCK001]: unknown field `monkeypach`",
@@ -754,4 +759,214 @@ fn checking_some_files_judges_them_against_the_whole_project() {
         ]
     );
     assert_eq!(report["summary"]["files"]["total"], 2, "{report}");
+}
+
+/// A project where `app/staged.py` is checked and the rest is context: its import of
+/// `app.helpers.helper` resolves and its `User` duplicates `app/models.py`'s.
+fn cached_project() -> tempfile::TempDir {
+    let project = tempfile::tempdir().unwrap();
+    write_tree(
+        project.path(),
+        &[
+            ("pyproject.toml", "[project]\nname = \"app\"\n"),
+            ("app/__init__.py", ""),
+            ("app/helpers.py", "def helper(): ...\n"),
+            ("app/models.py", "class User: ...\n"),
+            ("web/types.ts", "export interface Props { a: string }\n"),
+            (
+                "app/staged.py",
+                "from app.helpers import helper\n\n\nclass User: ...\n",
+            ),
+        ],
+    );
+    project
+}
+
+/// `plumb check` of `app/staged.py` alone (the rest of `dir` is context), with `extra` flags:
+/// exit code and standard output.
+fn check_staged(dir: &std::path::Path, extra: &[&str]) -> (Option<i32>, String) {
+    let mut args = vec![
+        "check",
+        "--isolated",
+        "--select",
+        "IMP,TYP",
+        "--output-format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    args.push("app/staged.py");
+    let output = run_in(dir, &args);
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&output)
+    );
+    (output.status.code(), stdout(&output))
+}
+
+/// The cache files (not `.gitignore` or `CACHEDIR.TAG`) in `dir`.
+fn cache_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .map(|entry| entry.unwrap().path())
+                .filter(|path| path.extension().is_some_and(|ext| ext == "bin"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+#[test]
+fn the_facts_cache_is_reused_and_follows_file_contents() {
+    let project = cached_project();
+    let root = project.path();
+    let cache_dir = root.join(".plumb_cache");
+    let first = check_staged(root, &[]);
+    let report: serde_json::Value = serde_json::from_str(&first.1).unwrap();
+    assert_eq!(
+        violations(&report),
+        vec![("app/staged.py".to_string(), 4, "TYP001".to_string())]
+    );
+    assert_eq!(
+        std::fs::read_to_string(cache_dir.join(".gitignore"))
+            .unwrap()
+            .lines()
+            .last(),
+        Some("*")
+    );
+    assert!(
+        std::fs::read_to_string(cache_dir.join("CACHEDIR.TAG"))
+            .unwrap()
+            .starts_with("Signature: 8a477f597d28d172789f06886806bc55")
+    );
+    let files = cache_files(&cache_dir);
+    assert_eq!(files.len(), 1, "{files:?}");
+    let cache_file = &files[0];
+    let written = std::fs::read(cache_file).unwrap();
+
+    // Same result from the cache, for any thread count, and without it.
+    assert_eq!(check_staged(root, &[]), first);
+    assert_eq!(check_staged(root, &["--threads", "1"]), first);
+    assert_eq!(check_staged(root, &["--threads", "4"]), first);
+    assert_eq!(check_staged(root, &["--no-cache"]), first);
+    // Every context file was found unchanged: the cache was not written again (a file
+    // parsed afresh would have been).
+    assert_eq!(std::fs::read(cache_file).unwrap(), written);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let inode = |path: &std::path::Path| std::fs::metadata(path).unwrap().ino();
+        let before = inode(cache_file);
+        check_staged(root, &[]);
+        assert_eq!(inode(cache_file), before, "rewritten with nothing changed");
+    }
+
+    // Edits to context files are seen: entries are keyed by content, not by time or size.
+    write_tree(root, &[("app/helpers.py", "def helpeR(): ...\n")]);
+    let (code, broken) = check_staged(root, &[]);
+    assert_eq!(code, Some(1));
+    let report: serde_json::Value = serde_json::from_str(&broken).unwrap();
+    assert_eq!(
+        violations(&report),
+        vec![
+            ("app/staged.py".to_string(), 1, "IMP001".to_string()),
+            ("app/staged.py".to_string(), 4, "TYP001".to_string()),
+        ]
+    );
+    assert_eq!(check_staged(root, &["--no-cache"]), (code, broken));
+    write_tree(root, &[("app/helpers.py", "def helper(): ...\n")]);
+    assert_eq!(check_staged(root, &[]), first);
+
+    // A context file removed: its duplicate goes, and so does its entry.
+    std::fs::remove_file(root.join("app/models.py")).unwrap();
+    let (_, without_models) = check_staged(root, &[]);
+    let report: serde_json::Value = serde_json::from_str(&without_models).unwrap();
+    assert_eq!(violations(&report), Vec::new());
+    assert_eq!(
+        check_staged(root, &["--no-cache"]),
+        (Some(0), without_models)
+    );
+    let stored = std::fs::read(cache_file).unwrap();
+    assert!(
+        !stored.windows(13).any(|window| window == b"app/models.py"),
+        "entry of a deleted file kept"
+    );
+    assert!(stored.windows(14).any(|window| window == b"app/helpers.py"));
+}
+
+#[test]
+fn a_corrupt_cache_changes_nothing() {
+    let project = cached_project();
+    let root = project.path();
+    let expected = check_staged(root, &["--no-cache"]);
+    check_staged(root, &[]);
+    let files = cache_files(&root.join(".plumb_cache"));
+    assert_eq!(files.len(), 1);
+    let good = std::fs::read(&files[0]).unwrap();
+    for garbage in [
+        b"\x00\xffnot a cache at all".to_vec(),
+        good[..good.len() / 2].to_vec(),
+        good.iter().map(|byte| byte ^ 0x55).collect(),
+        Vec::new(),
+    ] {
+        std::fs::write(&files[0], &garbage).unwrap();
+        assert_eq!(check_staged(root, &[]), expected);
+        // Rewritten whole.
+        assert_eq!(std::fs::read(&files[0]).unwrap().len(), good.len());
+    }
+    // A directory where the cache file should be: not readable, not writable, not an error.
+    std::fs::remove_file(&files[0]).unwrap();
+    std::fs::create_dir(&files[0]).unwrap();
+    assert_eq!(check_staged(root, &[]), expected);
+}
+
+#[test]
+fn no_cache_and_whole_project_runs_write_nothing() {
+    let project = cached_project();
+    let root = project.path();
+    check_staged(root, &["--no-cache"]);
+    assert!(!root.join(".plumb_cache").exists());
+    // Checking the whole project parses every file anyway: there is no context to cache.
+    let output = run_in(root, &["check", "--isolated", "--select", "IMP,TYP"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(!root.join(".plumb_cache").exists());
+}
+
+#[test]
+fn cache_dir_is_configurable_and_an_unwritable_one_is_skipped() {
+    let project = cached_project();
+    let root = project.path();
+    let expected = check_staged(root, &["--no-cache"]);
+    let configured = |cache_dir: &str| {
+        std::fs::write(
+            root.join("plumb.toml"),
+            format!("select = [\"IMP\", \"TYP\"]\ncache-dir = \"{cache_dir}\"\n"),
+        )
+        .unwrap();
+        let output = run_in(root, &["check", "--output-format", "json", "app/staged.py"]);
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{}",
+            stderr(&output)
+        );
+        (output.status.code(), stdout(&output))
+    };
+    assert_eq!(configured("build/facts"), expected);
+    assert_eq!(cache_files(&root.join("build/facts")).len(), 1);
+    assert!(!root.join(".plumb_cache").exists());
+    let elsewhere = tempfile::tempdir().unwrap();
+    let absolute = elsewhere.path().join("cache");
+    assert_eq!(configured(absolute.to_str().unwrap()), expected);
+    assert_eq!(cache_files(&absolute).len(), 1);
+
+    // Permissions do not stop root, so the directory is made impossible to create instead:
+    // its parent is a regular file. The run neither fails nor changes its result.
+    write_tree(root, &[("blocked", "a file, not a directory\n")]);
+    assert_eq!(configured("blocked/cache"), expected);
+    assert_eq!(
+        std::fs::read_to_string(root.join("blocked")).unwrap(),
+        "a file, not a directory\n"
+    );
 }

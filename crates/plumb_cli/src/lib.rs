@@ -110,6 +110,9 @@ struct CheckArgs {
     /// Print counts per rule instead of each violation (text formats).
     #[arg(long)]
     statistics: bool,
+    /// Neither read nor write the facts cache (the parsed facts of unchecked project files).
+    #[arg(long)]
+    no_cache: bool,
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -161,6 +164,7 @@ fn run_check(args: CheckArgs, registry: &Registry) -> anyhow::Result<u8> {
         fail_on: args.fail_on.clone(),
         force_exclude: args.force_exclude,
         threads: args.threads,
+        no_cache: args.no_cache,
         active_virtual_env: active_virtual_env(),
     };
     let settings = Settings::resolve(&paths[0], &overrides, registry)?;

@@ -1,7 +1,8 @@
 //! One run: walk, read and parse each file once in parallel, run the file rules, apply inline
 //! suppressions, and summarise. Output order never depends on the thread count.
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use plumb_rules::{
 };
 use rayon::prelude::*;
 
+use crate::cache::{self, FactsCache};
 use crate::settings::Settings;
 use crate::walk::{self, DiscoveredFile};
 
@@ -171,7 +173,8 @@ pub(crate) const PROJECT_MARKERS: &[&str] = &[
 /// the staged files): parsed for the facts project rules read, so an import of an unstaged
 /// module resolves and a duplicate of an unstaged type is found. Empty when an input is the
 /// project root or above it, or the root is only the working directory of an unconfigured run
-/// and holds no project marker.
+/// and holds no project marker. Facts of files whose text is unchanged since the last run come
+/// from the facts cache ([`FactsCache`]), which is written back here when it changed.
 fn context_files(
     inputs: &[PathBuf],
     checked: &[DiscoveredFile],
@@ -198,15 +201,97 @@ fn context_files(
     if covers_root || !looks_like_a_project {
         return Vec::new();
     }
-    let checked: std::collections::HashSet<&Path> =
-        checked.iter().map(|file| file.path.as_path()).collect();
+    let checked_paths: HashSet<&Path> = checked.iter().map(|file| file.path.as_path()).collect();
     let project = walk::discover(std::slice::from_ref(&settings.project_root), settings, &cwd);
-    project
+    let cache = settings
+        .cache_dir
+        .as_deref()
+        .and_then(|dir| FactsCache::open(dir, options));
+    let mut stored = cache.as_ref().map(FactsCache::entries).unwrap_or_default();
+    let loaded = stored.len();
+    // Entries are taken out of the cache up front so each worker owns its file's.
+    let jobs: Vec<(DiscoveredFile, Option<cache::Stored<'_>>)> = project
         .files
+        .into_iter()
+        .filter(|file| !checked_paths.contains(file.path.as_path()))
+        .map(|file| {
+            let entry = stored.remove(file.project_path.as_str());
+            (file, entry)
+        })
+        .collect();
+    let caching = cache.is_some();
+    let context: Vec<(IndexedFile, Option<Cacheable<'_>>)> = jobs
         .into_par_iter()
-        .filter(|file| !checked.contains(file.path.as_path()))
-        .map(|file| index_only(file, settings, options, true))
-        .collect()
+        .map(|(file, entry)| context_file(file, entry, caching, settings, options))
+        .collect();
+    if let Some(cache) = &cache {
+        let known: Vec<cache::Known<'_>> = context
+            .iter()
+            .filter_map(|(file, cacheable)| {
+                let cacheable = cacheable.as_ref()?;
+                Some(cache::Known {
+                    path: &file.project_path,
+                    hash: cacheable.hash,
+                    kind: cacheable.kind,
+                    facts: &cacheable.facts,
+                    fresh: matches!(cacheable.facts, Cow::Owned(_)),
+                })
+            })
+            .collect();
+        let keep: HashSet<&str> = checked
+            .iter()
+            .map(|file| file.project_path.as_str())
+            .collect();
+        cache.save(loaded, &known, &stored, &keep);
+    }
+    context.into_iter().map(|(file, _)| file).collect()
+}
+
+/// What the cache needs to store a context file's facts.
+struct Cacheable<'c> {
+    hash: u128,
+    kind: plumb_syntax::SourceKind,
+    /// Encoded: borrowed from the cache when taken from it, owned when extracted by this run.
+    facts: Cow<'c, [u8]>,
+}
+
+/// A context file's facts: the stored ones when its text is unchanged, else extracted; with
+/// what the cache needs to store them, when `caching` and there are facts.
+fn context_file<'c>(
+    file: DiscoveredFile,
+    stored: Option<cache::Stored<'c>>,
+    caching: bool,
+    settings: &Settings,
+    options: ExtractOptions,
+) -> (IndexedFile, Option<Cacheable<'c>>) {
+    let mut cacheable = None;
+    let kind = file.kind;
+    let facts = read_source(&file.path, settings.max_file_size)
+        .ok()
+        .and_then(|text| {
+            if !caching {
+                return extract_facts(&text, &file, options);
+            }
+            let hash = cache::content_hash(&text);
+            if let Some(stored) = stored.filter(|entry| entry.hash == hash && entry.kind == kind)
+                && let Some(facts) = stored.facts()
+            {
+                cacheable = Some(Cacheable {
+                    hash,
+                    kind,
+                    facts: Cow::Borrowed(stored.encoded()),
+                });
+                return Some(facts);
+            }
+            let facts = extract_facts(&text, &file, options)?;
+            cacheable = cache::encode_facts(&facts).map(|encoded| Cacheable {
+                hash,
+                kind,
+                facts: Cow::Owned(encoded),
+            });
+            Some(facts)
+        });
+    (indexed(file, settings, facts, true), cacheable)
 }
 
 /// A file parsed for its facts alone, with no rule run: a file without facts (unreadable,
@@ -219,12 +304,24 @@ fn index_only(
 ) -> IndexedFile {
     let facts = read_source(&file.path, settings.max_file_size)
         .ok()
-        .and_then(|text| {
-            catch_unwind(AssertUnwindSafe(|| {
-                plumb_facts::extract_with_mocks(&text, file.kind, options, None)
-            }))
-            .ok()
-        });
+        .and_then(|text| extract_facts(&text, &file, options));
+    indexed(file, settings, facts, context)
+}
+
+/// A file's facts without mock sites; `None` when its parser crashed.
+fn extract_facts(text: &str, file: &DiscoveredFile, options: ExtractOptions) -> Option<FileFacts> {
+    catch_unwind(AssertUnwindSafe(|| {
+        plumb_facts::extract_with_mocks(text, file.kind, options, None)
+    }))
+    .ok()
+}
+
+fn indexed(
+    file: DiscoveredFile,
+    settings: &Settings,
+    facts: Option<FileFacts>,
+    context: bool,
+) -> IndexedFile {
     IndexedFile {
         role: role_of(&file, settings),
         display_path: file.display_path,

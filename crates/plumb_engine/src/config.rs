@@ -58,6 +58,9 @@ pub struct RawConfig {
     pub scopes: Option<BTreeMap<String, Vec<String>>>,
     /// Per-rule settings keyed by code.
     pub rules: Option<BTreeMap<String, RawRuleConfig>>,
+    /// Where the facts cache lives: relative to the project root, or absolute
+    /// (default `.plumb_cache`).
+    pub cache_dir: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -2,6 +2,7 @@
 //!
 //! It knows nothing about output formats; the CLI hands its [`CheckOutcome`] to a reporter.
 
+mod cache;
 mod check;
 pub mod config;
 pub mod settings;

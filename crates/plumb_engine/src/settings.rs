@@ -26,7 +26,11 @@ pub const DEFAULT_EXCLUDES: &[&str] = &[
     ".mypy_cache",
     ".pytest_cache",
     ".ruff_cache",
+    DEFAULT_CACHE_DIR,
 ];
+
+/// The facts cache's directory under the project root, unless `cache-dir` says otherwise.
+pub const DEFAULT_CACHE_DIR: &str = ".plumb_cache";
 
 /// Globs that make a file a test file (matched at any depth, see [`PathMatcher`]).
 pub const DEFAULT_TEST_FILES: &[&str] = &[
@@ -80,6 +84,8 @@ pub struct Overrides {
     pub fail_on: Option<String>,
     pub force_exclude: bool,
     pub threads: Option<usize>,
+    /// `--no-cache`: neither read nor write the facts cache.
+    pub no_cache: bool,
     /// `VIRTUAL_ENV` of the calling shell: the activated environment, used for import
     /// resolution when the project configures none and has no `.venv`/`venv` of its own.
     pub active_virtual_env: Option<PathBuf>,
@@ -114,6 +120,8 @@ pub struct Settings {
     pub active_virtual_env: Option<PathBuf>,
     /// `python.dependency-import-names`, keys normalized (lowercase, `-`/`.` as `_`).
     pub python_import_names: BTreeMap<String, Vec<String>>,
+    /// The facts cache's directory (absolute), `None` with `--no-cache`.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Settings {
@@ -231,6 +239,25 @@ impl Settings {
                 None => BTreeMap::new(),
             };
 
+        let cache_dir = match raw.cache_dir.as_deref() {
+            _ if overrides.no_cache => None,
+            None => Some(project_root.join(DEFAULT_CACHE_DIR)),
+            // The cache directory gets a `.gitignore` of `*` when plumb creates it: the project
+            // root itself must never be it.
+            Some(dir)
+                if dir
+                    .trim_start_matches("./")
+                    .trim_end_matches('/')
+                    .is_empty() =>
+            {
+                return Err(config_error(
+                    "cache-dir",
+                    format!("cache-dir must name a directory of its own, not `{dir}`"),
+                ));
+            }
+            Some(dir) => Some(absolute(&project_root, Path::new(dir))),
+        };
+
         let threads = overrides
             .threads
             .filter(|&threads| threads > 0)
@@ -260,6 +287,7 @@ impl Settings {
                 .filter(|venv| venv.join("pyvenv.cfg").is_file())
                 .map(|venv| absolute(&cwd, venv)),
             python_import_names,
+            cache_dir,
         })
     }
 
