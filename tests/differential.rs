@@ -1,7 +1,8 @@
 //! Differential tests: plumb's SYN001 verdicts must equal the real compilers' on the syntax
 //! fixtures and on mutants generated from them, and its IMP verdicts the languages' own module
-//! resolution (TypeScript's `resolveModuleName`, CPython's `PathFinder`) on the IMP fixtures. The oracles are CPython (`python3`, whatever
-//! version it is; plumb is told the same target version) and the `typescript` npm package in
+//! resolution (TypeScript's `resolveModuleName`, CPython's `PathFinder`) on the IMP fixtures.
+//! The oracles are CPython (`python3`, whatever version it is; plumb is told the same target
+//! version) and the `typescript` npm package in
 //! `tools/oracles` (`npm ci --prefix tools/oracles`). A missing oracle fails the test: a
 //! differential test that silently does not run proves nothing.
 
@@ -11,7 +12,9 @@ use std::process::Command;
 
 use common::repo_root;
 
-fn run_differential(trees: &[std::path::PathBuf]) -> (bool, String) {
+/// Runs the differential script `tools/<script>` against the real binary with `args`; returns
+/// whether every verdict agreed, and the report.
+fn run_oracle_script(script: &str, args: &[std::ffi::OsString]) -> (bool, String) {
     let root = repo_root();
     let typescript = root.join("tools/oracles/node_modules/typescript/package.json");
     assert!(
@@ -19,7 +22,7 @@ fn run_differential(trees: &[std::path::PathBuf]) -> (bool, String) {
         "the TypeScript oracle is not installed: run `npm ci --prefix tools/oracles` (see README)"
     );
     let output = Command::new("python3")
-        .arg(root.join("tools/differential.py"))
+        .arg(root.join("tools").join(script))
         .args([
             "--plumb",
             env!("CARGO_BIN_EXE_plumb"),
@@ -27,7 +30,7 @@ fn run_differential(trees: &[std::path::PathBuf]) -> (bool, String) {
             "30",
             "--fail-on-disagreement",
         ])
-        .args(trees)
+        .args(args)
         .current_dir(&root)
         .output()
         .expect("python3 runs");
@@ -37,6 +40,11 @@ fn run_differential(trees: &[std::path::PathBuf]) -> (bool, String) {
         String::from_utf8_lossy(&output.stderr)
     );
     (output.status.success(), text)
+}
+
+fn run_differential(trees: &[std::path::PathBuf]) -> (bool, String) {
+    let args: Vec<std::ffi::OsString> = trees.iter().map(|tree| tree.into()).collect();
+    run_oracle_script("differential.py", &args)
 }
 
 fn syntax_fixture_trees() -> Vec<std::path::PathBuf> {
@@ -117,27 +125,12 @@ fn import_fixture_projects() -> Vec<std::path::PathBuf> {
 }
 
 fn run_import_differential(extra: &[&str]) -> (bool, String) {
-    let root = repo_root();
-    assert!(
-        root.join("tools/oracles/node_modules/typescript/package.json")
-            .is_file(),
-        "the TypeScript oracle is not installed: run `npm ci --prefix tools/oracles` (see README)"
-    );
-    let output = Command::new("python3")
-        .arg(root.join("tools/import_differential.py"))
-        .args(["--plumb", env!("CARGO_BIN_EXE_plumb"), "--show", "30"])
-        .arg("--fail-on-disagreement")
-        .args(extra)
-        .args(import_fixture_projects())
-        .current_dir(&root)
-        .output()
-        .expect("python3 runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), text)
+    let args: Vec<std::ffi::OsString> = extra
+        .iter()
+        .map(|arg| arg.into())
+        .chain(import_fixture_projects().into_iter().map(Into::into))
+        .collect();
+    run_oracle_script("import_differential.py", &args)
 }
 
 /// The number after `total: ` in the differential's report: how many imports were judged.
