@@ -69,9 +69,10 @@ struct Project {
     base_urls: Option<Vec<String>>,
     /// Some `tsconfig*.json` could not be read: aliases are unknown.
     tsconfig_unknown: bool,
-    /// Each `tsconfig.json` (the name the resolver discovers) with `paths`: its directory and
-    /// each key with its targets (project-relative templates, `*` kept).
-    tsconfig_paths: Vec<(String, Vec<PathsEntry>)>,
+    /// Each `tsconfig.json` (the name the resolver discovers) with `paths`, own or inherited
+    /// through `extends`: its directory, the config that writes the `paths`, and each key with
+    /// its targets (project-relative templates, `*` kept).
+    tsconfig_paths: Vec<(String, String, Vec<PathsEntry>)>,
     /// Each `tsconfig.json` with `rootDirs`: its directory and the root directories
     /// (project-relative), which TypeScript merges into one virtual directory.
     tsconfig_root_dirs: Vec<(String, Vec<String>)>,
@@ -118,7 +119,8 @@ pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
 }
 
 /// The `paths` of the tsconfig at `path` (parsed as `json`) with their targets
-/// (project-relative templates): its own, else those it inherits through local `extends`
+/// (project-relative templates), and the config that writes them: its own, else those it
+/// inherits through local `extends`
 /// (`paths` is replaced as a whole, and a later entry of an `extends` array wins, as in
 /// TypeScript). `None` when it has none, or they come from a package (`@tsconfig/...`) or a
 /// file outside the project.
@@ -127,7 +129,7 @@ fn effective_paths(
     path: &str,
     json: &serde_json::Value,
     depth: usize,
-) -> Option<Vec<PathsEntry>> {
+) -> Option<(String, Vec<PathsEntry>)> {
     let dir = parent(path);
     let options = json.get("compilerOptions");
     if let Some(paths) = options
@@ -140,7 +142,8 @@ fn effective_paths(
             .and_then(|o| o.get("baseUrl"))
             .and_then(|base| normalize_join(dir, base.as_str()?))
             .unwrap_or_else(|| dir.to_string());
-        return Some(
+        return Some((
+            path.to_string(),
             paths
                 .iter()
                 .map(|(key, targets)| {
@@ -156,7 +159,7 @@ fn effective_paths(
                     (key.clone(), targets)
                 })
                 .collect(),
-        );
+        ));
     }
     if depth >= 8 {
         return None;
@@ -284,7 +287,8 @@ type PathsEntry = (String, Vec<String>);
 
 /// A tsconfig `paths` key a specifier matches.
 struct PathsAlias {
-    /// The `tsconfig.json`, project-relative.
+    /// The tsconfig that writes the `paths` key (the file's `tsconfig.json`, or one it
+    /// extends), project-relative.
     config: String,
     key: String,
     /// Where the key maps this specifier, project-relative, in the order TypeScript tries.
@@ -466,8 +470,10 @@ impl Project {
                     path_prefixes.push(key.split('*').next().unwrap_or(key).to_string());
                 }
             }
-            if is_tsconfig_json && let Some(entries) = effective_paths(&fs, path, &json, 0) {
-                tsconfig_paths.push((dir.to_string(), entries));
+            if is_tsconfig_json
+                && let Some((defined_in, entries)) = effective_paths(&fs, path, &json, 0)
+            {
+                tsconfig_paths.push((dir.to_string(), defined_in, entries));
             }
         }
         let options = ResolveOptions {
@@ -741,11 +747,11 @@ impl Project {
     /// matches (not the catch-all `*`; the longest prefix wins, as in TypeScript), with that
     /// tsconfig's path and the key's targets for this specifier (project-relative).
     fn alias_of(&self, project_path: &str, specifier: &str) -> Option<PathsAlias> {
-        let (dir, entries) = self
+        let (_, defined_in, entries) = self
             .tsconfig_paths
             .iter()
-            .filter(|(dir, _)| dir.is_empty() || project_path.starts_with(&format!("{dir}/")))
-            .max_by_key(|(dir, _)| dir.len())?;
+            .filter(|(dir, _, _)| dir.is_empty() || project_path.starts_with(&format!("{dir}/")))
+            .max_by_key(|(dir, _, _)| dir.len())?;
         let (key, targets, star) = entries
             .iter()
             .filter_map(|(key, targets)| match key.split_once('*') {
@@ -762,7 +768,7 @@ impl Project {
             .max_by_key(|(_, _, _, prefix)| *prefix)
             .map(|(key, targets, star, _)| (key, targets, star))?;
         Some(PathsAlias {
-            config: join(dir, "tsconfig.json"),
+            config: defined_in.clone(),
             key: key.clone(),
             targets: targets
                 .iter()
@@ -1165,10 +1171,15 @@ impl Project {
                     ),
                 ));
             }
+            let looked_for = if targets.is_empty() {
+                String::new()
+            } else {
+                format!(": looked for {}", targets.join(", "))
+            };
             return Some((
                 FindingKind::Unresolved,
                 format!(
-                    "cannot resolve `{specifier}` from {project_path}: it matches `paths` key `{key}` of {config}, but no mapped file exists (with extensions and index files)"
+                    "cannot resolve `{specifier}` from {project_path}: it matches `paths` key `{key}` of {config}, but no mapped file exists{looked_for} (with extensions and index files)"
                 ),
             ));
         }
