@@ -22,6 +22,7 @@ use rayon::prelude::*;
 
 use crate::cache::{self, FactsCache};
 use crate::settings::Settings;
+use crate::settings::{has_project_marker, lexically_normal};
 use crate::walk::{self, DiscoveredFile};
 
 /// Rule codes the engine emits itself.
@@ -160,15 +161,6 @@ fn worker_pool(settings: &Settings) -> Result<rayon::ThreadPool, CheckError> {
         .map_err(|error| CheckError::ThreadPool(error.to_string()))
 }
 
-/// Files or directories whose presence makes a directory a project root.
-pub(crate) const PROJECT_MARKERS: &[&str] = &[
-    ".git",
-    "pyproject.toml",
-    "setup.py",
-    "setup.cfg",
-    "package.json",
-];
-
 /// The project's other files, when the inputs are only part of it (a pre-commit hook passes
 /// the staged files): parsed for the facts project rules read, so an import of an unstaged
 /// module resolves and a duplicate of an unstaged type is found. Empty when an input is the
@@ -183,21 +175,14 @@ fn context_files(
 ) -> Vec<IndexedFile> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let covers_root = inputs.iter().any(|input| {
-        let input = if input.is_absolute() {
-            input.clone()
-        } else {
-            cwd.join(input)
-        };
-        std::path::absolute(&input)
+        std::path::absolute(input)
             .map(|input| settings.project_root.starts_with(lexically_normal(&input)))
             .unwrap_or(false)
     });
     // Without a configuration or a project marker the root is just the working directory,
     // which may be a home directory: not worth walking for context.
-    let looks_like_a_project = settings.config_path.is_some()
-        || PROJECT_MARKERS
-            .iter()
-            .any(|marker| settings.project_root.join(marker).exists());
+    let looks_like_a_project =
+        settings.config_path.is_some() || has_project_marker(&settings.project_root);
     if covers_root || !looks_like_a_project {
         return Vec::new();
     }
@@ -331,21 +316,6 @@ fn indexed(
         facts,
         context,
     }
-}
-
-/// `path` with `.` and `..` components resolved without touching the file system.
-fn lexically_normal(path: &Path) -> PathBuf {
-    let mut normal = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                normal.pop();
-            }
-            other => normal.push(other),
-        }
-    }
-    normal
 }
 
 /// The project index of everything under the project root, with facts but no rules run: what

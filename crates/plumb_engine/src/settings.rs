@@ -590,28 +590,46 @@ impl ConfigError {
 /// would lie outside the project, where imports are not resolved.
 fn unconfigured_project_root(cwd: &Path, start_dir: &Path) -> PathBuf {
     // `..` resolved lexically, so `../other-repo` is not taken for a path inside `cwd`.
-    let mut start = PathBuf::new();
-    for component in start_dir.components() {
-        match component {
-            std::path::Component::ParentDir => {
-                start.pop();
-            }
-            other => start.push(other),
-        }
-    }
-    let start_dir = start.as_path();
-    if start_dir.starts_with(cwd) {
+    let start = lexically_normal(start_dir);
+    if start.starts_with(cwd) {
         return cwd.to_path_buf();
     }
-    start_dir
+    start
         .ancestors()
-        .find(|dir| {
-            crate::check::PROJECT_MARKERS
-                .iter()
-                .any(|marker| dir.join(marker).exists())
-        })
-        .unwrap_or(start_dir)
+        .find(|dir| has_project_marker(dir))
+        .unwrap_or(&start)
         .to_path_buf()
+}
+
+/// Files or directories whose presence makes a directory a project root.
+const PROJECT_MARKERS: &[&str] = &[
+    ".git",
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "package.json",
+];
+
+/// Whether `dir` holds a project marker ([`PROJECT_MARKERS`]).
+pub(crate) fn has_project_marker(dir: &Path) -> bool {
+    PROJECT_MARKERS
+        .iter()
+        .any(|marker| dir.join(marker).exists())
+}
+
+/// `path` with `.` and `..` components resolved without touching the file system.
+pub(crate) fn lexically_normal(path: &Path) -> PathBuf {
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                normal.pop();
+            }
+            other => normal.push(other),
+        }
+    }
+    normal
 }
 
 #[cfg(test)]
