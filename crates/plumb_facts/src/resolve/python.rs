@@ -218,17 +218,34 @@ pub fn explain(index: &ProjectIndex, path: &str, specifier: &str) -> Result<Expl
         .is_some_and(|imports| imports.edits_sys_path);
     let verdict = match problem {
         None => Ok(format!("`{specifier}` resolves")),
-        Some((_, _, message)) if edits_sys_path && level == 0 => Err((
-            FindingKind::Unverifiable,
-            format!("{message} (this file edits `sys.path` at run time, so it may still resolve)"),
+        Some((kind, _, message)) => Err(unverifiable_if_sys_path_edited(
+            kind,
+            message,
+            edits_sys_path && level == 0,
         )),
-        Some((kind, _, message)) => Err((kind, message)),
     };
     Ok(Explanation {
         context,
         tried,
         verdict,
     })
+}
+
+/// An absolute import's finding in a file that edits `sys.path` at run time is IMP003, not
+/// IMP001 or IMP002: the path the file adds may provide the module.
+fn unverifiable_if_sys_path_edited(
+    kind: FindingKind,
+    message: String,
+    edited: bool,
+) -> (FindingKind, String) {
+    if edited {
+        (
+            FindingKind::Unverifiable,
+            format!("{message} (this file edits `sys.path` at run time, so it may still resolve)"),
+        )
+    } else {
+        (kind, message)
+    }
 }
 
 /// A project path that does not leave the project root.
@@ -513,18 +530,11 @@ impl<'i> Project<'i> {
             let Some((kind, span, message)) = problem else {
                 continue;
             };
-            let kind = if imports.edits_sys_path && import.level == 0 {
-                FindingKind::Unverifiable
-            } else {
-                kind
-            };
-            let message = if kind == FindingKind::Unverifiable {
-                format!(
-                    "{message} (this file edits `sys.path` at run time, so it may still resolve)"
-                )
-            } else {
-                message
-            };
+            let (kind, message) = unverifiable_if_sys_path_edited(
+                kind,
+                message,
+                imports.edits_sys_path && import.level == 0,
+            );
             findings.push(ImportFinding {
                 file: file_index,
                 kind,
