@@ -145,7 +145,7 @@ fn judged(report: &str) -> usize {
 
 #[test]
 fn import_verdicts_match_typescript_and_cpython_resolution_on_fixtures() {
-    let (agreed, report) = run_import_differential(&[]);
+    let (agreed, report) = run_import_differential(&["--standalone"]);
     println!("{report}");
     assert!(agreed, "IMP verdicts differ from the oracles':\n{report}");
     assert!(judged(&report) >= 60, "too few imports judged:\n{report}");

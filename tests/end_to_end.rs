@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{json, plumb, repo_root, run_in, stderr, stdout};
+use common::{copy_tree, json, plumb, repo_root, run_in, stderr, stdout};
 
 fn mixed_repo() -> std::path::PathBuf {
     repo_root().join("fixtures/e2e/mixed-repo")
@@ -968,5 +968,164 @@ fn cache_dir_is_configurable_and_an_unwritable_one_is_skipped() {
     assert_eq!(
         std::fs::read_to_string(root.join("blocked")).unwrap(),
         "a file, not a directory\n"
+    );
+}
+
+/// A JSON report with every path made relative to `repo` (shown paths are relative to the
+/// working directory, or absolute outside it), so reports of runs from different directories
+/// compare equal when they found the same things.
+fn findings_in(
+    repo: &std::path::Path,
+    cwd: &std::path::Path,
+    report: &serde_json::Value,
+) -> String {
+    let in_repo = |shown: &str| {
+        let absolute = cwd.join(shown).canonicalize().unwrap();
+        absolute
+            .strip_prefix(repo)
+            .unwrap_or_else(|_| panic!("{shown} is outside {repo:?}"))
+            .to_string_lossy()
+            .into_owned()
+    };
+    let mut report = report.clone();
+    for diagnostic in report["diagnostics"].as_array_mut().unwrap() {
+        let shown = diagnostic["path"].as_str().unwrap().to_string();
+        diagnostic["path"] = serde_json::Value::String(in_repo(&shown));
+        for related in diagnostic["related"].as_array_mut().into_iter().flatten() {
+            let shown = related["path"].as_str().unwrap().to_string();
+            related["path"] = serde_json::Value::String(in_repo(&shown));
+        }
+    }
+    for file in report["files"].as_array_mut().unwrap() {
+        let shown = file["path"].as_str().unwrap().to_string();
+        file["path"] = serde_json::Value::String(in_repo(&shown));
+    }
+    serde_json::to_string_pretty(&report).unwrap()
+}
+
+#[test]
+fn every_spelling_of_a_path_gives_the_same_findings() {
+    let temp = tempfile::tempdir().unwrap();
+    let base = temp.path().canonicalize().unwrap();
+    let repo = base.join("repo");
+    copy_tree(&repo_root().join("fixtures/e2e/path-spellings"), &repo);
+    let sibling = base.join("sibling");
+    std::fs::create_dir(&sibling).unwrap();
+    std::os::unix::fs::symlink(&base, base.join("link")).unwrap();
+    let inside = repo.join("web/src");
+    let absolute = repo.to_str().unwrap().to_string();
+    let absolute_with_dots = format!("{}/web/../app/..", repo.display());
+    let through_link = format!("{}/link/repo", base.display());
+    let spellings: [(&std::path::Path, &str); 8] = [
+        (&repo, "."),
+        (&inside, "../.."),
+        (&inside, "../../../repo"),
+        (&base, "repo"),
+        (&sibling, "../repo"),
+        (&sibling, &absolute),
+        (&sibling, &absolute_with_dots),
+        (&sibling, &through_link),
+    ];
+    let args = [
+        "check",
+        "--no-cache",
+        "--output-format",
+        "json",
+        "--select",
+        "IMP,TYP,MCK",
+    ];
+    let expected = {
+        let output = run_in(&repo, &args);
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        let report = json(&output);
+        let codes: BTreeSet<&str> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|diagnostic| diagnostic["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            codes,
+            BTreeSet::from(["IMP001", "MCK001", "TYP001"]),
+            "the fixture must exercise every project rule: {report:#}"
+        );
+        findings_in(&repo, &repo, &report)
+    };
+    for (cwd, spelled) in spellings {
+        let mut spelled_args = args.to_vec();
+        spelled_args.push(spelled);
+        let output = run_in(cwd, &spelled_args);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{spelled}: {}",
+            stderr(&output)
+        );
+        assert_eq!(
+            findings_in(&repo, cwd, &json(&output)),
+            expected,
+            "`plumb check {spelled}` from {cwd:?}"
+        );
+    }
+}
+
+#[test]
+fn files_outside_the_project_root_are_said_to_get_no_import_checks() {
+    let temp = tempfile::tempdir().unwrap();
+    let project = temp.path().join("project");
+    let stray = temp.path().join("stray");
+    write_tree(
+        &project,
+        &[
+            ("plumb.toml", ""),
+            ("app/__init__.py", ""),
+            ("app/main.py", "import app.missing\n"),
+        ],
+    );
+    write_tree(&stray, &[("tool.py", "import nowhere.to.be.found\n")]);
+    let output = run_in(
+        temp.path(),
+        &[
+            "check",
+            "--config",
+            "project/plumb.toml",
+            "--select",
+            "IMP001",
+            "--output-format",
+            "json",
+            "project",
+            "stray",
+        ],
+    );
+    let report = json(&output);
+    let found = violations(&report);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].0.ends_with("app/main.py"), "{found:?}");
+    let notices = report["summary"]["notices"].as_array().expect("a notice");
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    let notice = notices[0].as_str().unwrap();
+    assert!(
+        notice.starts_with("1 checked file(s) lie outside the project root")
+            && notice.contains("IMP001"),
+        "{notice}"
+    );
+    let text = run_in(
+        temp.path(),
+        &[
+            "check",
+            "--config",
+            "project/plumb.toml",
+            "--select",
+            "IMP001",
+            "--output-format",
+            "concise",
+            "project",
+            "stray",
+        ],
+    );
+    assert!(
+        stdout(&text).contains("Note: 1 checked file(s) lie outside"),
+        "{}",
+        stdout(&text)
     );
 }

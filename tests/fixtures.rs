@@ -1,13 +1,14 @@
 //! Runs every fixture case under `fixtures/rules/<CODE>-<name>/<case>/` through the real binary
 //! and checks that the reported (file, line, code) triples are exactly the inline
 //! `# expect: CODE` / `// expect: CODE` markers, then snapshots the rendered concise output.
+//! Each case runs in a copy of its own, as a project in a fresh clone would.
 
 mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::{json, repo_root, run_in};
+use common::{json, repo_root, run_in, standalone};
 
 /// (relative path, line, code) triples the markers in `case` ask for.
 fn expected(case: &Path) -> BTreeSet<(String, u64, String)> {
@@ -88,7 +89,8 @@ fn fixture_markers_match_reported_violations() {
             let mut args = case_args(&case);
             args.extend(["--output-format".into(), "json".into()]);
             let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
-            let output = run_in(&case, &arg_refs);
+            let (_temp, copy) = standalone(&case);
+            let output = run_in(&copy, &arg_refs);
             let document = json(&output);
             let reported: BTreeSet<(String, u64, String)> = document["diagnostics"]
                 .as_array()
@@ -163,7 +165,8 @@ fn fixture_concise_output_snapshots() {
         let mut args = case_args(&case);
         args.extend(["--output-format".into(), "concise".into()]);
         let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        let output = run_in(&case, &arg_refs);
+        let (_temp, copy) = standalone(&case);
+        let output = run_in(&copy, &arg_refs);
         let rule = case
             .parent()
             .unwrap()

@@ -123,18 +123,23 @@ def main() -> int:
     parser.add_argument("--fail-on-disagreement", action="store_true")
     parser.add_argument("--mutate-seed", type=int)
     parser.add_argument("--mutate-rate", type=float, default=0.2)
+    parser.add_argument(
+        "--standalone", action="store_true",
+        help="check a copy of each project in a scratch folder, so a project nested in another "
+        "repository (a fixture) is its own root, as in a fresh clone (implied by --mutate-seed)",
+    )
     parser.add_argument("projects", nargs="+", type=Path)
     args = parser.parse_args()
     plumb = args.plumb.resolve()
     disagreements = []
     totals = {"judged": 0, "both_resolved": 0, "both_unresolved": 0, "skipped": 0}
-    scratch = tempfile.TemporaryDirectory() if args.mutate_seed is not None else None
+    copying = args.standalone or args.mutate_seed is not None
+    scratch = tempfile.TemporaryDirectory() if copying else None
     for position, project in enumerate(args.projects):
         project = project.resolve()
         if scratch is not None:
-            project = mutate(
-                project, Path(scratch.name) / str(position), args.mutate_seed, args.mutate_rate
-            )
+            rate = args.mutate_rate if args.mutate_seed is not None else 0.0
+            project = mutate(project, Path(scratch.name) / str(position), args.mutate_seed, rate)
         report = plumb_report(plumb, project)
         ecma_files = [
             record["path"] for record in report["files"]

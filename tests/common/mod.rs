@@ -41,3 +41,32 @@ pub fn json(output: &Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|error| panic!("not JSON ({error}): {}", stdout(output)))
 }
+
+/// Copies the directory `from` to `to`, recursively (files and directories; fixtures hold no
+/// links).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A copy of the fixture project `case` in a temporary directory: a project of its own, as in a
+/// fresh clone. In place it would lie inside this repository, whose root an unconfigured run
+/// takes as the project root when the case has no project marker of its own.
+pub fn standalone(case: &Path) -> (tempfile::TempDir, PathBuf) {
+    let temp = tempfile::tempdir().unwrap();
+    let copy = temp
+        .path()
+        .canonicalize()
+        .unwrap()
+        .join(case.file_name().unwrap());
+    copy_tree(case, &copy);
+    (temp, copy)
+}

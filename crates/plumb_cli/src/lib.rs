@@ -350,8 +350,8 @@ fn explain_import(args: &ExplainImportArgs, registry: &Registry) -> anyhow::Resu
     };
     let settings = Settings::resolve(&args.file, &overrides, registry)?;
     let index = plumb_engine::project_index(&settings)?;
-    let absolute = std::path::absolute(&args.file)
-        .with_context(|| format!("cannot locate {}", args.file.display()))?;
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let absolute = plumb_engine::physical(&cwd, &args.file);
     let project_path = absolute
         .strip_prefix(&settings.project_root)
         .map(|path| {

@@ -344,6 +344,10 @@ pub struct Summary {
     /// Duplicated type definitions; present when TYP001 ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<TypeCounts>,
+    /// Work the run could not do, said once each (for example files outside the project root,
+    /// whose imports are not resolved), so a missing finding is never silent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<String>,
 }
 
 /// What TYP001 found, before inline suppressions.

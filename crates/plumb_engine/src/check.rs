@@ -21,8 +21,9 @@ use plumb_rules::{
 use rayon::prelude::*;
 
 use crate::cache::{self, FactsCache};
+use crate::input_path::physical;
 use crate::settings::Settings;
-use crate::settings::{has_project_marker, lexically_normal};
+use crate::settings::has_project_marker;
 use crate::walk::{self, DiscoveredFile};
 
 /// Rule codes the engine emits itself.
@@ -65,10 +66,18 @@ pub fn check(
     registry: &Registry,
 ) -> Result<CheckOutcome, CheckError> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let discovery = walk::discover(inputs, settings, &cwd);
+    // One spelling per path, so the walk, the project root and the resolvers agree on prefixes.
+    let named: Vec<PathBuf> = inputs.iter().map(|input| physical(&cwd, input)).collect();
+    let discovery = walk::discover(&named, settings, &cwd);
     if let Some(missing) = discovery.missing.first() {
-        return Err(CheckError::MissingPath(missing.clone()));
+        // Named as the user spelled it.
+        let spelled = named
+            .iter()
+            .position(|path| path == missing)
+            .map_or(missing, |position| &inputs[position]);
+        return Err(CheckError::MissingPath(spelled.clone()));
     }
+    let inputs = named.as_slice();
     let pool = worker_pool(settings)?;
     let options = ExtractOptions {
         needed: needed_facts(settings, registry),
@@ -148,7 +157,38 @@ pub fn check(
     outcome.summary = summarize(&outcome, discovery.excluded, suppressed, settings);
     outcome.summary.mocks = mock_detection.is_some().then_some(mocks);
     outcome.summary.types = type_counts;
+    outcome.summary.notices = outside_root_notice(&discovery.files, settings, registry)
+        .into_iter()
+        .collect();
     Ok(outcome)
+}
+
+/// Project rules judge a file by its path inside the project root (imports resolve from it,
+/// duplicates are grouped by it). Files named outside that root get file rules only; say so,
+/// rather than report fewer findings without a word.
+fn outside_root_notice(
+    files: &[DiscoveredFile],
+    settings: &Settings,
+    registry: &Registry,
+) -> Option<String> {
+    let outside = files
+        .iter()
+        .filter(|file| Path::new(&file.project_path).is_absolute())
+        .count();
+    let project_rules: Vec<&str> = registry
+        .iter()
+        .filter(|rule| {
+            rule.project_check.is_some() && settings.severity_of(rule.meta.code).is_some()
+        })
+        .map(|rule| rule.meta.code)
+        .collect();
+    (outside > 0 && !project_rules.is_empty()).then(|| {
+        format!(
+            "{outside} checked file(s) lie outside the project root {}: {} did not run on them; check a path inside that root, or name the project's config with --config",
+            settings.project_root.display(),
+            project_rules.join(", ")
+        )
+    })
 }
 
 /// The per-file workers: `--threads` of them, with stacks large enough for deeply nested code
@@ -174,11 +214,9 @@ fn context_files(
     options: ExtractOptions,
 ) -> Vec<IndexedFile> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let covers_root = inputs.iter().any(|input| {
-        std::path::absolute(input)
-            .map(|input| settings.project_root.starts_with(lexically_normal(&input)))
-            .unwrap_or(false)
-    });
+    let covers_root = inputs
+        .iter()
+        .any(|input| settings.project_root.starts_with(input));
     // Without a configuration or a project marker the root is just the working directory,
     // which may be a home directory: not worth walking for context.
     let looks_like_a_project =
@@ -489,7 +527,10 @@ fn run_project_rules(
             result.diagnostics.push(to_diagnostic(
                 meta,
                 severity,
-                &index.files[file].display_path,
+                DiagnosticPath {
+                    shown: &index.files[file].display_path,
+                    in_project: &index.files[file].project_path,
+                },
                 violation,
                 *occurrence,
             ));
@@ -499,17 +540,35 @@ fn run_project_rules(
     type_counts
 }
 
+/// Where a diagnostic belongs: the path shown (relative to the working directory) and the
+/// path inside the project, which fingerprints use so that they do not change with the
+/// directory `plumb` runs from.
+#[derive(Clone, Copy)]
+struct DiagnosticPath<'p> {
+    shown: &'p str,
+    in_project: &'p str,
+}
+
+impl<'p> DiagnosticPath<'p> {
+    fn of(file: &'p DiscoveredFile) -> Self {
+        Self {
+            shown: &file.display_path,
+            in_project: &file.project_path,
+        }
+    }
+}
+
 /// A rule's violation as a reportable diagnostic, with its line-free fingerprint.
 fn to_diagnostic(
     meta: &RuleMeta,
     severity: Severity,
-    path: &str,
+    path: DiagnosticPath<'_>,
     violation: Violation,
     occurrence: u32,
 ) -> Diagnostic {
     let fingerprint = Fingerprint::compute(
         meta.code,
-        path,
+        path.in_project,
         &violation.symbol,
         &violation.snippet,
         occurrence,
@@ -518,7 +577,7 @@ fn to_diagnostic(
         code: meta.code.to_string(),
         rule: meta.name.to_string(),
         severity,
-        path: path.to_string(),
+        path: path.shown.to_string(),
         span: violation.span,
         message: violation.message,
         notes: violation.notes,
@@ -593,7 +652,7 @@ fn check_file(
             diagnostics.push(to_diagnostic(
                 rule.meta,
                 severity,
-                &file.display_path,
+                DiagnosticPath::of(file),
                 violation,
                 *occurrence,
             ));
@@ -634,7 +693,7 @@ fn engine_only(
             engine_diagnostic(
                 code,
                 severity,
-                &file.display_path,
+                DiagnosticPath::of(file),
                 Span::file_start(),
                 reason,
                 Vec::new(),
@@ -655,7 +714,7 @@ fn engine_only(
 fn engine_diagnostic(
     code: &str,
     severity: Severity,
-    path: &str,
+    path: DiagnosticPath<'_>,
     span: Span,
     message: String,
     notes: Vec<String>,
@@ -666,12 +725,12 @@ fn engine_diagnostic(
         INVALID_SUPPRESSION => "invalid-suppression",
         _ => "unused-suppression",
     };
-    let fingerprint = Fingerprint::compute(code, path, "", &message, 0);
+    let fingerprint = Fingerprint::compute(code, path.in_project, "", &message, 0);
     Diagnostic {
         code: code.to_string(),
         rule: name.to_string(),
         severity,
-        path: path.to_string(),
+        path: path.shown.to_string(),
         span,
         message,
         notes,
@@ -773,7 +832,7 @@ fn apply_suppressions(
                 result.diagnostics.push(engine_diagnostic(
                     INVALID_SUPPRESSION,
                     severity,
-                    &file.display_path,
+                    DiagnosticPath::of(file),
                     directive.span,
                     message,
                     Vec::new(),
@@ -791,7 +850,7 @@ fn apply_suppressions(
                     result.diagnostics.push(engine_diagnostic(
                         UNUSED_SUPPRESSION,
                         severity,
-                        &file.display_path,
+                        DiagnosticPath::of(file),
                         directive.span,
                         message,
                         Vec::new(),
@@ -878,5 +937,6 @@ fn summarize(
         python_target_version: settings.python_version.to_string(),
         mocks: None,
         types: None,
+        notices: Vec::new(),
     }
 }

@@ -9,6 +9,7 @@ use plumb_rules::Registry;
 use plumb_syntax::PythonVersion;
 
 use crate::config::{self, ConfigError, LoadedConfig, RawConfig};
+use crate::input_path::physical;
 pub use plumb_facts::PathMatcher;
 
 /// Directory names never walked into unless named on the command line.
@@ -134,7 +135,7 @@ impl Settings {
         let cwd = std::env::current_dir().map_err(|error| {
             ConfigError::plain(format!("cannot read the current directory: {error}"))
         })?;
-        let start = absolute(&cwd, first_path);
+        let start = physical(&cwd, first_path);
         let start_dir = if start.is_dir() {
             start.clone()
         } else {
@@ -154,7 +155,7 @@ impl Settings {
         let raw = loaded.as_ref().map_or(&empty, |loaded| &loaded.config);
         let project_root = match loaded
             .as_ref()
-            .and_then(|loaded| loaded.path.parent().map(|dir| absolute(&cwd, dir)))
+            .and_then(|loaded| loaded.path.parent().map(|dir| physical(&cwd, dir)))
         {
             Some(config_dir) => config_dir,
             None => unconfigured_project_root(&cwd, &start_dir),
@@ -255,7 +256,7 @@ impl Settings {
                     format!("cache-dir must name a directory of its own, not `{dir}`"),
                 ));
             }
-            Some(dir) => Some(absolute(&project_root, Path::new(dir))),
+            Some(dir) => Some(physical(&project_root, Path::new(dir))),
         };
 
         let threads = overrides
@@ -285,7 +286,7 @@ impl Settings {
                 .active_virtual_env
                 .as_ref()
                 .filter(|venv| venv.join("pyvenv.cfg").is_file())
-                .map(|venv| absolute(&cwd, venv)),
+                .map(|venv| physical(&cwd, venv)),
             python_import_names,
             cache_dir,
         })
@@ -342,19 +343,6 @@ fn compile_globs(
             format!("invalid {setting} glob `{pattern}`: {error}"),
         )
     })
-}
-
-/// `path` made absolute against `cwd`, with `.` components dropped so messages show clean paths.
-fn absolute(cwd: &Path, path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        cwd.join(path)
-    };
-    joined
-        .components()
-        .filter(|component| !matches!(component, std::path::Component::CurDir))
-        .collect()
 }
 
 fn resolve_python_version(
@@ -582,23 +570,30 @@ impl ConfigError {
     }
 }
 
-/// The project root when no configuration file names one: the working directory when the
-/// checked path is inside it (how ruff and pre-commit work), else the nearest directory at or
-/// above the checked path that looks like a project root (`.git`, `pyproject.toml`,
-/// `setup.py`, `setup.cfg`, `package.json`), else the checked directory itself. Without this,
-/// `plumb check /elsewhere/repo` would take the working directory as the root, and every file
-/// would lie outside the project, where imports are not resolved.
+/// The project root when no configuration file names one: the working directory when it is a
+/// project itself (holds a project marker: `.git`, `pyproject.toml`, `setup.py`, `setup.cfg`,
+/// `package.json`) and the checked path is inside it, as ruff and pre-commit work; else the
+/// nearest directory at or above the checked path that holds a marker; else the working
+/// directory when the checked path is inside it, else the checked directory.
+///
+/// So every spelling of one tree (`..` from a subdirectory, `../repo`, an absolute path, a
+/// symlinked parent, `repo` from a plain parent folder) is judged against one root, found from
+/// the tree itself. A root taken from any working directory made `cd parent && plumb check
+/// repo` resolve `repo`'s imports from `parent`; a root that ignored the checked path made
+/// every file of `plumb check /elsewhere/repo` lie outside the project.
 fn unconfigured_project_root(cwd: &Path, start_dir: &Path) -> PathBuf {
-    // `..` resolved lexically, so `../other-repo` is not taken for a path inside `cwd`.
-    let start = lexically_normal(start_dir);
-    if start.starts_with(cwd) {
+    let inside_cwd = start_dir.starts_with(cwd);
+    if inside_cwd && has_project_marker(cwd) {
         return cwd.to_path_buf();
     }
-    start
-        .ancestors()
-        .find(|dir| has_project_marker(dir))
-        .unwrap_or(&start)
-        .to_path_buf()
+    if let Some(project) = start_dir.ancestors().find(|dir| has_project_marker(dir)) {
+        return project.to_path_buf();
+    }
+    if inside_cwd {
+        cwd.to_path_buf()
+    } else {
+        start_dir.to_path_buf()
+    }
 }
 
 /// Files or directories whose presence makes a directory a project root.
@@ -615,21 +610,6 @@ pub(crate) fn has_project_marker(dir: &Path) -> bool {
     PROJECT_MARKERS
         .iter()
         .any(|marker| dir.join(marker).exists())
-}
-
-/// `path` with `.` and `..` components resolved without touching the file system.
-pub(crate) fn lexically_normal(path: &Path) -> PathBuf {
-    let mut normal = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                normal.pop();
-            }
-            other => normal.push(other),
-        }
-    }
-    normal
 }
 
 #[cfg(test)]

@@ -102,6 +102,9 @@ pub(crate) fn render(outcome: &CheckOutcome, run: &RunInfo) -> String {
             "message": { "text": format!("{omitted} results were left out to stay within GitHub's limit of {MAX_RESULTS} results per run; the summary counts all {}", outcome.diagnostics.len()) },
         }));
     }
+    for notice in &outcome.summary.notices {
+        notifications.push(json!({ "level": "warning", "message": { "text": notice } }));
+    }
     let root_uri = directory_uri(&run.working_directory);
     let document = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

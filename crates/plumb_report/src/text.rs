@@ -144,6 +144,9 @@ pub(crate) fn summary(summary: &Summary) -> String {
             types.duplicated_names, types.extra_definitions, types.identical, types.divergent
         );
     }
+    for notice in &summary.notices {
+        let _ = writeln!(out, "Note: {notice}");
+    }
     let gate = summary
         .gate_severity
         .map_or("error".to_string(), |gate| gate.to_string());

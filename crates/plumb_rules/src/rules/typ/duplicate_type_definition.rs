@@ -276,7 +276,7 @@ fn with_article(kind: TypeKind) -> String {
 /// How `other` differs from `first`; empty when the shapes are identical.
 fn differences(first: &Site<'_>, other: &Site<'_>) -> Vec<String> {
     let (a, b) = (first.definition, other.definition);
-    let first_path = &first.indexed.display_path;
+    let first_path = &first.indexed.project_path;
     let mut notes = Vec::new();
     if kind_group(a.kind) != kind_group(b.kind) {
         notes.push(format!(
@@ -458,12 +458,12 @@ impl ProjectRule for DuplicateTypeDefinition {
             sites.sort_by(|a, b| {
                 (
                     !a.indexed.context,
-                    &a.indexed.display_path,
+                    &a.indexed.project_path,
                     a.definition.span.start,
                 )
                     .cmp(&(
                         !b.indexed.context,
-                        &b.indexed.display_path,
+                        &b.indexed.project_path,
                         b.definition.span.start,
                     ))
             });
@@ -494,7 +494,7 @@ impl ProjectRule for DuplicateTypeDefinition {
                     "type `{name}` is defined in {} files: this {} is {shape} the first definition in {}",
                     sites.len(),
                     site.definition.kind.as_str(),
-                    first.indexed.display_path,
+                    first.indexed.project_path,
                 );
                 let related = sites
                     .iter()
