@@ -21,7 +21,8 @@ and the oracles of tools/import_differential.py judge the imports of the files p
 (tools/oracles/ts_resolve.js for TS/JS, which picks each file's tsconfig as tsc does and follows
 project references; tools/oracles/py_resolve.py for Python). Each judged import falls in one of:
 
-    agree            plumb and the oracle agree (resolved and silent, or unresolved and reported)
+    agree            plumb and the oracle agree (resolved and silent, or unresolved and reported;
+                     the IMP001s among the latter are listed as "confirmed" in --json)
     false IMP001     the oracle resolves it and plumb reports IMP001 on its line
     IMP003 resolved  the oracle resolves it and plumb reports IMP003 only (unverifiable: lost
                      precision, not a false error)
@@ -153,7 +154,7 @@ def compare(report: dict, verdicts: list[dict]) -> dict:
             by_line[(diagnostic["path"], diagnostic["line"])].append(diagnostic)
     counts = Counter()
     judged_lines = set()
-    false_imp001, imp003_resolved, misses = [], [], []
+    false_imp001, imp003_resolved, misses, confirmed = [], [], [], []
     for verdict in verdicts:
         lines = range(verdict["line"], verdict.get("end_line", verdict["line"]) + 1)
         keys = [(verdict["path"], line) for line in lines]
@@ -166,6 +167,9 @@ def compare(report: dict, verdicts: list[dict]) -> dict:
         codes = {d["code"] for d in found}
         if verdict["resolved"] and not codes or not verdict["resolved"] and codes:
             counts["agree"] += 1
+            if "IMP001" in codes:
+                message = next(d["message"] for d in found if d["code"] == "IMP001")
+                confirmed.append({**verdict, "plumb": message})
         elif verdict["resolved"] and "IMP001" in codes:
             message = next(d["message"] for d in found if d["code"] == "IMP001")
             false_imp001.append({**verdict, "plumb": message,
@@ -189,7 +193,7 @@ def compare(report: dict, verdicts: list[dict]) -> dict:
     return {
         "judged": counts["judged"], "skipped": counts["skipped"], "agree": counts["agree"],
         "false_imp001": false_imp001, "imp003_where_resolved": imp003_resolved,
-        "misses": misses, "unjudged_imp001": unjudged,
+        "misses": misses, "unjudged_imp001": unjudged, "confirmed_imp001": confirmed,
     }
 
 
@@ -239,13 +243,14 @@ def run_tree(entry: dict, tree: Path, args, differential) -> dict:
     comparison = compare(report, verdicts)
     result.update({key: comparison[key] for key in ("judged", "skipped", "agree")})
     result["counts"] = {key: len(comparison[key]) for key in (
-        "false_imp001", "imp003_where_resolved", "misses", "unjudged_imp001")}
+        "false_imp001", "imp003_where_resolved", "misses", "unjudged_imp001", "confirmed_imp001")}
     result["false_imp001_by_category"] = grouped(comparison["false_imp001"], "category",
                                                  args.examples)
     result["unjudged_imp001_by_shape"] = grouped(comparison["unjudged_imp001"], "shape",
                                                  args.examples)
     result["disagreements"] = {key: comparison[key] for key in (
         "false_imp001", "imp003_where_resolved", "misses", "unjudged_imp001")}
+    result["confirmed_imp001"] = comparison["confirmed_imp001"]
     return result
 
 
@@ -262,7 +267,8 @@ def print_tree(result: dict, shown: int) -> None:
           f"plumb IMP001 {plumb['IMP001']}, IMP003 {plumb['IMP003']}, IMP002 {plumb['IMP002']}; "
           f"agree {result['agree']}, false IMP001 {counts['false_imp001']}, "
           f"IMP003 where resolved {counts['imp003_where_resolved']}, "
-          f"misses {counts['misses']}, unjudged IMP001 {counts['unjudged_imp001']}")
+          f"misses {counts['misses']}, unjudged IMP001 {counts['unjudged_imp001']} "
+          f"(IMP001 the oracle confirms: {counts['confirmed_imp001']})")
     for title, groups in (("false IMP001", result["false_imp001_by_category"]),
                           ("unjudged IMP001", result["unjudged_imp001_by_shape"])):
         for category, group in groups.items():
