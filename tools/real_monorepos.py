@@ -55,6 +55,7 @@ ORACLES = TOOLS / "oracles"
 
 def load_import_differential():
     """tools/import_differential.py as a module: its oracle runner is reused, not copied."""
+    sys.dont_write_bytecode = True  # no tools/__pycache__ left behind in the checkout
     spec = importlib.util.spec_from_file_location("import_differential", TOOLS / "import_differential.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
