@@ -149,6 +149,14 @@ fn import_verdicts_match_typescript_and_cpython_resolution_on_fixtures() {
     println!("{report}");
     assert!(agreed, "IMP verdicts differ from the oracles':\n{report}");
     assert!(judged(&report) >= 60, "too few imports judged:\n{report}");
+    // The oracle judges aliases of a referenced tsconfig (a solution-style tsconfig.json) and
+    // package.json `#` imports: every import of these cases, none left out.
+    for (case, count) in [("ts-project-references", 6), ("ts-package-imports", 3)] {
+        assert!(
+            report.contains(&format!("{case}: {count} imports judged")),
+            "the oracle no longer judges every import of {case}:\n{report}"
+        );
+    }
 }
 
 #[test]

@@ -11,10 +11,11 @@ Each PROJECT is a project root. plumb runs there once:
     PLUMB check --isolated --select IMP --fail-on never --output-format json
 
 and its file list says which TS/JS files to judge. The oracle, tools/oracles/ts_resolve.js,
-resolves every import of those files with `ts.resolveModuleName` under the file's nearest
-tsconfig.json (with `extends`), in bundler mode: relative specifiers and bare ones a tsconfig
-`paths` key maps; assets and specifiers leaving the project are skipped, and so is everything
-that needs an installed node_modules.
+resolves every import of those files with `ts.resolveModuleName` under the tsconfig that governs
+the file as `tsc` decides it (the nearest one whose files hold it, through `references`; with
+`extends`), in bundler mode: relative specifiers, bare ones a tsconfig `paths` key maps, and `#`
+ones a package.json `imports` key maps to a file; assets and specifiers leaving the project are
+skipped, and so is everything that needs an installed node_modules.
 
 The Python oracle, tools/oracles/py_resolve.py, parses each Python file with `ast` and looks
 modules up with `importlib.machinery.PathFinder` (nothing is imported): absolute imports whose

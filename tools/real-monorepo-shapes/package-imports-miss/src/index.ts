@@ -1,0 +1,4 @@
+import { app } from "#internal/app";
+import { task } from "#internal/task"; // expect: IMP001
+
+export { app, task };
