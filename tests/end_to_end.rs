@@ -592,6 +592,48 @@ fn explain_import_lists_candidates_and_sets_the_exit_code() {
     assert_eq!(no_args.status.code(), Some(2));
 }
 
+/// `explain-import` gives `check`'s verdict on imports below an import hook (IMP003, naming
+/// the hook) and from a module that only reads `sys.modules` (IMP001).
+#[test]
+fn explain_import_names_the_import_hook() {
+    let explain = |case: &str, file: &str, specifier: &str| {
+        let output = run_in(
+            &repo_root().join("fixtures/rules").join(case),
+            &["explain-import", "--isolated", file, specifier],
+        );
+        (output.status.code(), stdout(&output))
+    };
+    let hook_case = "IMP003-unverifiable-import/python-import-hook";
+    for (file, specifier) in [
+        ("app/main.py", "uikit.components.base"),
+        ("app/main.py", "uikit.components:base"),
+        ("uikit/theme.py", ".components:base"),
+    ] {
+        let (code, text) = explain(hook_case, file, specifier);
+        assert_eq!(code, Some(1), "{text}");
+        assert!(
+            text.contains("cannot be verified before run time or a build (IMP003)")
+                && text.contains(
+                    "uikit/__init__.py installs an import hook at line 16 (`sys.meta_path.insert(...)`)"
+                ),
+            "{specifier}: {text}"
+        );
+    }
+    let (code, text) = explain(hook_case, "app/main.py", "uikit.components.button");
+    assert_eq!(code, Some(0), "{text}");
+
+    let (code, text) = explain(
+        "IMP001-unresolved-import/python-module-table-reads",
+        "app/main.py",
+        "shared.isolated_environment:_global_env",
+    );
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("verdict: does not resolve (IMP001): cannot import `_global_env`"),
+        "{text}"
+    );
+}
+
 /// Writes `files` (path, contents) under `root`, creating directories.
 fn write_tree(root: &std::path::Path, files: &[(&str, &str)]) {
     for (path, contents) in files {

@@ -20,7 +20,7 @@ use ruff_text_size::Ranged;
 use serde::{Deserialize, Serialize};
 
 pub use directives::{Directive, DirectiveKind, DirectiveProblem};
-pub use imports::{EcmaImport, EcmaImportKind, PyImport, PythonImports};
+pub use imports::{EcmaImport, EcmaImportKind, ImportHook, PyImport, PythonImports};
 pub use index::{IndexedFile, ProjectIndex, PythonTarget};
 pub use mocks::{MockDetection, MockSite};
 pub use paths::PathMatcher;

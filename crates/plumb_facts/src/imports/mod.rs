@@ -14,11 +14,29 @@ pub struct PythonImports {
     /// Names bound at module level (assignments, `def`, `class`, imports, `__all__` entries,
     /// `global` declarations), sorted and deduplicated: what `from this import name` can find.
     pub bound_names: Vec<String>,
-    /// The module's names cannot be known statically: it defines `__getattr__`, star-imports, or
-    /// writes `globals()` / `sys.modules`.
+    /// The module's names cannot be known statically: it defines `__getattr__`, star-imports,
+    /// runs `exec`, or writes its namespace (`globals()[...] = ...`, `globals().update(...)`,
+    /// `setattr(sys.modules[__name__], ...)`, `sys.modules[__name__] = ...`). Reading
+    /// `sys.modules` or `globals()` does not count.
     pub dynamic_names: bool,
+    /// The first import hook the module installs (`sys.meta_path` / `sys.path_hooks` entries,
+    /// `sys.modules[name] = ...`, a `__path__` other than `pkgutil.extend_path`'s): modules
+    /// below it may be provided at run time.
+    pub import_hook: Option<ImportHook>,
+    /// The module sets `__path__` with `pkgutil.extend_path` or calls
+    /// `pkg_resources.declare_namespace`: its submodules may come from other distributions.
+    pub shares_namespace: bool,
     /// The module edits `sys.path` (or calls `site.addsitedir`) at run time.
     pub edits_sys_path: bool,
+}
+
+/// Where a module installs an import hook, as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportHook {
+    /// The call or assignment, shortened: `sys.meta_path.insert(...)`, `sys.modules['a.b'] = ...`.
+    pub written: String,
+    /// 1-based line.
+    pub line: u32,
 }
 
 /// One `import a.b` alias, or one `from ... import ...` statement.

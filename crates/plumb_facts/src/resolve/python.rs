@@ -12,7 +12,9 @@
 //! A name that is the standard library of other versions only (`tomllib` for a 3.10 target) is
 //! unresolved unless it is guarded or something provides it (a backport). First-party and relative imports must resolve
 //! module by module; `from m import n` needs `n` to be a submodule or a name bound in `m`
-//! (unless `m`'s names are unknowable). Third-party imports must be declared.
+//! (unless `m`'s names are unknowable). A miss below a module or package `__init__` that
+//! installs an import hook (`sys.meta_path`, `sys.modules[name] = ...`, `__path__`) is
+//! unverifiable, not unresolved. Third-party imports must be declared.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -24,7 +26,7 @@ use super::fs::{FsCache, join, parent};
 use super::suggest::closest;
 use super::venv::VirtualEnv;
 use super::{Explanation, FindingKind, ImportFinding};
-use crate::{ProjectIndex, PyImport, PythonImports, PythonTarget};
+use crate::{ImportHook, ProjectIndex, PyImport, PythonImports, PythonTarget};
 
 /// Names every module has.
 const MODULE_DUNDERS: &[&str] = &[
@@ -76,6 +78,19 @@ impl Found {
 
 fn display_dir(dir: &str) -> &str {
     if dir.is_empty() { "." } else { dir }
+}
+
+/// Why a dotted name did not resolve: IMP001, or IMP003 when an import hook above it may
+/// provide it at run time.
+struct Miss {
+    kind: FindingKind,
+    message: String,
+}
+
+/// An import hook and the module file that installs it.
+struct HookAbove<'i> {
+    file: &'i str,
+    hook: &'i ImportHook,
 }
 
 struct Project<'i> {
@@ -664,7 +679,7 @@ impl<'i> Project<'i> {
                 self.note_resolved(module, &resolved);
                 self.check_names(module, &resolved, import)
             }
-            Err(message) => Some((import.span, message)),
+            Err(miss) => Some((miss.kind, import.span, miss.message)),
         };
         // A declared distribution of the same name may be what is really imported (a local
         // `tests/sphinx/` package does not shadow Sphinx for the docs): not a certain miss.
@@ -702,7 +717,7 @@ impl<'i> Project<'i> {
             });
             return None;
         }
-        problem.map(|(span, message)| (FindingKind::Unresolved, span, message))
+        problem
     }
 
     /// The dotted module (`a.b`, at least two parts) this import names, or may name with
@@ -830,29 +845,26 @@ impl<'i> Project<'i> {
                 let parts: Vec<&str> = module.split('.').collect();
                 let mut candidates = self.lookup(base, parts[0]);
                 if candidates.is_empty() {
-                    return Some((
-                        FindingKind::Unresolved,
-                        import.span,
-                        format!(
-                            "no module `{dots}{}`: looked for {}; {}{}",
-                            parts[0],
-                            tried(base, parts[0]),
-                            describe_prefix(&dots, &[start]),
-                            did_you_mean(&dots, self.closest_sibling(&[base], parts[0]))
-                        ),
-                    ));
+                    let message = format!(
+                        "no module `{dots}{}`: looked for {}; {}{}",
+                        parts[0],
+                        tried(base, parts[0]),
+                        describe_prefix(&dots, std::slice::from_ref(&start)),
+                        did_you_mean(&dots, self.closest_sibling(&[base], parts[0]))
+                    );
+                    let miss = self.miss_below(&[start], &format!("{dots}{}", parts[0]), message);
+                    return Some((miss.kind, import.span, miss.message));
                 }
                 candidates.sort_by_key(|found| matches!(found, Found::Namespace(_)));
                 match self.descend_relative(candidates, &parts, &dots) {
                     Ok(resolved) => resolved,
-                    Err(message) => return Some((FindingKind::Unresolved, import.span, message)),
+                    Err(miss) => return Some((miss.kind, import.span, miss.message)),
                 }
             }
             None => vec![start],
         };
         self.note_resolved(&written, &resolved);
         self.check_names(&written, &resolved, import)
-            .map(|(span, message)| (FindingKind::Unresolved, span, message))
     }
 
     fn descend_relative(
@@ -860,7 +872,7 @@ impl<'i> Project<'i> {
         candidates: Vec<Found>,
         parts: &[&str],
         dots: &str,
-    ) -> Result<Vec<Found>, String> {
+    ) -> Result<Vec<Found>, Miss> {
         self.descend(candidates, parts, 1, dots)
     }
 
@@ -871,7 +883,7 @@ impl<'i> Project<'i> {
         parts: &[&str],
         from: usize,
         prefix_dots: &str,
-    ) -> Result<Vec<Found>, String> {
+    ) -> Result<Vec<Found>, Miss> {
         let dots = if prefix_dots.starts_with('.') {
             prefix_dots
         } else {
@@ -904,7 +916,7 @@ impl<'i> Project<'i> {
                 }
                 let dirs: Vec<&str> = candidates.iter().filter_map(Found::dir).collect();
                 message.push_str(&did_you_mean(&prefix, self.closest_sibling(&dirs, part)));
-                return Err(message);
+                return Err(self.miss_below(&candidates, &module, message));
             }
             dedup(&mut next);
             candidates = next;
@@ -918,7 +930,7 @@ impl<'i> Project<'i> {
         module: &str,
         resolved: &[Found],
         import: &PyImport,
-    ) -> Option<(Span, String)> {
+    ) -> Option<(FindingKind, Span, String)> {
         if !import.is_from || resolved.is_empty() {
             return None;
         }
@@ -983,41 +995,91 @@ impl<'i> Project<'i> {
                 String::new()
             };
             let dirs: Vec<&str> = resolved.iter().filter_map(Found::dir).collect();
-            return Some((
-                *span,
-                format!(
-                    "cannot import `{name}` from `{module}`: {looked}`{module}` resolved to {}{binds_no}{}",
-                    describe_list(resolved),
-                    did_you_mean(module, self.closest_sibling(&dirs, name))
-                ),
-            ));
+            let message = format!(
+                "cannot import `{name}` from `{module}`: {looked}`{module}` resolved to {}{binds_no}{}",
+                describe_list(resolved),
+                did_you_mean(module, self.closest_sibling(&dirs, name))
+            );
+            let submodule = if module.ends_with('.') {
+                format!("{module}{name}")
+            } else {
+                format!("{module}.{name}")
+            };
+            let miss = self.miss_below(resolved, &submodule, message);
+            return Some((miss.kind, *span, miss.message));
         }
         None
     }
 
-    /// A package whose `__init__` sets `__path__` (`pkgutil.extend_path`, a namespace shared
-    /// with other distributions): its submodules may live anywhere.
+    /// A package whose `__init__` shares its namespace with other distributions
+    /// (`pkgutil.extend_path`, `pkg_resources`): its submodules may live anywhere.
     fn is_open_package(&self, found: &Found) -> bool {
-        let init = match found {
-            Found::Package(_, init) => init,
-            // A module that writes `sys.modules` may register submodules of itself.
-            Found::Module(path) => {
-                return self
-                    .bindings(path)
-                    .is_some_and(|imports| imports.dynamic_names);
-            }
-            _ => return false,
+        let Found::Package(_, init) = found else {
+            return false;
         };
         self.bindings(init).is_some_and(|imports| {
-            imports
-                .bound_names
-                .binary_search(&"__path__".to_string())
-                .is_ok()
+            imports.shares_namespace
                 || imports
                     .imports
                     .iter()
                     .any(|import| import.module.as_deref() == Some("pkg_resources"))
         })
+    }
+
+    /// The miss of `module` below `found`: IMP003 when an import hook above may provide it,
+    /// saying which, else IMP001.
+    fn miss_below(&self, found: &[Found], module: &str, message: String) -> Miss {
+        let Some(above) = found.iter().find_map(|found| self.hook_above(found)) else {
+            return Miss {
+                kind: FindingKind::Unresolved,
+                message,
+            };
+        };
+        let reason = format!(
+            "{} installs an import hook at line {} (`{}`), so `{module}` may be provided at run time",
+            above.file, above.hook.line, above.hook.written
+        );
+        self.note(|| reason.clone());
+        Miss {
+            kind: FindingKind::Unverifiable,
+            message: format!("{message}; {reason}"),
+        }
+    }
+
+    /// The first import hook at or above `found`: one its own module installs, or one in the
+    /// `__init__` of a package it lies in (importing `found` runs those first).
+    fn hook_above(&self, found: &Found) -> Option<HookAbove<'i>> {
+        let mut dir = match found {
+            Found::Module(path) => {
+                if let Some(above) = self.hook_in(path) {
+                    return Some(above);
+                }
+                parent(path)
+            }
+            Found::Package(dir, _) | Found::Namespace(dir) | Found::Opaque(Some(dir)) => {
+                dir.as_str()
+            }
+            Found::Opaque(None) => return None,
+        };
+        loop {
+            for init in ["__init__.py", "__init__.pyi"] {
+                if let Some(above) = self.hook_in(&join(dir, init)) {
+                    return Some(above);
+                }
+            }
+            if dir.is_empty() || !self.package_dirs.contains(parent(dir)) {
+                return None;
+            }
+            dir = parent(dir);
+        }
+    }
+
+    /// The import hook the indexed module `path` installs.
+    fn hook_in(&self, path: &str) -> Option<HookAbove<'i>> {
+        let (&file, &position) = self.files.get_key_value(path)?;
+        let facts = self.index.files[position].facts.as_ref()?;
+        let hook = facts.python_imports.as_ref()?.import_hook.as_ref()?;
+        Some(HookAbove { file, hook })
     }
 
     /// The module or package in `dirs` whose name is closest to `name`: a `.py`/`.pyi` file, or

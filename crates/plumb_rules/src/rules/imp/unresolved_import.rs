@@ -21,7 +21,11 @@ use crate::{ConfigurableRule, NeededFacts, ProjectIndex, ProjectRule, ProjectVio
 /// declared distribution is named after (`proj.sdk` and `proj-sdk`) may be installed into the
 /// project's package, so it is not reported. `from m import n`
 /// also needs `n` to be a submodule of `m` or a name `m` binds (assignment, `def`, `class`,
-/// import, `__all__`), unless `m` defines `__getattr__`, star-imports or writes `globals()`.
+/// import, `__all__`), unless `m` defines `__getattr__`, star-imports, runs `exec`, or writes
+/// its namespace (`globals()[...] = ...`, `globals().update(...)`, `vars()[...] = ...`,
+/// `setattr(sys.modules[__name__], ...)`, `sys.modules[__name__] = ...`); only reading
+/// `sys.modules` or `globals()` keeps the names known. A miss below a package that installs an
+/// import hook is IMP003 instead.
 /// Relative imports resolve from the file's package and must not go above the top-level
 /// package or the project root. When the deepest package that did resolve has a module or
 /// package with a close name (edit distance at most 2, or a singular/plural pair), the message

@@ -6,10 +6,15 @@ use crate::{NeededFacts, ProjectIndex, ProjectRule, ProjectViolation};
 
 /// ## What it does
 /// Reports an import that does not resolve statically but may once the project is set up: a
-/// Python file edits `sys.path`, or a TypeScript/JavaScript target lies in build output.
+/// Python file edits `sys.path`, a Python package installs an import hook, or a
+/// TypeScript/JavaScript target lies in build output.
 ///
 /// In Python: an absolute import in a file that edits `sys.path` at run time
-/// (`sys.path.insert`, `append`, `extend`, assignment, or `site.addsitedir`). In
+/// (`sys.path.insert`, `append`, `extend`, assignment, or `site.addsitedir`); a module that
+/// does not exist below a module or package `__init__` that installs an import hook
+/// (`sys.meta_path` or `sys.path_hooks` entries, `sys.modules[name] = ...`,
+/// `sys.modules.setdefault(...)`, `__path__` assigned or extended other than by
+/// `pkgutil.extend_path`, `module.__path__ = ...`): the message names the hook. In
 /// TypeScript/JavaScript: an import whose target lies in build output that is not there (a
 /// missing `dist/`, `build/`, `out/`, `generated/`, `__generated__/`, React Router `+types`,
 /// or such a folder that git ignores and that lacks the file).
