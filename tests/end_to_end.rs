@@ -208,6 +208,18 @@ fn bad_config_values_exit_2() {
             "[rules.TYP001]: `boundaries`: invalid glob `a/[`",
         ),
         (
+            "[rules.TYP001]\nboundaries = \"package\"\n",
+            "[rules.TYP001]: `boundaries`: expected \"packages\" or a list of path globs, found \"package\"",
+        ),
+        (
+            "[rules.TYP001]\nboundaries = 3\n",
+            "[rules.TYP001]: `boundaries`: expected \"packages\" or a list of path globs",
+        ),
+        (
+            "[rules.TYP001]\nplugin-implementations = \"yes\"\n",
+            "[rules.TYP001]: invalid type: string \"yes\", expected a boolean",
+        ),
+        (
             "[rules.IMP001]\nguarded-severity = \"fatal\"\n",
             "[rules.IMP001]: unknown variant `fatal`",
         ),

@@ -5,17 +5,18 @@
 //! Several `interface X` in the same block are one definition to TypeScript (declaration
 //! merging), so they are merged here into one definition with the union of their members.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use oxc_ast::ast::{
     BindingPattern, Class, ClassElement, Declaration, ExportDefaultDeclarationKind, Expression,
-    MethodDefinitionKind, ModuleExportName, Program, Statement, TSEnumDeclaration,
-    TSInterfaceDeclaration, TSSignature, TSType, TSTypeAliasDeclaration, TSTypeName,
+    ImportDeclarationSpecifier, MethodDefinitionKind, ModuleExportName, Program, Statement,
+    TSEnumDeclaration, TSInterfaceDeclaration, TSSignature, TSType, TSTypeAliasDeclaration,
+    TSTypeName,
 };
 use oxc_span::{GetSpan, Span as OxcSpan};
 use plumb_diagnostics::LineIndex;
 
-use super::{TypeDefinition, TypeKind, TypeMember, normalize, sort_members};
+use super::{TypeDefinition, TypeKind, TypeMember, body_hash, normalize, sort_members};
 
 /// Every type definition in `program`, in source order. `is_declaration_file` makes the top
 /// level of a declaration *script* (no imports or exports) global, hence public.
@@ -29,13 +30,16 @@ pub(crate) fn extract(
         .body
         .iter()
         .any(|statement| statement.is_module_declaration());
+    let global_script = is_declaration_file && !is_module;
     let mut collector = Collector {
         text,
         index,
         exported_names: exported_names(&program.body),
+        import_aliases: import_aliases(&program.body),
+        global_script,
         definitions: Vec::new(),
     };
-    collector.block(&program.body, None, is_declaration_file && !is_module);
+    collector.block(&program.body, None, global_script);
     let mut definitions = merge_interfaces(collector.definitions);
     definitions.sort_by_key(|definition| definition.span.start_byte);
     definitions
@@ -70,6 +74,25 @@ fn exported_names(body: &[Statement<'_>]) -> HashSet<String> {
     names
 }
 
+/// `import { Name as Alias } from "m"`: alias -> `Name`.
+fn import_aliases(body: &[Statement<'_>]) -> HashMap<String, String> {
+    let mut aliases = HashMap::new();
+    for statement in body {
+        let Statement::ImportDeclaration(import) = statement else {
+            continue;
+        };
+        for specifier in import.specifiers.iter().flatten() {
+            if let ImportDeclarationSpecifier::ImportSpecifier(specifier) = specifier {
+                let imported = specifier.imported.name();
+                if imported != specifier.local.name {
+                    aliases.insert(specifier.local.name.to_string(), imported.to_string());
+                }
+            }
+        }
+    }
+    aliases
+}
+
 /// Interfaces of the same name in the same block become one definition: first position, union
 /// of members and heritage, exported if any part is.
 fn merge_interfaces(definitions: Vec<TypeDefinition>) -> Vec<TypeDefinition> {
@@ -100,6 +123,9 @@ struct Collector<'t> {
     text: &'t str,
     index: &'t LineIndex,
     exported_names: HashSet<String>,
+    import_aliases: HashMap<String, String>,
+    /// The program is a declaration script: its top level declares globals.
+    global_script: bool,
     definitions: Vec<TypeDefinition>,
 }
 
@@ -112,6 +138,36 @@ impl Collector<'_> {
 
     fn normalized(&self, span: OxcSpan) -> String {
         normalize(self.source(span))
+    }
+
+    /// The name an extended or implemented type was defined under: `ns.Name` and an alias from
+    /// `import { Name as Alias }` are `Name`.
+    fn base_name(&self, expression: &Expression<'_>) -> Option<String> {
+        let local = match expression {
+            Expression::Identifier(identifier) => identifier.name.as_str(),
+            Expression::StaticMemberExpression(member) => {
+                return Some(member.property.name.to_string());
+            }
+            _ => return None,
+        };
+        Some(
+            self.import_aliases
+                .get(local)
+                .cloned()
+                .unwrap_or_else(|| local.to_string()),
+        )
+    }
+
+    fn type_name(&self, name: &TSTypeName<'_>) -> String {
+        match name {
+            TSTypeName::IdentifierReference(identifier) => self
+                .import_aliases
+                .get(identifier.name.as_str())
+                .cloned()
+                .unwrap_or_else(|| identifier.name.to_string()),
+            TSTypeName::QualifiedName(qualified) => qualified.right.name.to_string(),
+            other => self.normalized(other.span()),
+        }
     }
 
     /// The statements of the program or of an ambient block. Inside an ambient block every
@@ -186,8 +242,12 @@ impl Collector<'_> {
             nested: false,
             type_checking_only: false,
             ambient_module: ambient.map(str::to_string),
+            global_script: self.global_script && ambient.is_none(),
             type_parameters: String::new(),
             heritage: Vec::new(),
+            base_names: Vec::new(),
+            decorators: Vec::new(),
+            body_hash: 0,
             members: Vec::new(),
         });
         let last = self.definitions.len() - 1;
@@ -338,6 +398,17 @@ impl Collector<'_> {
                 self.normalized(OxcSpan::new(start, end))
             ));
         }
+        let mut base_names: Vec<String> = class
+            .heritage
+            .iter()
+            .filter_map(|parent| self.base_name(&parent.expression))
+            .collect();
+        base_names.extend(
+            class
+                .implements
+                .iter()
+                .map(|implemented| self.type_name(&implemented.expression)),
+        );
         let mut implements: Vec<String> = class
             .implements
             .iter()
@@ -387,6 +458,7 @@ impl Collector<'_> {
             }
         }
         sort_members(&mut members);
+        let body = body_hash(self.source(class.body.span));
         let definition = self.push(
             id.name.as_str(),
             TypeKind::Class,
@@ -396,6 +468,8 @@ impl Collector<'_> {
         );
         definition.type_parameters = type_parameters;
         definition.heritage = heritage;
+        definition.base_names = base_names;
+        definition.body_hash = body;
         definition.members = members;
     }
 }

@@ -73,10 +73,23 @@ pub struct TypeDefinition {
     /// TS: defined inside `declare module "name"` (the module's name) or `declare global`
     /// (`global`).
     pub ambient_module: Option<String>,
+    /// TS: defined at the top level of a declaration script (a `.d.ts` without imports or
+    /// exports), whose declarations are globals, as inside `declare global`.
+    pub global_script: bool,
     /// Generic parameters, normalised (`<T extends object>`, `[T]`); empty when none.
     pub type_parameters: String,
     /// `extends` / `implements` clauses and base classes, normalised; part of a type's shape.
     pub heritage: Vec<String>,
+    /// The names the base classes / extended types were defined under, seen through module
+    /// qualifiers and import aliases: `base.Serializer` and `PythonSerializer` (from `from
+    /// .python import Serializer as PythonSerializer`) are both `Serializer`. Lets the rule tell
+    /// a class that refines a same-named type from a copy of it.
+    pub base_names: Vec<String>,
+    /// Python: the names of the class's decorators (`dataclass` for `@dataclasses.dataclass(frozen=True)`).
+    pub decorators: Vec<String>,
+    /// Classes: a hash of the whole body, whitespace-normalised, so that verbatim copies can be
+    /// told from classes that only share member names; 0 for other kinds.
+    pub body_hash: u64,
     /// Members, normalised and sorted (object members compare order-insensitively).
     pub members: Vec<TypeMember>,
 }
@@ -100,6 +113,16 @@ pub(crate) fn normalize(text: &str) -> String {
     let trimmed = out.trim_end_matches([';', ',']).len();
     out.truncate(trimmed);
     out
+}
+
+/// A stable hash (64-bit FNV-1a) of `text` normalised: facts are cached, so it must not vary
+/// between runs or builds as `std`'s hasher may.
+pub(crate) fn body_hash(text: &str) -> u64 {
+    normalize(text)
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        })
 }
 
 fn is_word(character: char) -> bool {
@@ -210,6 +233,49 @@ mod tests {
         assert!(found[0].exported);
         let found = ts("interface W {}\nexport {};\n", EcmaKind::Dts);
         assert!(!found[0].exported);
+    }
+
+    #[test]
+    fn declaration_scripts_mark_their_top_level_global() {
+        let found = ts(
+            "interface Window { x: 1 }\ndeclare module \"m\" { interface R {} }\n",
+            EcmaKind::Dts,
+        );
+        assert!(found[0].global_script);
+        assert!(!found[1].global_script);
+        let found = ts("interface W {}\nexport {};\n", EcmaKind::Dts);
+        assert!(!found[0].global_script);
+    }
+
+    #[test]
+    fn base_names_see_through_qualifiers_and_import_aliases() {
+        let found = python(
+            "from . import base\nfrom .python import Serializer as PythonSerializer\n\
+             from typing import Generic\n\
+             class A(base.Serializer): pass\nclass B(PythonSerializer, Generic[T], metaclass=M): pass\n\
+             @dataclasses.dataclass(frozen=True)\nclass C: pass\n",
+        );
+        assert_eq!(found[0].base_names, vec!["Serializer"]);
+        assert_eq!(found[1].base_names, vec!["Serializer", "Generic"]);
+        assert_eq!(found[2].decorators, vec!["dataclass"]);
+        let found = ts(
+            "import { Chat as AbstractChat } from \"./chat\";\nimport * as ns from \"./ns\";\n\
+             export class A extends AbstractChat implements ns.Store {}\n",
+            EcmaKind::Ts,
+        );
+        assert_eq!(found[0].base_names, vec!["Chat", "Store"]);
+    }
+
+    #[test]
+    fn class_bodies_hash_equal_only_when_copied() {
+        let found = python(
+            "class A(X):\n    def f(self):\n        return 1\n\
+             class B(Y):\n    def f(self):\n        return  1\n\
+             class C(X):\n    def f(self):\n        return 2\n",
+        );
+        assert_eq!(found[0].body_hash, found[1].body_hash);
+        assert_ne!(found[0].body_hash, found[2].body_hash);
+        assert_ne!(found[0].body_hash, 0);
     }
 
     #[test]

@@ -6,13 +6,13 @@
 //! assigned name (`X = NewType("X", int)`): that is what makes it a named type and not a call
 //! that happens to share a name.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use plumb_diagnostics::LineIndex;
 use ruff_python_ast::{self as ast, ExceptHandler, Expr, ModModule, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
-use super::{TypeDefinition, TypeKind, TypeMember, normalize, sort_members};
+use super::{TypeDefinition, TypeKind, TypeMember, body_hash, normalize, sort_members};
 
 /// Every type definition in `module`, in source order.
 pub(crate) fn extract(text: &str, index: &LineIndex, module: &ModModule) -> Vec<TypeDefinition> {
@@ -20,6 +20,7 @@ pub(crate) fn extract(text: &str, index: &LineIndex, module: &ModModule) -> Vec<
         text,
         index,
         public_names: dunder_all(&module.body),
+        import_aliases: import_aliases(&module.body),
         definitions: Vec::new(),
     };
     collector.module_body(&module.body, false);
@@ -68,6 +69,38 @@ fn dunder_all(body: &[Stmt]) -> Option<HashSet<String>> {
     names
 }
 
+/// `from m import Name as Alias` at module level (also under `if` / `try`): alias -> `Name`.
+fn import_aliases(body: &[Stmt]) -> HashMap<String, String> {
+    let mut aliases = HashMap::new();
+    let mut pending: Vec<&[Stmt]> = vec![body];
+    while let Some(statements) = pending.pop() {
+        for stmt in statements {
+            match stmt {
+                Stmt::ImportFrom(import) => {
+                    for alias in &import.names {
+                        if let Some(local) = &alias.asname {
+                            aliases.insert(local.to_string(), alias.name.to_string());
+                        }
+                    }
+                }
+                Stmt::If(if_stmt) => {
+                    pending.push(&if_stmt.body);
+                    pending.extend(if_stmt.elif_else_clauses.iter().map(|c| c.body.as_slice()));
+                }
+                Stmt::Try(try_stmt) => {
+                    pending.push(&try_stmt.body);
+                    for handler in &try_stmt.handlers {
+                        let ExceptHandler::ExceptHandler(handler) = handler;
+                        pending.push(&handler.body);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    aliases
+}
+
 fn is_name(targets: &[Expr], wanted: &str) -> bool {
     matches!(targets, [Expr::Name(name)] if name.id.as_str() == wanted)
 }
@@ -90,6 +123,7 @@ struct Collector<'t> {
     text: &'t str,
     index: &'t LineIndex,
     public_names: Option<HashSet<String>>,
+    import_aliases: HashMap<String, String>,
     definitions: Vec<TypeDefinition>,
 }
 
@@ -131,8 +165,12 @@ impl Collector<'_> {
             nested,
             type_checking_only,
             ambient_module: None,
+            global_script: false,
             type_parameters: String::new(),
             heritage: Vec::new(),
+            base_names: Vec::new(),
+            decorators: Vec::new(),
+            body_hash: 0,
             members: Vec::new(),
         });
         let last = self.definitions.len() - 1;
@@ -208,7 +246,30 @@ impl Collector<'_> {
                     .map(|keyword| self.normalized(keyword.range())),
             );
         }
+        let base_names = class
+            .arguments
+            .as_ref()
+            .map(|arguments| {
+                arguments
+                    .args
+                    .iter()
+                    .filter_map(|base| self.base_name(base))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let decorators = class
+            .decorator_list
+            .iter()
+            .filter_map(|decorator| match &decorator.expression {
+                Expr::Call(call) => last_segment(&call.func),
+                other => last_segment(other),
+            })
+            .map(str::to_string)
+            .collect();
         let members = self.class_members(&class.body);
+        let body = class.body.first().map_or(0, |first| {
+            body_hash(self.source(TextRange::new(first.start(), class.end())))
+        });
         let definition = self.push(
             class.name.as_str(),
             TypeKind::Class,
@@ -218,8 +279,30 @@ impl Collector<'_> {
         );
         definition.type_parameters = type_parameters;
         definition.heritage = heritage;
+        definition.base_names = base_names;
+        definition.decorators = decorators;
+        definition.body_hash = body;
         definition.members = members;
         self.nested_body(&class.body);
+    }
+
+    /// The name a base class was defined under: `m.Name` and `Name[T]` are `Name`, and a local
+    /// alias from `from m import Name as Alias` is `Name`.
+    fn base_name(&self, base: &Expr) -> Option<String> {
+        let base = match base {
+            Expr::Subscript(subscript) => subscript.value.as_ref(),
+            other => other,
+        };
+        match base {
+            Expr::Name(name) => Some(
+                self.import_aliases
+                    .get(name.id.as_str())
+                    .cloned()
+                    .unwrap_or_else(|| name.id.to_string()),
+            ),
+            Expr::Attribute(attribute) => Some(attribute.attr.to_string()),
+            _ => None,
+        }
     }
 
     fn class_members(&self, body: &[Stmt]) -> Vec<TypeMember> {

@@ -1,3 +1,4 @@
 //! TYP: type definitions.
 
 pub mod duplicate_type_definition;
+mod protocol;
