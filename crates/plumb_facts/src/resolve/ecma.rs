@@ -111,8 +111,11 @@ pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
         if file.context || !super::python::is_inside(&file.project_path) {
             continue;
         }
+        // oxc_resolver matches tsconfig `include`/`exclude` against the path as given: a walk
+        // of `.` yields `/repo/./src/a.ts`, which no tsconfig claims. Rebuild it from the root.
+        let path = index.project_root.join(&file.project_path);
         for import in &facts.ecma_imports {
-            if let Some((kind, message)) = project.check(&file.path, &file.project_path, import) {
+            if let Some((kind, message)) = project.check(&path, &file.project_path, import) {
                 findings.push(ImportFinding {
                     file: file_index,
                     kind,
