@@ -1312,7 +1312,9 @@ impl Project {
             return match self.outside_root.check(path, project_path, specifier) {
                 Outside::Missing { target } => {
                     let tried = relative_candidates(&target);
-                    self.note(|| format!("above the project root: {}: not found", tried.join(", ")));
+                    self.note(|| {
+                        format!("above the project root: {}: not found", tried.join(", "))
+                    });
                     Some((
                         FindingKind::Unresolved,
                         format!(
@@ -1360,7 +1362,10 @@ impl Project {
     /// A specifier a tsconfig `paths` key maps that the resolver did not find. The mapped
     /// files are looked up themselves, so the message says what was checked: a target that
     /// exists means resolution failed for another reason (the tsconfig that applies to the
-    /// file is another one, or none), which is IMP003 with that reason.
+    /// file is another one, or none), which is IMP003 with that reason; so is a miss in a file
+    /// another tsconfig without the key applies to (the specifier may go elsewhere). A file no
+    /// tsconfig claims is judged by the nearest tsconfig's `paths`, as Jest or Vite setups that
+    /// copy them do.
     fn alias_miss(
         &self,
         path: &Path,
@@ -1393,23 +1398,26 @@ impl Project {
                 .resolve(self.fs.root(), &format!("./{target}"))
                 .ok()?;
             let full = found.full_path();
-            Some(full.strip_prefix(self.fs.root()).unwrap_or(&full).display().to_string())
+            Some(
+                full.strip_prefix(self.fs.root())
+                    .unwrap_or(&full)
+                    .display()
+                    .to_string(),
+            )
         });
-        if let Some(existing) = existing {
-            let applies = match self.resolver.find_tsconfig(path) {
-                Ok(Some(tsconfig)) => {
-                    let shown = tsconfig.path().strip_prefix(self.fs.root()).unwrap_or(tsconfig.path());
-                    format!("the tsconfig that applies to the file, {}, does not map it there", shown.display())
-                }
-                Ok(None) => "no tsconfig.json claims the file (`files`/`include`/`exclude`), so no `paths` apply to it".to_string(),
-                Err(error) => format!("its tsconfig cannot be loaded ({error})"),
-            };
-            self.note(|| format!("the mapped file {existing} exists, but {applies}"));
+        let applies = self.applicable_tsconfig(path, &key);
+        self.note(|| format!("{applies}"));
+        let unsure = match (&existing, &applies) {
+            (Some(existing), _) => {
+                Some(format!("the mapped file {existing} exists, but {applies}"))
+            }
+            (None, Applicable::Other { .. }) => Some(format!("{applies}")),
+            (None, Applicable::Maps | Applicable::None | Applicable::Unloadable(_)) => None,
+        };
+        if let Some(reason) = unsure {
             return (
                 FindingKind::Unverifiable,
-                format!(
-                    "cannot check `{specifier}` from {project_path}: {matches}, and the mapped file {existing} exists, but {applies}"
-                ),
+                format!("cannot check `{specifier}` from {project_path}: {matches}, and {reason}"),
             );
         }
         let looked_for = if targets.is_empty() {
@@ -1446,7 +1454,9 @@ impl Project {
             .filter_map(|target| normalize_join(&dir, target))
             .collect();
         if targets.is_empty() {
-            self.note(|| format!("{manifest} `imports` maps it to no file of the project: not checked"));
+            self.note(|| {
+                format!("{manifest} `imports` maps it to no file of the project: not checked")
+            });
             return None;
         }
         if let Some(existing) = targets.iter().find(|target| {
@@ -1478,6 +1488,66 @@ impl Project {
     }
 }
 
+/// The tsconfig oxc_resolver applies to a file, seen from a `paths` key that matched.
+enum Applicable {
+    /// It has the key: a miss is a miss.
+    Maps,
+    /// No tsconfig claims the file (`files`/`include`/`exclude`).
+    None,
+    /// Another tsconfig applies, without the key: where the specifier goes is unknown.
+    Other { config: String },
+    /// The tsconfig cannot be loaded.
+    Unloadable(String),
+}
+
+impl std::fmt::Display for Applicable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Applicable::Maps => write!(
+                f,
+                "it did not resolve through the tsconfig that applies to the file, which has the key"
+            ),
+            Applicable::None => write!(
+                f,
+                "no tsconfig.json claims the file (`files`/`include`/`exclude`), so no `paths` apply to it"
+            ),
+            Applicable::Other { config } => write!(
+                f,
+                "the tsconfig that applies to the file, {config}, has no such `paths` key"
+            ),
+            Applicable::Unloadable(error) => write!(f, "its tsconfig cannot be loaded ({error})"),
+        }
+    }
+}
+
+impl Project {
+    /// Whether the tsconfig that applies to `path` has the `paths` key `key`.
+    fn applicable_tsconfig(&self, path: &Path, key: &str) -> Applicable {
+        match self.resolver.find_tsconfig(path) {
+            Ok(Some(tsconfig)) => {
+                if tsconfig
+                    .compiler_options
+                    .paths
+                    .as_ref()
+                    .is_some_and(|paths| paths.contains_key(key))
+                {
+                    Applicable::Maps
+                } else {
+                    let shown = tsconfig
+                        .path()
+                        .strip_prefix(self.fs.root())
+                        .unwrap_or(tsconfig.path());
+                    Applicable::Other {
+                        config: shown.display().to_string(),
+                    }
+                }
+            }
+            Ok(None) => Applicable::None,
+            Err(error) => Applicable::Unloadable(error.to_string()),
+        }
+    }
+}
+
 /// Every target a package.json `exports` value gives `subpath` (`.` or `./button`), or an
 /// `imports` value gives a `#` specifier, under any condition: the exact key, or a `*` pattern
 /// with the match substituted. Used to name the build folder an unresolved export points into,
@@ -1496,9 +1566,10 @@ fn export_targets(exports: &serde_json::Value, subpath: &str) -> Vec<String> {
         }
     }
     let mut out = Vec::new();
-    let by_subpath = exports
-        .as_object()
-        .filter(|map| map.keys().any(|key| key.starts_with('.') || key.starts_with('#')));
+    let by_subpath = exports.as_object().filter(|map| {
+        map.keys()
+            .any(|key| key.starts_with('.') || key.starts_with('#'))
+    });
     match by_subpath {
         None if subpath == "." => strings(exports, "", &mut out),
         None => {}

@@ -45,7 +45,10 @@ impl OutsideRoot {
         let Some(target) = climb(super::fs::parent(project_path), specifier) else {
             return Outside::Inside;
         };
-        match file.parent().map(|dir| self.resolver.resolve(dir, specifier)) {
+        match file
+            .parent()
+            .map(|dir| self.resolver.resolve(dir, specifier))
+        {
             Some(Ok(_)) => Outside::Found,
             _ => Outside::Missing { target },
         }

@@ -175,9 +175,12 @@ impl LenientFs {
     /// Whether the tsconfig at `path` can be read and parsed.
     fn loadable(&self, path: &Path) -> Result<(), Unloadable> {
         let file = self.tsconfig_file(path);
-        let text = self.inner.read_to_string(&file).map_err(|_| Unloadable::Missing {
-            path: self.shown(&file),
-        })?;
+        let text = self
+            .inner
+            .read_to_string(&file)
+            .map_err(|_| Unloadable::Missing {
+                path: self.shown(&file),
+            })?;
         oxc_resolver::TsConfig::parse(false, &file, &file, text)
             .map(|_| ())
             .map_err(|error| Unloadable::Invalid {
@@ -239,17 +242,17 @@ impl LenientFs {
     /// when nothing was).
     fn repair(&self, path: &Path, text: &str) -> Option<(String, Repair)> {
         let mut json: serde_json::Value =
-            serde_json::from_str(&strip_jsonc(text.trim_start_matches('\u{feff}')))
-                .ok()?;
+            serde_json::from_str(&strip_jsonc(text.trim_start_matches('\u{feff}'))).ok()?;
         let dir = path.parent()?;
         let object = json.as_object_mut()?;
         let mut entries = Vec::new();
         let mut kept_extends = Vec::new();
         let extends = match object.get("extends") {
             Some(serde_json::Value::String(one)) => vec![one.clone()],
-            Some(serde_json::Value::Array(many)) => {
-                many.iter().filter_map(|v| v.as_str().map(String::from)).collect()
-            }
+            Some(serde_json::Value::Array(many)) => many
+                .iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect(),
             _ => Vec::new(),
         };
         let mut served_extends = Vec::new();
@@ -277,7 +280,11 @@ impl LenientFs {
                 match self.loadable(&normalize(&dir.join(written))) {
                     Ok(()) => true,
                     Err(why) => {
-                        entries.push((Field::References, written.to_string(), Outcome::Dropped(why)));
+                        entries.push((
+                            Field::References,
+                            written.to_string(),
+                            Outcome::Dropped(why),
+                        ));
                         false
                     }
                 }
