@@ -646,6 +646,36 @@ fn explain_import_names_the_import_hook() {
     );
 }
 
+#[test]
+fn explain_import_shows_what_an_unloadable_tsconfig_extends_kept() {
+    // mobile/tsconfig.json extends `expo/tsconfig.base` (not installed) and
+    // `@acme/tsconfig/base.json` (a package of the project, not linked): TypeScript reports
+    // TS6053 for the first and goes on with the rest, so the `@/*` alias still resolves.
+    let repo = repo_root().join("fixtures/e2e/explain-import");
+    let output = run_in(
+        &repo,
+        &[
+            "explain-import",
+            "--isolated",
+            "mobile/src/main.ts",
+            "@/state/storage",
+        ],
+    );
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}{}", stderr(&output));
+    for expected in [
+        "tsconfig that applies: mobile/tsconfig.json",
+        "tsconfig mobile/tsconfig.json: `extends` entry `expo/tsconfig.base` cannot be loaded: the package `expo` is not installed",
+        "left out, as TypeScript does after TS6053",
+        "tsconfig mobile/tsconfig.json: `extends` entry `@acme/tsconfig/base.json` is a package of the project, not installed: read from tooling/tsconfig/base.json",
+        "tsconfig mobile/tsconfig.json: kept own compilerOptions (baseUrl, paths, strict) and `extends` `@acme/tsconfig/base.json` (tooling/tsconfig/base.json)",
+        "found mobile/src/state/storage.ts",
+        "verdict: resolves",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}
+
 /// Writes `files` (path, contents) under `root`, creating directories.
 fn write_tree(root: &std::path::Path, files: &[(&str, &str)]) {
     for (path, contents) in files {

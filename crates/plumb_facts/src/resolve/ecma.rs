@@ -24,7 +24,9 @@ use plumb_diagnostics::Language;
 use super::build_output::BuildDirs;
 use super::frameworks;
 use super::fs::{ConfinedFs, FsCache, join, parent};
+use super::outside_root::{Outside, OutsideRoot};
 use super::suggest::closest;
+use super::tsconfig::{LenientFs, Repairs};
 use super::vite::{self, ViteAlias};
 use super::{Explanation, FindingKind, ImportFinding};
 use crate::{EcmaImport, EcmaImportKind, ProjectIndex};
@@ -54,9 +56,16 @@ type Resolver = ResolverGeneric<ConfinedFs>;
 
 struct Project {
     fs: FsCache,
-    resolver: Resolver,
-    /// The same resolver without tsconfig, for files whose tsconfig cannot be loaded.
+    /// The resolver with tsconfig discovery, reading tsconfigs as TypeScript does when part of
+    /// their chain cannot be loaded (see [`LenientFs`]).
+    resolver: ResolverGeneric<LenientFs>,
+    /// What [`LenientFs`] left out of (or linked into) each tsconfig it served.
+    tsconfig_repairs: Repairs,
+    /// The same resolver without tsconfig, for paths that are already mapped and for files
+    /// whose tsconfig cannot be loaded at all.
     without_tsconfig: Resolver,
+    /// Relative targets above the project root.
+    outside_root: OutsideRoot,
     /// Project-relative directory -> its `package.json`, when it has a readable one.
     packages: std::cell::RefCell<HashMap<String, Option<std::rc::Rc<PackageJson>>>>,
     /// `name` of every `package.json` in the project (workspace packages), with the
@@ -102,8 +111,11 @@ pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
         if file.context || !super::python::is_inside(&file.project_path) {
             continue;
         }
+        // oxc_resolver matches tsconfig `include`/`exclude` against the path as given: a walk
+        // of `.` yields `/repo/./src/a.ts`, which no tsconfig claims. Rebuild it from the root.
+        let path = index.project_root.join(&file.project_path);
         for import in &facts.ecma_imports {
-            if let Some((kind, message)) = project.check(&file.path, &file.project_path, import) {
+            if let Some((kind, message)) = project.check(&path, &file.project_path, import) {
                 findings.push(ImportFinding {
                     file: file_index,
                     kind,
@@ -184,7 +196,7 @@ fn effective_paths(
 }
 
 /// The package a bare specifier names: `lodash/fp` -> `lodash`, `@scope/pkg/x` -> `@scope/pkg`.
-fn package_name(specifier: &str) -> Option<&str> {
+pub(crate) fn package_name(specifier: &str) -> Option<&str> {
     let mut parts = specifier.splitn(3, '/');
     let first = parts.next()?;
     if first.starts_with('@') {
@@ -204,7 +216,7 @@ fn types_package(name: &str) -> String {
 }
 
 /// Removes `//` and `/* */` comments and trailing commas, so `tsconfig.json` parses as JSON.
-fn strip_jsonc(text: &str) -> String {
+pub(crate) fn strip_jsonc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     let mut in_string = false;
@@ -514,6 +526,14 @@ impl Project {
             node_path: false,
             ..ResolveOptions::default()
         };
+        let tsconfig_repairs = Repairs::default();
+        let workspace = workspace_names
+            .iter()
+            .filter_map(|(name, dirs)| match dirs.as_slice() {
+                [dir] => Some((name.clone(), dir.clone())),
+                _ => None,
+            })
+            .collect();
         Project {
             fs,
             without_tsconfig: Resolver::new_with_file_system(
@@ -523,7 +543,12 @@ impl Project {
                     ..options.clone()
                 },
             ),
-            resolver: Resolver::new_with_file_system(ConfinedFs::new(&index.project_root), options),
+            outside_root: OutsideRoot::new(&options),
+            resolver: ResolverGeneric::new_with_file_system(
+                LenientFs::new(&index.project_root, workspace, tsconfig_repairs.clone()),
+                options,
+            ),
+            tsconfig_repairs,
             packages: std::cell::RefCell::new(HashMap::new()),
             workspace_names,
             path_prefixes,
@@ -1065,7 +1090,6 @@ impl Project {
             || specifier.contains(['?', '!', '{', '$', '*'])
             || specifier.contains(':')
             || (specifier.starts_with('~') && !self.tilde_is_alias(project_path, specifier))
-            || specifier.starts_with('#')
         {
             return None;
         }
@@ -1087,28 +1111,7 @@ impl Project {
                 ),
             }
         });
-        let mut result = self.resolver.resolve_file(path, specifier);
-        // A tsconfig that extends a package which is not installed cannot be loaded: resolve
-        // without tsconfig (its aliases are handled below by their keys).
-        if matches!(
-            result,
-            Err(ResolveError::TsconfigNotFound(_)
-                | ResolveError::TsconfigLoadFailed { .. }
-                | ResolveError::TsconfigCircularExtend(_)
-                | ResolveError::TsconfigSelfReference(_)
-                | ResolveError::Json(_))
-        ) {
-            self.note(|| "the tsconfig cannot be loaded: resolving again without it".to_string());
-            result = self.without_tsconfig.resolve_file(path, specifier);
-        }
-        self.note(|| match &result {
-            Ok(resolution) => {
-                let full = resolution.full_path();
-                let shown = full.strip_prefix(self.fs.root()).unwrap_or(&full);
-                format!("found {}", shown.display())
-            }
-            Err(error) => format!("not found ({error})"),
-        });
+        let (result, unloadable) = self.resolve_with_tsconfig(path, specifier);
         match result {
             Ok(_) => return None,
             // Not found, also after trying the extension aliases (`.js` written for `.ts`).
@@ -1118,70 +1121,28 @@ impl Project {
             Err(ResolveError::PackagePathNotExported { .. })
                 if package_name(specifier)
                     .is_some_and(|name| self.workspace_names.contains_key(name)) => {}
+            // A `#` specifier a tsconfig `paths` key maps is an alias like `@/`, whatever
+            // package.json `imports` says.
+            Err(ResolveError::PackageImportNotDefined(..))
+                if self.alias_of(project_path, specifier).is_some() => {}
             Err(_) => return None,
         }
-        if relative {
-            let dir = parent(project_path);
-            let target = normalize_join(dir, specifier)?;
-            // oxc_resolver already looked in the other `rootDirs`; they only matter here for
-            // naming the build folder the target would be generated in.
-            let merged = self.root_dirs_targets(project_path, &target);
-            if let Some(build) = std::iter::once(&target)
-                .chain(&merged)
-                .find_map(|target| self.build_dirs.of(&self.fs, target))
-            {
-                self.note(|| format!("the target goes through {}/", build.dir));
-                return Some((
-                    FindingKind::Unverifiable,
-                    format!(
-                        "cannot check `{specifier}` from {project_path}: {}",
-                        build.reason()
-                    ),
-                ));
-            }
-            let tried = relative_candidates(&target);
+        if let Some(error) = unloadable {
             return Some((
-                FindingKind::Unresolved,
+                FindingKind::Unverifiable,
                 format!(
-                    "cannot resolve `{specifier}` from {project_path}: looked for {}{}",
-                    tried.join(", "),
-                    self.did_you_mean(specifier, &target)
+                    "cannot check `{specifier}` from {project_path}: its tsconfig cannot be loaded ({error}), so the `paths`, `baseUrl` and `rootDirs` that apply are unknown"
                 ),
             ));
+        }
+        if relative {
+            return self.relative_miss(path, project_path, specifier);
         }
         if specifier.starts_with('/') {
             return None;
         }
-        if let Some(PathsAlias {
-            config,
-            key,
-            targets,
-        }) = self.alias_of(project_path, specifier)
-        {
-            if let Some(build) = targets
-                .iter()
-                .find_map(|target| self.build_dirs.of(&self.fs, target))
-            {
-                self.note(|| format!("the `paths` target goes through {}/", build.dir));
-                return Some((
-                    FindingKind::Unverifiable,
-                    format!(
-                        "cannot check `{specifier}` from {project_path}: it matches `paths` key `{key}` of {config}, and {}",
-                        build.reason()
-                    ),
-                ));
-            }
-            let looked_for = if targets.is_empty() {
-                String::new()
-            } else {
-                format!(": looked for {}", targets.join(", "))
-            };
-            return Some((
-                FindingKind::Unresolved,
-                format!(
-                    "cannot resolve `{specifier}` from {project_path}: it matches `paths` key `{key}` of {config}, but no mapped file exists{looked_for} (with extensions and index files)"
-                ),
-            ));
+        if let Some(alias) = self.alias_of(project_path, specifier) {
+            return Some(self.alias_miss(path, project_path, specifier, alias));
         }
         // A bundler alias that resolves (or cannot be checked) wins; else a miss is reported.
         let jest = self.check_jest_mapper(project_path, specifier);
@@ -1204,6 +1165,9 @@ impl Project {
             })
         {
             return None;
+        }
+        if specifier.starts_with('#') {
+            return self.package_import_miss(project_path, specifier);
         }
         let name = package_name(specifier)?;
         if self.tsconfig_unknown
@@ -1293,9 +1257,301 @@ impl Project {
     }
 }
 
-/// Every target a package.json `exports` value gives `subpath` (`.` or `./button`), under any
-/// condition: the exact key, or a `*` pattern with the match substituted. Used to name the
-/// build folder an unresolved export points into, not to resolve.
+/// The verdicts on a specifier the resolver did not find, one per kind of specifier.
+impl Project {
+    /// Resolves `specifier` with the tsconfig of `path`. A tsconfig that still cannot be loaded
+    /// after [`LenientFs`] left out what it could not read (invalid JSON, a circular `extends`)
+    /// is returned beside the result of resolving without it: a hit is a hit, a miss cannot be
+    /// judged.
+    fn resolve_with_tsconfig(
+        &self,
+        path: &Path,
+        specifier: &str,
+    ) -> (
+        Result<oxc_resolver::Resolution, ResolveError>,
+        Option<ResolveError>,
+    ) {
+        let mut result = self.resolver.resolve_file(path, specifier);
+        let mut unloadable = None;
+        if matches!(
+            result,
+            Err(ResolveError::TsconfigNotFound(_)
+                | ResolveError::TsconfigLoadFailed { .. }
+                | ResolveError::TsconfigCircularExtend(_)
+                | ResolveError::TsconfigSelfReference(_)
+                | ResolveError::Json(_))
+        ) {
+            self.note(|| {
+                "the tsconfig cannot be loaded: resolving without it (a miss is unverifiable)"
+                    .to_string()
+            });
+            unloadable = result.err();
+            result = self.without_tsconfig.resolve_file(path, specifier);
+        }
+        self.note(|| match &result {
+            Ok(resolution) => {
+                let full = resolution.full_path();
+                let shown = full.strip_prefix(self.fs.root()).unwrap_or(&full);
+                format!("found {}", shown.display())
+            }
+            Err(error) => format!("not found ({error})"),
+        });
+        (result, unloadable)
+    }
+
+    /// A relative specifier the resolver did not find: IMP003 when its target lies in build
+    /// output, else IMP001 (also when it climbs above the project root to nothing).
+    fn relative_miss(
+        &self,
+        path: &Path,
+        project_path: &str,
+        specifier: &str,
+    ) -> Option<(FindingKind, String)> {
+        let dir = parent(project_path);
+        let Some(target) = normalize_join(dir, specifier) else {
+            return match self.outside_root.check(path, project_path, specifier) {
+                Outside::Missing { target } => {
+                    let tried = relative_candidates(&target);
+                    self.note(|| {
+                        format!("above the project root: {}: not found", tried.join(", "))
+                    });
+                    Some((
+                        FindingKind::Unresolved,
+                        format!(
+                            "cannot resolve `{specifier}` from {project_path}: it climbs above the project root to {target}, where no file exists: looked for {}",
+                            tried.join(", ")
+                        ),
+                    ))
+                }
+                Outside::Found | Outside::Inside => {
+                    self.note(|| {
+                        "the target exists above the project root: not part of the check"
+                            .to_string()
+                    });
+                    None
+                }
+            };
+        };
+        // oxc_resolver already looked in the other `rootDirs`; they only matter here for
+        // naming the build folder the target would be generated in.
+        let merged = self.root_dirs_targets(project_path, &target);
+        if let Some(build) = std::iter::once(&target)
+            .chain(&merged)
+            .find_map(|target| self.build_dirs.of(&self.fs, target))
+        {
+            self.note(|| format!("the target goes through {}/", build.dir));
+            return Some((
+                FindingKind::Unverifiable,
+                format!(
+                    "cannot check `{specifier}` from {project_path}: {}",
+                    build.reason()
+                ),
+            ));
+        }
+        let tried = relative_candidates(&target);
+        Some((
+            FindingKind::Unresolved,
+            format!(
+                "cannot resolve `{specifier}` from {project_path}: looked for {}{}",
+                tried.join(", "),
+                self.did_you_mean(specifier, &target)
+            ),
+        ))
+    }
+
+    /// A specifier a tsconfig `paths` key maps that the resolver did not find. The mapped
+    /// files are looked up themselves, so the message says what was checked: a target that
+    /// exists means resolution failed for another reason (the tsconfig that applies to the
+    /// file is another one, or none), which is IMP003 with that reason; so is a miss in a file
+    /// another tsconfig without the key applies to (the specifier may go elsewhere). A file no
+    /// tsconfig claims is judged by the nearest tsconfig's `paths`, as Jest or Vite setups that
+    /// copy them do.
+    fn alias_miss(
+        &self,
+        path: &Path,
+        project_path: &str,
+        specifier: &str,
+        alias: PathsAlias,
+    ) -> (FindingKind, String) {
+        let PathsAlias {
+            config,
+            key,
+            targets,
+        } = alias;
+        let matches = format!("it matches `paths` key `{key}` of {config}");
+        if let Some(build) = targets
+            .iter()
+            .find_map(|target| self.build_dirs.of(&self.fs, target))
+        {
+            self.note(|| format!("the `paths` target goes through {}/", build.dir));
+            return (
+                FindingKind::Unverifiable,
+                format!(
+                    "cannot check `{specifier}` from {project_path}: {matches}, and {}",
+                    build.reason()
+                ),
+            );
+        }
+        let existing = targets.iter().find_map(|target| {
+            let found = self
+                .without_tsconfig
+                .resolve(self.fs.root(), &format!("./{target}"))
+                .ok()?;
+            let full = found.full_path();
+            Some(
+                full.strip_prefix(self.fs.root())
+                    .unwrap_or(&full)
+                    .display()
+                    .to_string(),
+            )
+        });
+        let applies = self.applicable_tsconfig(path, &key);
+        self.note(|| format!("{applies}"));
+        let unsure = match (&existing, &applies) {
+            (Some(existing), _) => {
+                Some(format!("the mapped file {existing} exists, but {applies}"))
+            }
+            (None, Applicable::Other { .. }) => Some(format!("{applies}")),
+            (None, Applicable::Maps | Applicable::None | Applicable::Unloadable(_)) => None,
+        };
+        if let Some(reason) = unsure {
+            return (
+                FindingKind::Unverifiable,
+                format!("cannot check `{specifier}` from {project_path}: {matches}, and {reason}"),
+            );
+        }
+        let looked_for = if targets.is_empty() {
+            String::new()
+        } else {
+            format!(": looked for {}", targets.join(", "))
+        };
+        (
+            FindingKind::Unresolved,
+            format!(
+                "cannot resolve `{specifier}` from {project_path}: {matches}, but no mapped file exists{looked_for} (with extensions and index files)"
+            ),
+        )
+    }
+
+    /// A `#` specifier no tsconfig `paths` key or bundler alias maps, which the nearest
+    /// package.json `imports` defines (the resolver reported the target missing; an entry that
+    /// is not defined at all is a bundler's virtual module and is not checked). IMP001 when no
+    /// target of the entry exists, IMP003 when one lies in build output.
+    fn package_import_miss(
+        &self,
+        project_path: &str,
+        specifier: &str,
+    ) -> Option<(FindingKind, String)> {
+        let (dir, _) = self.nearest_package(parent(project_path))?;
+        let manifest = join(&dir, "package.json");
+        let json = self
+            .fs
+            .read(&manifest)
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())?;
+        let targets: Vec<String> = export_targets(json.get("imports")?, specifier)
+            .iter()
+            .filter(|target| target.starts_with("./"))
+            .filter_map(|target| normalize_join(&dir, target))
+            .collect();
+        if targets.is_empty() {
+            self.note(|| {
+                format!("{manifest} `imports` maps it to no file of the project: not checked")
+            });
+            return None;
+        }
+        if let Some(existing) = targets.iter().find(|target| {
+            self.fs
+                .has_file(parent(target), target.rsplit('/').next().unwrap_or(target))
+        }) {
+            self.note(|| format!("{existing} exists (under another condition)"));
+            return None;
+        }
+        if let Some(build) = targets
+            .iter()
+            .find_map(|target| self.build_dirs.of(&self.fs, target))
+        {
+            return Some((
+                FindingKind::Unverifiable,
+                format!(
+                    "cannot check `{specifier}` from {project_path}: it is defined by the `imports` of {manifest}, and {}",
+                    build.reason()
+                ),
+            ));
+        }
+        Some((
+            FindingKind::Unresolved,
+            format!(
+                "cannot resolve `{specifier}` from {project_path}: it is defined by the `imports` of {manifest}, but no mapped file exists: looked for {}",
+                targets.join(", ")
+            ),
+        ))
+    }
+}
+
+/// The tsconfig oxc_resolver applies to a file, seen from a `paths` key that matched.
+enum Applicable {
+    /// It has the key: a miss is a miss.
+    Maps,
+    /// No tsconfig claims the file (`files`/`include`/`exclude`).
+    None,
+    /// Another tsconfig applies, without the key: where the specifier goes is unknown.
+    Other { config: String },
+    /// The tsconfig cannot be loaded.
+    Unloadable(String),
+}
+
+impl std::fmt::Display for Applicable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Applicable::Maps => write!(
+                f,
+                "it did not resolve through the tsconfig that applies to the file, which has the key"
+            ),
+            Applicable::None => write!(
+                f,
+                "no tsconfig.json claims the file (`files`/`include`/`exclude`), so no `paths` apply to it"
+            ),
+            Applicable::Other { config } => write!(
+                f,
+                "the tsconfig that applies to the file, {config}, has no such `paths` key"
+            ),
+            Applicable::Unloadable(error) => write!(f, "its tsconfig cannot be loaded ({error})"),
+        }
+    }
+}
+
+impl Project {
+    /// Whether the tsconfig that applies to `path` has the `paths` key `key`.
+    fn applicable_tsconfig(&self, path: &Path, key: &str) -> Applicable {
+        match self.resolver.find_tsconfig(path) {
+            Ok(Some(tsconfig)) => {
+                if tsconfig
+                    .compiler_options
+                    .paths
+                    .as_ref()
+                    .is_some_and(|paths| paths.contains_key(key))
+                {
+                    Applicable::Maps
+                } else {
+                    let shown = tsconfig
+                        .path()
+                        .strip_prefix(self.fs.root())
+                        .unwrap_or(tsconfig.path());
+                    Applicable::Other {
+                        config: shown.display().to_string(),
+                    }
+                }
+            }
+            Ok(None) => Applicable::None,
+            Err(error) => Applicable::Unloadable(error.to_string()),
+        }
+    }
+}
+
+/// Every target a package.json `exports` value gives `subpath` (`.` or `./button`), or an
+/// `imports` value gives a `#` specifier, under any condition: the exact key, or a `*` pattern
+/// with the match substituted. Used to name the build folder an unresolved export points into,
+/// not to resolve.
 fn export_targets(exports: &serde_json::Value, subpath: &str) -> Vec<String> {
     fn strings(value: &serde_json::Value, star: &str, out: &mut Vec<String>) {
         match value {
@@ -1310,9 +1566,10 @@ fn export_targets(exports: &serde_json::Value, subpath: &str) -> Vec<String> {
         }
     }
     let mut out = Vec::new();
-    let by_subpath = exports
-        .as_object()
-        .filter(|map| map.keys().any(|key| key.starts_with('.')));
+    let by_subpath = exports.as_object().filter(|map| {
+        map.keys()
+            .any(|key| key.starts_with('.') || key.starts_with('#'))
+    });
     match by_subpath {
         None if subpath == "." => strings(exports, "", &mut out),
         None => {}
@@ -1393,6 +1650,7 @@ pub(crate) fn explain(
         guarded: false,
     };
     let problem = project.check(file, path, &import);
+    context.extend(project.tsconfig_context(file));
     let tried = project
         .trace
         .take()
@@ -1409,6 +1667,28 @@ pub(crate) fn explain(
         tried,
         verdict,
     })
+}
+
+impl Project {
+    /// For `plumb explain-import`: the tsconfig that applies to `file`, and what was left out
+    /// of (or kept from) the tsconfigs read while resolving, as TypeScript does after TS6053.
+    fn tsconfig_context(&self, file: &Path) -> Vec<String> {
+        let mut lines = vec![match self.resolver.find_tsconfig(file) {
+            Ok(Some(tsconfig)) => {
+                let shown = tsconfig
+                    .path()
+                    .strip_prefix(self.fs.root())
+                    .unwrap_or(tsconfig.path());
+                format!("tsconfig that applies: {}", shown.display())
+            }
+            Ok(None) => "tsconfig that applies: none claims the file".to_string(),
+            Err(error) => format!("tsconfig that applies: cannot be loaded ({error})"),
+        }];
+        if let Ok(repairs) = self.tsconfig_repairs.lock() {
+            lines.extend(repairs.iter().flat_map(|repair| repair.describe()));
+        }
+        lines
+    }
 }
 
 /// A file name without its extension (`.d.ts` counts as one): `math.ts` -> `math`.

@@ -8,8 +8,10 @@ pub mod deps;
 mod ecma;
 mod frameworks;
 mod fs;
+mod outside_root;
 pub mod python;
 mod suggest;
+mod tsconfig;
 pub mod venv;
 mod vite;
 
