@@ -21,11 +21,13 @@ use std::path::Path;
 use oxc_resolver::{ResolveError, ResolveOptions, ResolverGeneric, TsconfigDiscovery};
 use plumb_diagnostics::Language;
 
-use super::build_output::BuildDirs;
+use super::build_output::{BuildDirs, BuildOutput};
 use super::frameworks;
 use super::fs::{ConfinedFs, FsCache, join, parent};
+use super::jest;
 use super::suggest::closest;
 use super::vite::{self, ViteAlias};
+use super::workspace::{SourceTwin, SourceTwins, UnbuiltGroups, UnbuiltKey};
 use super::{Explanation, FindingKind, ImportFinding};
 use crate::{EcmaImport, EcmaImportKind, ProjectIndex};
 
@@ -86,6 +88,11 @@ struct Project {
     vite_aliases: Vec<(String, String, ViteAlias)>,
     /// `plumb explain-import` records each step here; `None` when checking.
     trace: Option<std::cell::RefCell<Vec<String>>>,
+    /// Maps build output of workspace packages back to their sources.
+    source_twins: SourceTwins,
+    /// Set by the last [`Project::check`] whose import is unverifiable because the workspace
+    /// package it imports is not built: what to group it under.
+    unbuilt: std::cell::RefCell<Option<UnbuiltKey>>,
 }
 
 pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
@@ -98,23 +105,35 @@ pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
     }
     let project = Project::new(index);
     let mut findings = Vec::new();
+    let mut unbuilt = UnbuiltGroups::default();
     for (file_index, file, facts) in index.files_with_facts() {
         if file.context || !super::python::is_inside(&file.project_path) {
             continue;
         }
         for import in &facts.ecma_imports {
-            if let Some((kind, message)) = project.check(&file.path, &file.project_path, import) {
-                findings.push(ImportFinding {
-                    file: file_index,
-                    kind,
-                    span: import.span,
-                    message,
-                    snippet: import.snippet.clone(),
-                    guarded: false,
-                });
+            let verdict = project.check(&file.path, &file.project_path, import);
+            let unbuilt_key = project.unbuilt.take();
+            let Some((kind, message)) = verdict else {
+                continue;
+            };
+            let finding = ImportFinding {
+                file: file_index,
+                kind,
+                span: import.span,
+                message,
+                snippet: import.snippet.clone(),
+                guarded: false,
+                related: Vec::new(),
+            };
+            match unbuilt_key {
+                Some(key) if kind == FindingKind::Unverifiable => {
+                    unbuilt.add(key, finding, &import.specifier);
+                }
+                _ => findings.push(finding),
             }
         }
     }
+    findings.extend(unbuilt.into_findings());
     findings
 }
 
@@ -204,7 +223,7 @@ fn types_package(name: &str) -> String {
 }
 
 /// Removes `//` and `/* */` comments and trailing commas, so `tsconfig.json` parses as JSON.
-fn strip_jsonc(text: &str) -> String {
+pub(super) fn strip_jsonc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     let mut in_string = false;
@@ -300,7 +319,7 @@ struct PathsAlias {
 struct JestMapper {
     /// Project-relative directory of the config: the mapper applies to files below it.
     dir: String,
-    /// The config file (`jest.config.json` or `package.json`).
+    /// The config file (`jest.config.json`, `jest.config.js`..., or `package.json`).
     config: String,
     key: String,
     pattern: regex::Regex,
@@ -354,7 +373,7 @@ fn jest_mappers(config: &str, jest: &serde_json::Value) -> Vec<JestMapper> {
     mappers
 }
 
-/// Vite and Vitest config files whose `resolve.alias` is read.
+/// Vite, Vitest and webpack config files whose `resolve.alias` is read (see [`vite`]).
 const VITE_CONFIGS: &[&str] = &[
     "vite.config.ts",
     "vite.config.mts",
@@ -364,6 +383,10 @@ const VITE_CONFIGS: &[&str] = &[
     "vitest.config.mts",
     "vitest.config.js",
     "vitest.config.mjs",
+    "webpack.config.js",
+    "webpack.config.cjs",
+    "webpack.config.mjs",
+    "webpack.config.ts",
 ];
 
 /// Directories never searched for `package.json` / `tsconfig.json`.
@@ -381,6 +404,7 @@ fn find_configs(fs: &FsCache, dir: &str, depth: usize, found: &mut Vec<String>) 
             }
         } else if name == "package.json"
             || name == "jest.config.json"
+            || jest::SCRIPT_CONFIGS.contains(&name.as_str())
             || VITE_CONFIGS.contains(&name.as_str())
             || (name.starts_with("tsconfig") && name.ends_with(".json"))
             || (name.starts_with("jsconfig") && name.ends_with(".json"))
@@ -412,6 +436,12 @@ impl Project {
             if VITE_CONFIGS.contains(&name) {
                 for alias in vite::aliases(name, &text) {
                     vite_aliases.push((parent(path).to_string(), path.clone(), alias));
+                }
+                continue;
+            }
+            if jest::SCRIPT_CONFIGS.contains(&name) {
+                if let Some(config) = jest::script_config(name, &text) {
+                    jest.extend(jest_mappers(path, &config));
                 }
                 continue;
             }
@@ -539,6 +569,8 @@ impl Project {
             jest_mappers: jest,
             vite_aliases,
             trace: None,
+            source_twins: SourceTwins::default(),
+            unbuilt: std::cell::RefCell::new(None),
         }
     }
 
@@ -964,15 +996,28 @@ impl Project {
             self.note(|| format!("{existing} exists (under another condition or field)"));
             return None;
         }
-        if let Some(build) = targets
+        let built: Vec<(&String, BuildOutput)> = targets
             .iter()
-            .find_map(|target| self.build_dirs.of(&self.fs, target))
+            .filter_map(|target| Some((target, self.build_dirs.of(&self.fs, target)?)))
+            .collect();
+        if let Some(twin) = built
+            .iter()
+            .find_map(|(target, build)| self.source_twins.find(&self.fs, dir, target, build))
         {
+            self.note(|| twin.describe());
+            return None;
+        }
+        if let Some((_, build)) = built.into_iter().next() {
+            let reason = build.reason();
+            *self.unbuilt.borrow_mut() = Some(UnbuiltKey {
+                package_dir: dir.clone(),
+                name: name.to_string(),
+                build,
+            });
             return Some((
                 FindingKind::Unverifiable,
                 format!(
-                    "cannot check `{specifier}` from {project_path}: `{name}` is the workspace package {shown}/, and {}",
-                    build.reason()
+                    "cannot check `{specifier}` from {project_path}: `{name}` is the workspace package {shown}/, and {reason}"
                 ),
             ));
         }
@@ -1019,6 +1064,15 @@ impl Project {
                 "cannot resolve `{specifier}` from {project_path}: `{name}` is the workspace package {shown}/, but {why}"
             ),
         ))
+    }
+
+    /// The source a relative `target` in the build folder `build` of its own package is
+    /// compiled from (`../dist/index.js` in a test of the package, `./dist/internal` in a
+    /// `.d.ts` shim beside `package.json`): see [`SourceTwins`].
+    fn own_source_twin(&self, target: &str, build: &BuildOutput) -> Option<SourceTwin> {
+        let (package_dir, _) = self.nearest_package(parent(&build.dir))?;
+        self.source_twins
+            .find(&self.fs, &package_dir, target, build)
     }
 
     /// A `~` specifier is a Sass/webpack `node_modules` shorthand (`~bootstrap/scss`) or an
@@ -1131,6 +1185,10 @@ impl Project {
                 .find_map(|target| self.build_dirs.of(&self.fs, target))
             {
                 self.note(|| format!("the target goes through {}/", build.dir));
+                if let Some(twin) = self.own_source_twin(&target, &build) {
+                    self.note(|| twin.describe());
+                    return None;
+                }
                 return Some((
                     FindingKind::Unverifiable,
                     format!(
@@ -1158,6 +1216,36 @@ impl Project {
             targets,
         }) = self.alias_of(project_path, specifier)
         {
+            // The resolver applies `paths` only to files the tsconfig includes; bundlers and
+            // Next.js apply the nearest tsconfig's `paths` to every file (`jest.setup.js`,
+            // `*.config.js`, scripts), so a target that exists resolves the import.
+            if let Some(found) = targets.iter().find_map(|target| {
+                self.without_tsconfig
+                    .resolve(self.fs.root(), &format!("./{target}"))
+                    .ok()
+            }) {
+                self.note(|| {
+                    let full = found.full_path();
+                    let shown = full.strip_prefix(self.fs.root()).unwrap_or(&full);
+                    format!(
+                        "`paths` key `{key}` of {config} (the nearest tsconfig.json, applied to files it does not include, as bundlers do): found {}",
+                        shown.display()
+                    )
+                });
+                return None;
+            }
+            // No mapped file: TypeScript goes on with the usual lookup, where a workspace
+            // package is linked into `node_modules`.
+            if let Some(name) = package_name(specifier)
+                && let Some(dirs) = self.workspace_names.get(name)
+            {
+                self.note(|| {
+                    format!(
+                        "no `paths` target of `{key}` exists: `{name}` is looked up as a package"
+                    )
+                });
+                return self.check_workspace_import(project_path, specifier, name, dirs);
+            }
             if let Some(build) = targets
                 .iter()
                 .find_map(|target| self.build_dirs.of(&self.fs, target))
@@ -1423,7 +1511,7 @@ fn strip_extension(name: &str) -> &str {
 }
 
 /// `dir` joined with a relative specifier, `..` resolved; `None` above the project root.
-fn normalize_join(dir: &str, specifier: &str) -> Option<String> {
+pub(super) fn normalize_join(dir: &str, specifier: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|part| !part.is_empty()).collect();
     for part in specifier.split('/') {
         match part {
