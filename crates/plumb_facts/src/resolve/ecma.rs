@@ -14,6 +14,10 @@
 //! A relative or alias target that is missing because it lies in build output (a `dist/` that
 //! is not built, React Router's generated `+types`) is unverifiable (IMP003), not unresolved:
 //! see [`super::build_output`]; the other tsconfig `rootDirs` are searched for that folder too.
+//! Build output of a workspace package (or of the file's own package) is first mapped back to
+//! its source, and what stays unverifiable is reported once per package: see
+//! [`super::workspace`]. Jest script configs are read by [`super::jest`], bundler aliases by
+//! [`super::vite`].
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -1068,9 +1072,26 @@ impl Project {
 
     /// The source a relative `target` in the build folder `build` of its own package is
     /// compiled from (`../dist/index.js` in a test of the package, `./dist/internal` in a
-    /// `.d.ts` shim beside `package.json`): see [`SourceTwins`].
+    /// `.d.ts` shim beside `package.json`): see [`SourceTwins`]. Only when the package's
+    /// `package.json` names the folder (`exports`, `main`, `files`...): that it is the package's
+    /// build output is then known, not guessed from its name.
     fn own_source_twin(&self, target: &str, build: &BuildOutput) -> Option<SourceTwin> {
         let (package_dir, _) = self.nearest_package(parent(&build.dir))?;
+        let folder = build
+            .dir
+            .strip_prefix(&package_dir)?
+            .trim_start_matches('/');
+        let manifest = self.fs.read(&join(&package_dir, "package.json"))?;
+        let named = [
+            format!("\"./{folder}/"),
+            format!("\"{folder}/"),
+            format!("\"{folder}\""),
+        ]
+        .iter()
+        .any(|prefix| manifest.contains(prefix.as_str()));
+        if !named {
+            return None;
+        }
         self.source_twins
             .find(&self.fs, &package_dir, target, build)
     }

@@ -381,6 +381,59 @@ mod tests {
         }
     }
 
+    fn unbuilt_import(file: usize, line: u32) -> ImportFinding {
+        let mut span = plumb_diagnostics::Span::file_start();
+        span.start.line = line;
+        ImportFinding {
+            file,
+            kind: FindingKind::Unverifiable,
+            span,
+            message: format!("own message {file}:{line}"),
+            snippet: String::new(),
+            guarded: false,
+            related: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn unbuilt_imports_are_reported_once_per_package_and_build_folder() {
+        let key = |package: &str| UnbuiltKey {
+            package_dir: package.to_string(),
+            name: format!("@acme/{package}"),
+            build: dist(&format!("{package}/dist")),
+        };
+        let mut groups = UnbuiltGroups::default();
+        // Added out of order: the first site in file order, then line order, carries it.
+        for (file, line) in [(3, 1), (1, 9), (1, 2)] {
+            groups.add(key("gen"), unbuilt_import(file, line), "@acme/gen");
+        }
+        for file in 0..30 {
+            groups.add(key("big"), unbuilt_import(file, 1), "@acme/big/x");
+        }
+        groups.add(key("one"), unbuilt_import(5, 5), "@acme/one");
+        let findings = groups.into_findings();
+        let summary: Vec<(usize, u32, usize)> = findings
+            .iter()
+            .map(|f| (f.file, f.span.start.line, f.related.len()))
+            .collect();
+        assert_eq!(summary, vec![(0, 1, MAX_RELATED), (1, 2, 2), (5, 5, 0)]);
+        assert!(findings[0].message.starts_with(
+            "cannot check 30 imports of `@acme/big` (the workspace package big/): this one and 29 more, related (the first 20 listed): `big/dist/` is build output"
+        ));
+        assert!(
+            findings[0]
+                .message
+                .ends_with("then the imports can be checked")
+        );
+        assert_eq!(findings[1].related[0].file, 1);
+        assert_eq!(findings[1].related[0].span.start.line, 9);
+        assert_eq!(findings[1].related[0].message, "`@acme/gen` imported");
+        assert_eq!(
+            findings[2].message, "own message 5:5",
+            "a lone import keeps its message"
+        );
+    }
+
     #[test]
     fn tsconfig_out_dir_maps_back_to_root_dir() {
         let (root, fs) = tree(&[
