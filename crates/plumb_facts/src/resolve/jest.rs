@@ -9,7 +9,7 @@
 //! `jest` and script configs share one reader of `moduleNameMapper`.
 
 use oxc_allocator::Allocator;
-use oxc_ast::ast::{ArrayExpressionElement, Expression, ObjectExpression, ObjectPropertyKind};
+use oxc_ast::ast::{Expression, ObjectExpression, ObjectPropertyKind};
 use oxc_ast_visit::{Visit, walk};
 use plumb_syntax::{SourceKind, ecma};
 
@@ -89,27 +89,29 @@ fn property<'o, 'a>(object: &'o ObjectExpression<'a>, name: &str) -> Option<&'o 
         })
 }
 
-/// A string literal (or a template without substitutions) or an array of them, as JSON.
-fn strings(value: &Expression) -> Option<serde_json::Value> {
+/// A string literal, or a template without substitutions.
+fn string(value: &Expression) -> Option<String> {
     match value {
-        Expression::StringLiteral(literal) => Some(literal.value.to_string().into()),
+        Expression::StringLiteral(literal) => Some(literal.value.to_string()),
         Expression::TemplateLiteral(template) if template.expressions.is_empty() => template
             .quasis
             .first()
             .and_then(|quasi| quasi.value.cooked.as_ref())
-            .map(|cooked| cooked.to_string().into()),
+            .map(|cooked| cooked.to_string()),
+        _ => None,
+    }
+}
+
+/// A string (see [`string`]) or an array of them, as JSON.
+fn strings(value: &Expression) -> Option<serde_json::Value> {
+    match value {
         Expression::ArrayExpression(array) => array
             .elements
             .iter()
-            .map(|element| match element {
-                ArrayExpressionElement::StringLiteral(literal) => {
-                    Some(serde_json::Value::from(literal.value.to_string()))
-                }
-                _ => None,
-            })
+            .map(|element| element.as_expression().and_then(string))
             .collect::<Option<Vec<_>>>()
             .map(serde_json::Value::from),
-        _ => None,
+        _ => string(value).map(serde_json::Value::from),
     }
 }
 
