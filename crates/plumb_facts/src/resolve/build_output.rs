@@ -32,7 +32,7 @@ const BUILD_DIRS: &[&str] = &[
 ];
 
 /// The build folder an unresolved target lies in.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct BuildOutput {
     /// Project-relative folder (`packages/ui/dist`).
     pub(crate) dir: String,
@@ -44,18 +44,28 @@ pub(crate) struct BuildOutput {
 impl BuildOutput {
     /// Why the target cannot be checked, for the IMP003 message.
     pub(crate) fn reason(&self) -> String {
+        self.reason_with("the import")
+    }
+
+    /// Why several imports through this folder cannot be checked, for one IMP003 message that
+    /// stands for all of them.
+    pub(crate) fn reason_for_many(&self) -> String {
+        self.reason_with("the imports")
+    }
+
+    fn reason_with(&self, imports: &str) -> String {
         let ignored = match &self.ignored_by {
             Some(gitignore) => format!(" (ignored by {gitignore})"),
             None => String::new(),
         };
         if self.exists {
             format!(
-                "`{}/` is build output{ignored} that does not have it: build first, then the import can be checked",
+                "`{}/` is build output{ignored} that does not have it: build first, then {imports} can be checked",
                 self.dir
             )
         } else {
             format!(
-                "`{}/` is build output{ignored} that is not there: build first, then the import can be checked",
+                "`{}/` is build output{ignored} that is not there: build first, then {imports} can be checked",
                 self.dir
             )
         }

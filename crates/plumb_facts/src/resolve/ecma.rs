@@ -14,6 +14,10 @@
 //! A relative or alias target that is missing because it lies in build output (a `dist/` that
 //! is not built, React Router's generated `+types`) is unverifiable (IMP003), not unresolved:
 //! see [`super::build_output`]; the other tsconfig `rootDirs` are searched for that folder too.
+//! Build output of a workspace package (or of the file's own package) is first mapped back to
+//! its source, and what stays unverifiable is reported once per package: see
+//! [`super::workspace`]. Jest script configs are read by [`super::jest`], bundler aliases by
+//! [`super::vite`].
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -21,13 +25,15 @@ use std::path::Path;
 use oxc_resolver::{ResolveError, ResolveOptions, ResolverGeneric, TsconfigDiscovery};
 use plumb_diagnostics::Language;
 
-use super::build_output::BuildDirs;
+use super::build_output::{BuildDirs, BuildOutput};
 use super::frameworks;
 use super::fs::{ConfinedFs, FsCache, join, parent};
+use super::jest;
 use super::outside_root::{Outside, OutsideRoot};
 use super::suggest::closest;
 use super::tsconfig::{LenientFs, Repairs};
 use super::vite::{self, ViteAlias};
+use super::workspace::{SourceTwin, SourceTwins, UnbuiltGroups, UnbuiltKey};
 use super::{Explanation, FindingKind, ImportFinding};
 use crate::{EcmaImport, EcmaImportKind, ProjectIndex};
 
@@ -95,6 +101,11 @@ struct Project {
     vite_aliases: Vec<(String, String, ViteAlias)>,
     /// `plumb explain-import` records each step here; `None` when checking.
     trace: Option<std::cell::RefCell<Vec<String>>>,
+    /// Maps build output of workspace packages back to their sources.
+    source_twins: SourceTwins,
+    /// Set by the last [`Project::check`] whose import is unverifiable because the workspace
+    /// package it imports is not built: what to group it under.
+    unbuilt: std::cell::RefCell<Option<UnbuiltKey>>,
 }
 
 pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
@@ -107,6 +118,7 @@ pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
     }
     let project = Project::new(index);
     let mut findings = Vec::new();
+    let mut unbuilt = UnbuiltGroups::default();
     for (file_index, file, facts) in index.files_with_facts() {
         if file.context || !super::python::is_inside(&file.project_path) {
             continue;
@@ -115,18 +127,29 @@ pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
         // of `.` yields `/repo/./src/a.ts`, which no tsconfig claims. Rebuild it from the root.
         let path = index.project_root.join(&file.project_path);
         for import in &facts.ecma_imports {
-            if let Some((kind, message)) = project.check(&path, &file.project_path, import) {
-                findings.push(ImportFinding {
-                    file: file_index,
-                    kind,
-                    span: import.span,
-                    message,
-                    snippet: import.snippet.clone(),
-                    guarded: false,
-                });
+            let verdict = project.check(&path, &file.project_path, import);
+            let unbuilt_key = project.unbuilt.take();
+            let Some((kind, message)) = verdict else {
+                continue;
+            };
+            let finding = ImportFinding {
+                file: file_index,
+                kind,
+                span: import.span,
+                message,
+                snippet: import.snippet.clone(),
+                guarded: false,
+                related: Vec::new(),
+            };
+            match unbuilt_key {
+                Some(key) if kind == FindingKind::Unverifiable => {
+                    unbuilt.add(key, finding, &import.specifier);
+                }
+                _ => findings.push(finding),
             }
         }
     }
+    findings.extend(unbuilt.into_findings());
     findings
 }
 
@@ -312,7 +335,7 @@ struct PathsAlias {
 struct JestMapper {
     /// Project-relative directory of the config: the mapper applies to files below it.
     dir: String,
-    /// The config file (`jest.config.json` or `package.json`).
+    /// The config file (`jest.config.json`, `jest.config.js`..., or `package.json`).
     config: String,
     key: String,
     pattern: regex::Regex,
@@ -366,7 +389,7 @@ fn jest_mappers(config: &str, jest: &serde_json::Value) -> Vec<JestMapper> {
     mappers
 }
 
-/// Vite and Vitest config files whose `resolve.alias` is read.
+/// Vite, Vitest and webpack config files whose `resolve.alias` is read (see [`vite`]).
 const VITE_CONFIGS: &[&str] = &[
     "vite.config.ts",
     "vite.config.mts",
@@ -376,6 +399,10 @@ const VITE_CONFIGS: &[&str] = &[
     "vitest.config.mts",
     "vitest.config.js",
     "vitest.config.mjs",
+    "webpack.config.js",
+    "webpack.config.cjs",
+    "webpack.config.mjs",
+    "webpack.config.ts",
 ];
 
 /// Directories never searched for `package.json` / `tsconfig.json`.
@@ -393,6 +420,7 @@ fn find_configs(fs: &FsCache, dir: &str, depth: usize, found: &mut Vec<String>) 
             }
         } else if name == "package.json"
             || name == "jest.config.json"
+            || jest::SCRIPT_CONFIGS.contains(&name.as_str())
             || VITE_CONFIGS.contains(&name.as_str())
             || (name.starts_with("tsconfig") && name.ends_with(".json"))
             || (name.starts_with("jsconfig") && name.ends_with(".json"))
@@ -424,6 +452,12 @@ impl Project {
             if VITE_CONFIGS.contains(&name) {
                 for alias in vite::aliases(name, &text) {
                     vite_aliases.push((parent(path).to_string(), path.clone(), alias));
+                }
+                continue;
+            }
+            if jest::SCRIPT_CONFIGS.contains(&name) {
+                if let Some(config) = jest::script_config(name, &text) {
+                    jest.extend(jest_mappers(path, &config));
                 }
                 continue;
             }
@@ -564,6 +598,8 @@ impl Project {
             jest_mappers: jest,
             vite_aliases,
             trace: None,
+            source_twins: SourceTwins::default(),
+            unbuilt: std::cell::RefCell::new(None),
         }
     }
 
@@ -989,15 +1025,28 @@ impl Project {
             self.note(|| format!("{existing} exists (under another condition or field)"));
             return None;
         }
-        if let Some(build) = targets
+        let built: Vec<(&String, BuildOutput)> = targets
             .iter()
-            .find_map(|target| self.build_dirs.of(&self.fs, target))
+            .filter_map(|target| Some((target, self.build_dirs.of(&self.fs, target)?)))
+            .collect();
+        if let Some(twin) = built
+            .iter()
+            .find_map(|(target, build)| self.source_twins.find(&self.fs, dir, target, build))
         {
+            self.note(|| twin.describe());
+            return None;
+        }
+        if let Some((_, build)) = built.into_iter().next() {
+            let reason = build.reason();
+            *self.unbuilt.borrow_mut() = Some(UnbuiltKey {
+                package_dir: dir.clone(),
+                name: name.to_string(),
+                build,
+            });
             return Some((
                 FindingKind::Unverifiable,
                 format!(
-                    "cannot check `{specifier}` from {project_path}: `{name}` is the workspace package {shown}/, and {}",
-                    build.reason()
+                    "cannot check `{specifier}` from {project_path}: `{name}` is the workspace package {shown}/, and {reason}"
                 ),
             ));
         }
@@ -1044,6 +1093,32 @@ impl Project {
                 "cannot resolve `{specifier}` from {project_path}: `{name}` is the workspace package {shown}/, but {why}"
             ),
         ))
+    }
+
+    /// The source a relative `target` in the build folder `build` of its own package is
+    /// compiled from (`../dist/index.js` in a test of the package, `./dist/internal` in a
+    /// `.d.ts` shim beside `package.json`): see [`SourceTwins`]. Only when the package's
+    /// `package.json` names the folder (`exports`, `main`, `files`...): that it is the package's
+    /// build output is then known, not guessed from its name.
+    fn own_source_twin(&self, target: &str, build: &BuildOutput) -> Option<SourceTwin> {
+        let (package_dir, _) = self.nearest_package(parent(&build.dir))?;
+        let folder = build
+            .dir
+            .strip_prefix(&package_dir)?
+            .trim_start_matches('/');
+        let manifest = self.fs.read(&join(&package_dir, "package.json"))?;
+        let named = [
+            format!("\"./{folder}/"),
+            format!("\"{folder}/"),
+            format!("\"{folder}\""),
+        ]
+        .iter()
+        .any(|prefix| manifest.contains(prefix.as_str()));
+        if !named {
+            return None;
+        }
+        self.source_twins
+            .find(&self.fs, &package_dir, target, build)
     }
 
     /// A `~` specifier is a Sass/webpack `node_modules` shorthand (`~bootstrap/scss`) or an
@@ -1142,7 +1217,7 @@ impl Project {
             return None;
         }
         if let Some(alias) = self.alias_of(project_path, specifier) {
-            return Some(self.alias_miss(path, project_path, specifier, alias));
+            return self.alias_miss(path, project_path, specifier, alias);
         }
         // A bundler alias that resolves (or cannot be checked) wins; else a miss is reported.
         let jest = self.check_jest_mapper(project_path, specifier);
@@ -1340,6 +1415,10 @@ impl Project {
             .find_map(|target| self.build_dirs.of(&self.fs, target))
         {
             self.note(|| format!("the target goes through {}/", build.dir));
+            if let Some(twin) = self.own_source_twin(&target, &build) {
+                self.note(|| twin.describe());
+                return None;
+            }
             return Some((
                 FindingKind::Unverifiable,
                 format!(
@@ -1360,19 +1439,24 @@ impl Project {
     }
 
     /// A specifier a tsconfig `paths` key maps that the resolver did not find. The mapped
-    /// files are looked up themselves, so the message says what was checked: a target that
-    /// exists means resolution failed for another reason (the tsconfig that applies to the
-    /// file is another one, or none), which is IMP003 with that reason; so is a miss in a file
-    /// another tsconfig without the key applies to (the specifier may go elsewhere). A file no
-    /// tsconfig claims is judged by the nearest tsconfig's `paths`, as Jest or Vite setups that
-    /// copy them do.
+    /// files are looked up themselves, so the verdict comes from what was checked:
+    /// - a target in missing build output: IMP003;
+    /// - a target that exists, in a file no tsconfig claims (`jest.setup.js`, `*.config.js`,
+    ///   scripts): resolves, as bundlers, Jest and Next.js apply the nearest tsconfig's `paths`
+    ///   to every file (oxc_resolver applies them only to included files);
+    /// - no target exists, or the tsconfig that applies has no such key, and the specifier
+    ///   names a workspace package: checked as that package, as TypeScript goes on with the
+    ///   usual lookup when no `paths` substitution resolves;
+    /// - a target that exists otherwise, or a miss in a file another tsconfig without the key
+    ///   applies to: IMP003 with the reason;
+    /// - else IMP001, listing the mapped files looked for.
     fn alias_miss(
         &self,
         path: &Path,
         project_path: &str,
         specifier: &str,
         alias: PathsAlias,
-    ) -> (FindingKind, String) {
+    ) -> Option<(FindingKind, String)> {
         let PathsAlias {
             config,
             key,
@@ -1384,13 +1468,13 @@ impl Project {
             .find_map(|target| self.build_dirs.of(&self.fs, target))
         {
             self.note(|| format!("the `paths` target goes through {}/", build.dir));
-            return (
+            return Some((
                 FindingKind::Unverifiable,
                 format!(
                     "cannot check `{specifier}` from {project_path}: {matches}, and {}",
                     build.reason()
                 ),
-            );
+            ));
         }
         let existing = targets.iter().find_map(|target| {
             let found = self
@@ -1407,6 +1491,24 @@ impl Project {
         });
         let applies = self.applicable_tsconfig(path, &key);
         self.note(|| format!("{applies}"));
+        if let (Some(existing), Applicable::None) = (&existing, &applies) {
+            self.note(|| {
+                format!(
+                    "`paths` key `{key}` of {config} (the nearest tsconfig.json, applied to files it does not include, as bundlers do): found {existing}"
+                )
+            });
+            return None;
+        }
+        let falls_through = existing.is_none() || matches!(applies, Applicable::Other { .. });
+        if falls_through
+            && let Some(name) = package_name(specifier)
+            && let Some(dirs) = self.workspace_names.get(name)
+        {
+            self.note(|| {
+                format!("no `paths` target of `{key}` applies: `{name}` is looked up as a package")
+            });
+            return self.check_workspace_import(project_path, specifier, name, dirs);
+        }
         let unsure = match (&existing, &applies) {
             (Some(existing), _) => {
                 Some(format!("the mapped file {existing} exists, but {applies}"))
@@ -1415,22 +1517,22 @@ impl Project {
             (None, Applicable::Maps | Applicable::None | Applicable::Unloadable(_)) => None,
         };
         if let Some(reason) = unsure {
-            return (
+            return Some((
                 FindingKind::Unverifiable,
                 format!("cannot check `{specifier}` from {project_path}: {matches}, and {reason}"),
-            );
+            ));
         }
         let looked_for = if targets.is_empty() {
             String::new()
         } else {
             format!(": looked for {}", targets.join(", "))
         };
-        (
+        Some((
             FindingKind::Unresolved,
             format!(
                 "cannot resolve `{specifier}` from {project_path}: {matches}, but no mapped file exists{looked_for} (with extensions and index files)"
             ),
-        )
+        ))
     }
 
     /// A `#` specifier no tsconfig `paths` key or bundler alias maps, which the nearest
@@ -1703,7 +1805,7 @@ fn strip_extension(name: &str) -> &str {
 }
 
 /// `dir` joined with a relative specifier, `..` resolved; `None` above the project root.
-fn normalize_join(dir: &str, specifier: &str) -> Option<String> {
+pub(super) fn normalize_join(dir: &str, specifier: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|part| !part.is_empty()).collect();
     for part in specifier.split('/') {
         match part {

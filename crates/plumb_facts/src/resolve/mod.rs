@@ -8,12 +8,14 @@ pub mod deps;
 mod ecma;
 mod frameworks;
 mod fs;
+mod jest;
 mod outside_root;
 pub mod python;
 mod suggest;
 mod tsconfig;
 pub mod venv;
 mod vite;
+mod workspace;
 
 use plumb_diagnostics::Span;
 
@@ -42,6 +44,18 @@ pub struct ImportFinding {
     /// The import is guarded (try/except ImportError, an environment test) or only for type
     /// checking: the code expects it may be missing, so it is reported at a lower severity.
     pub guarded: bool,
+    /// Other imports this finding stands for (an unbuilt workspace package is reported once,
+    /// at its first import): shown as related locations.
+    pub related: Vec<RelatedImport>,
+}
+
+/// Another import site a finding stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelatedImport {
+    /// Index into [`ProjectIndex::files`].
+    pub file: usize,
+    pub span: Span,
+    pub message: String,
 }
 
 /// What `plumb explain-import` prints: the configuration the resolver used, each step it took

@@ -557,6 +557,7 @@ impl<'i> Project<'i> {
                 message,
                 snippet: import.snippet.clone(),
                 guarded,
+                related: Vec::new(),
             });
         }
     }

@@ -1,7 +1,9 @@
-//! `resolve.alias` of a Vite or Vitest config, read without running it.
+//! `resolve.alias` of a Vite, Vitest or webpack config (and Vitest's `test.alias`), read
+//! without running it.
 //!
-//! Only the object form with string-literal keys is read (`alias: { "@": "/src" }`): that is
-//! what can be known statically. A value that is not a string literal
+//! The object form with string-literal keys (`alias: { "@": "/src" }`) and Vite's array form
+//! with string `find`s (`alias: [{ find: "@", replacement: "/src" }]`) are read: that is what
+//! can be known statically. A value that is not a string literal
 //! (`path.resolve(__dirname, "src")`) still makes its key an alias, whose target is unknown.
 
 use oxc_allocator::Allocator;
@@ -53,26 +55,61 @@ fn property<'o, 'a>(object: &'o ObjectExpression<'a>, name: &str) -> Option<&'o 
         })
 }
 
+/// The string value of a literal (`None` for anything computed).
+fn string(value: &Expression) -> Option<String> {
+    match value {
+        Expression::StringLiteral(literal) => Some(literal.value.to_string()),
+        _ => None,
+    }
+}
+
+impl Collector {
+    /// The entries of one `alias` value: an object (`{ "@": "/src" }`, also webpack's shape) or
+    /// Vite's array of `{ find, replacement }` objects with a string `find` (a regular
+    /// expression `find` is not read).
+    fn add(&mut self, alias: &Expression) {
+        match alias {
+            Expression::ObjectExpression(alias) => {
+                for entry in &alias.properties {
+                    let ObjectPropertyKind::ObjectProperty(entry) = entry else {
+                        continue;
+                    };
+                    let Some(find) = entry.key.static_name() else {
+                        continue;
+                    };
+                    self.aliases.push(ViteAlias {
+                        find: find.to_string(),
+                        replacement: string(&entry.value),
+                    });
+                }
+            }
+            Expression::ArrayExpression(entries) => {
+                for entry in entries.elements.iter().filter_map(|e| e.as_expression()) {
+                    let Expression::ObjectExpression(entry) = entry else {
+                        continue;
+                    };
+                    let Some(find) = property(entry, "find").and_then(string) else {
+                        continue;
+                    };
+                    self.aliases.push(ViteAlias {
+                        find,
+                        replacement: property(entry, "replacement").and_then(string),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 impl<'a> Visit<'a> for Collector {
     fn visit_object_expression(&mut self, object: &ObjectExpression<'a>) {
-        if let Some(Expression::ObjectExpression(resolve)) = property(object, "resolve")
-            && let Some(Expression::ObjectExpression(alias)) = property(resolve, "alias")
-        {
-            for entry in &alias.properties {
-                let ObjectPropertyKind::ObjectProperty(entry) = entry else {
-                    continue;
-                };
-                let Some(find) = entry.key.static_name() else {
-                    continue;
-                };
-                let replacement = match &entry.value {
-                    Expression::StringLiteral(literal) => Some(literal.value.to_string()),
-                    _ => None,
-                };
-                self.aliases.push(ViteAlias {
-                    find: find.to_string(),
-                    replacement,
-                });
+        // `resolve.alias` (Vite, webpack) and Vitest's `test.alias`.
+        for section in ["resolve", "test"] {
+            if let Some(Expression::ObjectExpression(section)) = property(object, section)
+                && let Some(alias) = property(section, "alias")
+            {
+                self.add(alias);
             }
         }
         walk::walk_object_expression(self, object);
@@ -113,5 +150,16 @@ export default defineConfig({
             ]
         );
         assert!(aliases("vite.config.ts", "export default {").is_empty());
+        let array = r#"export default { test: { alias: [{ find: "~", replacement: "/app" }, { find: /^x$/, replacement: "/x" }] } };"#;
+        assert_eq!(
+            aliases("vitest.config.mts", array),
+            vec![ViteAlias {
+                find: "~".into(),
+                replacement: Some("/app".into())
+            }]
+        );
+        let webpack =
+            "module.exports = { resolve: { alias: { '@': path.resolve(__dirname, 'src') } } };";
+        assert_eq!(aliases("webpack.config.js", webpack).len(), 1);
     }
 }

@@ -4,6 +4,7 @@ pub mod undeclared_dependency;
 pub mod unresolved_import;
 pub mod unverifiable_import;
 
+use plumb_diagnostics::RelatedLocation;
 use plumb_facts::resolve::FindingKind;
 
 use crate::{NeededFacts, ProjectIndex, ProjectViolation, Severity, Violation};
@@ -34,7 +35,15 @@ fn report(
                 notes: Vec::new(),
                 symbol: String::new(),
                 snippet: finding.snippet.clone(),
-                related: Vec::new(),
+                related: finding
+                    .related
+                    .iter()
+                    .map(|related| RelatedLocation {
+                        path: index.files[related.file].display_path.clone(),
+                        span: related.span,
+                        message: related.message.clone(),
+                    })
+                    .collect(),
             },
             severity_cap: finding.guarded.then_some(guarded_severity),
         });

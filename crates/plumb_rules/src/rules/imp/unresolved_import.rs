@@ -62,8 +62,12 @@ use crate::{ConfigurableRule, NeededFacts, ProjectIndex, ProjectRule, ProjectVio
 /// `import type`, `export ... from`, `import("literal")`, `require("literal")`,
 /// `import x = require("literal")` and `jest.mock` / `vi.mock("literal")`. A bare specifier
 /// that matches a `paths` key of the nearest `tsconfig.json` (`@lib/*`, not the catch-all `*`)
-/// is first-party and must resolve too, and so must a bare specifier that a Jest
-/// `moduleNameMapper` (in `jest.config.json` or the `jest` field of `package.json`, the nearest
+/// is first-party and must resolve too (the nearest tsconfig's `paths` apply also to files it
+/// does not `include`, such as `jest.setup.js` or scripts, as bundlers apply them; when no
+/// mapped file exists and the specifier names a workspace package, it is checked as that
+/// package, where TypeScript's lookup goes next), and so must a bare specifier that a Jest
+/// `moduleNameMapper` (in `jest.config.json`, in `jest.config.js`/`.cjs`/`.mjs`/`.ts`/`.cts`/`.mts`
+/// when it is an object literal of strings, or in the `jest` field of `package.json`; the nearest
 /// config above the file, first matching key) maps to a `<rootDir>` path, or that a Vite/Vitest
 /// `resolve.alias` object of string literals (`vite.config.ts`, `vitest.config.ts`) maps to a
 /// root-relative directory of the project (`"@": "/src"`). A missing relative specifier names the file of the

@@ -19,6 +19,15 @@ use crate::{NeededFacts, ProjectIndex, ProjectRule, ProjectViolation};
 /// missing `dist/`, `build/`, `out/`, `generated/`, `__generated__/`, React Router `+types`,
 /// or such a folder that git ignores and that lacks the file).
 ///
+/// A workspace package's target in build output is first checked against the package's source,
+/// as TypeScript project references do: through the `outDir` and `rootDir` of the package's
+/// `tsconfig*.json` (own or inherited, `${configDir}` expanded), else in a `src/` folder beside
+/// the build folder, with the same relative path (`dist/esm/index.mjs` -> `src/index.ts`); the
+/// same holds for a relative import of the file's own package build folder. When the source
+/// exists, the import resolves. What stays unverifiable is reported once per imported package
+/// and build folder, at its first import, with the number of imports it stands for and the
+/// others as related locations (`plumb explain-import` shows the verdict of each).
+///
 /// Such an import is neither confirmed nor refuted, so the finding is informational. A Python
 /// relative import does not depend on `sys.path` and stays IMP001; a TypeScript target in a
 /// committed folder stays IMP001.
