@@ -199,23 +199,34 @@ fn effective_paths(
     if depth >= 8 {
         return None;
     }
-    let extends: Vec<&str> = match json.get("extends")? {
-        serde_json::Value::String(one) => vec![one.as_str()],
-        serde_json::Value::Array(many) => many.iter().filter_map(|v| v.as_str()).collect(),
-        _ => return None,
-    };
-    extends.iter().rev().find_map(|parent_config| {
-        if !(parent_config.starts_with("./") || parent_config.starts_with("../")) {
-            return None;
-        }
-        let mut target = normalize_join(dir, parent_config)?;
-        if !target.ends_with(".json") {
-            target.push_str(".json");
-        }
-        let text = fs.read(&target)?;
+    local_extends(path, json).iter().find_map(|target| {
+        let text = fs.read(target)?;
         let parent_json = serde_json::from_str::<serde_json::Value>(&strip_jsonc(&text)).ok()?;
-        effective_paths(fs, &target, &parent_json, depth + 1)
+        effective_paths(fs, target, &parent_json, depth + 1)
     })
+}
+
+/// The local tsconfigs (`./` or `../` entries, `.json` added) that the tsconfig at `config`
+/// `extends`, the last entry first: a later entry of an `extends` array wins, as in
+/// TypeScript. Entries naming packages are left out.
+pub(super) fn local_extends(config: &str, json: &serde_json::Value) -> Vec<String> {
+    let extends: Vec<&str> = match json.get("extends") {
+        Some(serde_json::Value::String(one)) => vec![one.as_str()],
+        Some(serde_json::Value::Array(many)) => many.iter().filter_map(|v| v.as_str()).collect(),
+        _ => return Vec::new(),
+    };
+    extends
+        .iter()
+        .rev()
+        .filter(|extended| extended.starts_with("./") || extended.starts_with("../"))
+        .filter_map(|extended| {
+            let mut target = normalize_join(parent(config), extended)?;
+            if !target.ends_with(".json") {
+                target.push_str(".json");
+            }
+            Some(target)
+        })
+        .collect()
 }
 
 /// The package a bare specifier names: `lodash/fp` -> `lodash`, `@scope/pkg/x` -> `@scope/pkg`.

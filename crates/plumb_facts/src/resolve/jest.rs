@@ -13,6 +13,8 @@ use oxc_ast::ast::{Expression, ObjectExpression, ObjectPropertyKind};
 use oxc_ast_visit::{Visit, walk};
 use plumb_syntax::{SourceKind, ecma};
 
+use super::js_literal::{property, string};
+
 /// Jest config files written as scripts.
 pub(crate) const SCRIPT_CONFIGS: &[&str] = &[
     "jest.config.js",
@@ -71,34 +73,6 @@ impl<'a> Visit<'a> for Finder {
             return;
         }
         walk::walk_object_expression(self, object);
-    }
-}
-
-/// The value of the property named `name` of `object`.
-fn property<'o, 'a>(object: &'o ObjectExpression<'a>, name: &str) -> Option<&'o Expression<'a>> {
-    object
-        .properties
-        .iter()
-        .find_map(|property| match property {
-            ObjectPropertyKind::ObjectProperty(property)
-                if property.key.is_specific_static_name(name) =>
-            {
-                Some(&property.value)
-            }
-            _ => None,
-        })
-}
-
-/// A string literal, or a template without substitutions.
-fn string(value: &Expression) -> Option<String> {
-    match value {
-        Expression::StringLiteral(literal) => Some(literal.value.to_string()),
-        Expression::TemplateLiteral(template) if template.expressions.is_empty() => template
-            .quasis
-            .first()
-            .and_then(|quasi| quasi.value.cooked.as_ref())
-            .map(|cooked| cooked.to_string()),
-        _ => None,
     }
 }
 

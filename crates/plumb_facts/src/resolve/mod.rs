@@ -9,6 +9,7 @@ mod ecma;
 mod frameworks;
 mod fs;
 mod jest;
+mod js_literal;
 mod outside_root;
 pub mod python;
 mod suggest;

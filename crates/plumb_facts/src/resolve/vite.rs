@@ -11,6 +11,8 @@ use oxc_ast::ast::{Expression, ObjectExpression, ObjectPropertyKind};
 use oxc_ast_visit::{Visit, walk};
 use plumb_syntax::{SourceKind, ecma};
 
+use super::js_literal::{property, string};
+
 /// One alias: specifiers equal to `find` or starting with `find/` are rewritten.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ViteAlias {
@@ -38,29 +40,6 @@ pub(crate) fn aliases(name: &str, text: &str) -> Vec<ViteAlias> {
 #[derive(Default)]
 struct Collector {
     aliases: Vec<ViteAlias>,
-}
-
-/// The value of the property named `name` of `object`.
-fn property<'o, 'a>(object: &'o ObjectExpression<'a>, name: &str) -> Option<&'o Expression<'a>> {
-    object
-        .properties
-        .iter()
-        .find_map(|property| match property {
-            ObjectPropertyKind::ObjectProperty(property)
-                if property.key.is_specific_static_name(name) =>
-            {
-                Some(&property.value)
-            }
-            _ => None,
-        })
-}
-
-/// The string value of a literal (`None` for anything computed).
-fn string(value: &Expression) -> Option<String> {
-    match value {
-        Expression::StringLiteral(literal) => Some(literal.value.to_string()),
-        _ => None,
-    }
 }
 
 impl Collector {

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use super::build_output::BuildOutput;
-use super::ecma::{normalize_join, strip_jsonc};
+use super::ecma::{local_extends, normalize_join, strip_jsonc};
 use super::fs::{FsCache, join, parent};
 use super::{FindingKind, ImportFinding, RelatedImport};
 
@@ -207,21 +207,9 @@ fn inherited_dir(
     if depth >= 8 {
         return None;
     }
-    let extends: Vec<&str> = match json.get("extends")? {
-        serde_json::Value::String(one) => vec![one.as_str()],
-        serde_json::Value::Array(many) => many.iter().filter_map(|v| v.as_str()).collect(),
-        _ => return None,
-    };
-    extends.iter().rev().find_map(|extended| {
-        if !(extended.starts_with("./") || extended.starts_with("../")) {
-            return None;
-        }
-        let mut path = normalize_join(parent(config), extended)?;
-        if !path.ends_with(".json") {
-            path.push_str(".json");
-        }
-        inherited_dir(fs, &path, leaf_dir, key, depth + 1)
-    })
+    local_extends(config, &json)
+        .iter()
+        .find_map(|extended| inherited_dir(fs, extended, leaf_dir, key, depth + 1))
 }
 
 /// `path` below the folder `dir`, without it: `dist/a/b.js` below `dist` is `a/b.js`.
