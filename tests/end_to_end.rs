@@ -65,7 +65,7 @@ fn sarif_matches_json_and_validates_against_the_schema() {
     assert_eq!(sarif_output.status.code(), Some(1));
     let sarif = json(&sarif_output);
 
-    let schema_path = repo_root().join("../shared/schemas/sarif-schema-2.1.0.json");
+    let schema_path = repo_root().join("tests/schemas/sarif-schema-2.1.0.json");
     let schema: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(&schema_path)
             .unwrap_or_else(|e| panic!("{}: {e}", schema_path.display())),
