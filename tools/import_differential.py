@@ -49,9 +49,11 @@ from pathlib import Path
 ORACLES = Path(__file__).resolve().parent / "oracles"
 
 
-def plumb_report(plumb: Path, project: Path) -> dict:
+def plumb_report(plumb: Path, project: Path, config: tuple[str, ...] = ("--isolated",)) -> dict:
+    """plumb's JSON report of IMP rules in `project`; `config` says how it is configured
+    (default: no config files, as the fixtures are judged)."""
     result = subprocess.run(
-        [str(plumb), "check", "--isolated", "--select", "IMP", "--fail-on", "never",
+        [str(plumb), "check", *config, "--select", "IMP", "--fail-on", "never",
          "--output-format", "json"],
         cwd=project, capture_output=True, text=True, check=False,
     )

@@ -75,17 +75,6 @@ def how_to_obtain(entry: dict, tree: Path) -> str:
             f"git -C {tree} checkout {entry['commit']}")
 
 
-def plumb_report(plumb: Path, tree: Path) -> dict:
-    result = subprocess.run(
-        [str(plumb), "check", "--select", "IMP", "--no-cache", "--fail-on", "never",
-         "--output-format", "json"],
-        cwd=tree, capture_output=True, text=True, check=False,
-    )
-    if result.returncode != 0:
-        sys.exit(f"plumb failed in {tree} (exit {result.returncode}):\n{result.stderr}")
-    return json.loads(result.stdout)
-
-
 CODE_EXTENSIONS = {".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".json"}
 SPECIFIER = re.compile(r"`([^`]+)`")
 
@@ -227,7 +216,8 @@ def run_tree(entry: dict, tree: Path, args, differential) -> dict:
         if args.strict_commit:
             sys.exit(message)
         result["warning"] = message
-    report = plumb_report(args.plumb, tree)
+    # As a new user runs it: the tree's own configuration, nothing cached.
+    report = differential.plumb_report(args.plumb, tree, config=("--no-cache",))
     ecma = [f["path"] for f in report["files"]
             if f["language"] in ("typescript", "javascript") and f["status"] == "ok"]
     python = [f["path"] for f in report["files"]
