@@ -142,13 +142,85 @@ pub struct Diagnostic {
     pub related: Vec<RelatedLocation>,
     /// Stable identity that survives unrelated edits; see [`Fingerprint`].
     pub fingerprint: String,
+    /// Enclosing symbol path (e.g. `TestOrders.test_refund`), empty at module level; part of
+    /// the fingerprint and shown in the baseline so an entry can be read without line numbers.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub symbol: String,
+    /// Set only when the run compared against a baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineState>,
 }
 
 impl Diagnostic {
+    /// Whether the violation counts against the gate: always without a baseline, and with one
+    /// only when the baseline does not list it.
+    pub fn is_new(&self) -> bool {
+        self.baseline != Some(BaselineState::Unchanged)
+    }
+
     /// The order every output uses: path, position, code, then message for total determinism.
     pub fn sort_key(&self) -> (&str, Position, &str, &str) {
         (&self.path, self.span.start, &self.code, &self.message)
     }
+}
+
+/// How a violation relates to the baseline, named as SARIF's `baselineState` names it. Baseline
+/// entries that no longer occur are not diagnostics: they are listed in
+/// [`BaselineSummary::fixed`] (SARIF `absent`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BaselineState {
+    /// Not in the baseline: fails the gate.
+    New,
+    /// Listed in the baseline ("known"): reported, but does not fail the gate.
+    Unchanged,
+}
+
+/// One violation as the baseline file records it: the fingerprint that identifies it and the
+/// readable context a reviewer needs to recognise it (no line numbers, which would churn).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct BaselineEntry {
+    pub code: String,
+    /// Path inside the project root, with `/` separators.
+    pub path: String,
+    /// Enclosing symbol path, empty at module level.
+    #[serde(default)]
+    pub symbol: String,
+    pub message: String,
+    pub fingerprint: String,
+}
+
+/// The comparison of one run with its baseline.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineSummary {
+    /// The baseline file as given (config or command line).
+    pub file: String,
+    /// Violations not in the baseline.
+    pub new: usize,
+    /// Violations the baseline lists.
+    pub known: usize,
+    /// Baseline entries no longer found: fixed, which makes the baseline stale.
+    pub fixed: Vec<BaselineEntry>,
+}
+
+impl BaselineSummary {
+    pub fn is_stale(&self) -> bool {
+        !self.fixed.is_empty()
+    }
+}
+
+/// One gate condition that failed, with the figure and the threshold it was compared with, so
+/// every format can say exactly why the run fails.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GateFailure {
+    /// Which condition: `fail-on`, `fail-under tests`, `max MCK001`, `stale baseline`, ...
+    pub condition: String,
+    /// The measured figure, as printed (e.g. `72.4%`, `131`).
+    pub figure: String,
+    /// The threshold it failed, as printed (e.g. `80%`, `120`).
+    pub threshold: String,
+    /// One sentence for humans.
+    pub message: String,
 }
 
 /// Builds line-number-free fingerprints: rule code, path, enclosing symbol, normalized snippet and
@@ -348,6 +420,13 @@ pub struct Summary {
     /// whose imports are not resolved), so a missing finding is never silent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<String>,
+    /// Present when the run compared against a baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineSummary>,
+    /// Gate conditions that failed; empty when the run passes. The exit code is 1 exactly
+    /// when this is non-empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gate_failures: Vec<GateFailure>,
 }
 
 /// What TYP001 found, before inline suppressions.

@@ -583,6 +583,8 @@ fn to_diagnostic(
         notes: violation.notes,
         related: violation.related,
         fingerprint,
+        symbol: violation.symbol,
+        baseline: None,
     }
 }
 
@@ -736,6 +738,8 @@ fn engine_diagnostic(
         notes,
         related: Vec::new(),
         fingerprint,
+        symbol: String::new(),
+        baseline: None,
     }
 }
 
@@ -938,5 +942,7 @@ fn summarize(
         mocks: None,
         types: None,
         notices: Vec::new(),
+        baseline: None,
+        gate_failures: Vec::new(),
     }
 }
