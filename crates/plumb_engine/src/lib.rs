@@ -3,12 +3,14 @@
 //! It knows nothing about output formats; the CLI hands its [`CheckOutcome`] to a reporter.
 
 mod cache;
+mod changed;
 mod check;
 pub mod config;
 mod input_path;
 pub mod settings;
 pub mod walk;
 
+pub use changed::{ChangedFiles, GitError};
 pub use check::{CheckError, check, project_index};
 pub use config::ConfigError;
 pub use input_path::physical;

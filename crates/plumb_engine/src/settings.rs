@@ -8,6 +8,7 @@ use plumb_diagnostics::Severity;
 use plumb_rules::Registry;
 use plumb_syntax::PythonVersion;
 
+use crate::changed::ChangedFiles;
 use crate::config::{self, ConfigError, LoadedConfig, RawConfig};
 use crate::input_path::physical;
 pub use plumb_facts::PathMatcher;
@@ -87,6 +88,8 @@ pub struct Overrides {
     pub threads: Option<usize>,
     /// `--no-cache`: neither read nor write the facts cache.
     pub no_cache: bool,
+    /// `--staged` / `--changed-since REV`: check only the files git says changed.
+    pub changed: Option<ChangedFiles>,
     /// `VIRTUAL_ENV` of the calling shell: the activated environment, used for import
     /// resolution when the project configures none and has no `.venv`/`venv` of its own.
     pub active_virtual_env: Option<PathBuf>,
@@ -123,6 +126,9 @@ pub struct Settings {
     pub python_import_names: BTreeMap<String, Vec<String>>,
     /// The facts cache's directory (absolute), `None` with `--no-cache`.
     pub cache_dir: Option<PathBuf>,
+    /// `--staged` / `--changed-since REV`: the files checked are the changed ones under the
+    /// paths given, with exclusions applied to them (as `--force-exclude` does).
+    pub changed: Option<ChangedFiles>,
 }
 
 impl Settings {
@@ -278,7 +284,8 @@ impl Settings {
             fail_on,
             python_version,
             python_version_source,
-            force_exclude: overrides.force_exclude,
+            // Changed files are picked by git, not by the user: exclusions apply to them.
+            force_exclude: overrides.force_exclude || overrides.changed.is_some(),
             threads,
             python_roots,
             python_venv,
@@ -289,6 +296,7 @@ impl Settings {
                 .map(|venv| physical(&cwd, venv)),
             python_import_names,
             cache_dir,
+            changed: overrides.changed.clone(),
         })
     }
 
