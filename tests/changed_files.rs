@@ -288,3 +288,204 @@ fn git_errors_exit_2_with_gits_message() {
         stderr(&output)
     );
 }
+
+/// The cache files (not `.gitignore` or `CACHEDIR.TAG`) in `dir`.
+fn cache_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .map(|entry| entry.unwrap().path())
+                .filter(|path| path.extension().is_some_and(|ext| ext == "bin"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+#[cfg(unix)]
+fn inode(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).unwrap().ino()
+}
+
+/// `plumb check --output-format json ARGS` in `dir`: exit code and report.
+fn report(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let mut all = vec!["check", "--output-format", "json"];
+    all.extend_from_slice(args);
+    let output = run_in(dir, &all);
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&output)
+    );
+    (output.status.code(), stdout(&output))
+}
+
+fn count(report: &str, code: &str) -> usize {
+    let report: serde_json::Value = serde_json::from_str(report).unwrap();
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|diagnostic| diagnostic["code"] == code)
+        .count()
+}
+
+#[test]
+fn checked_files_come_from_the_cache_and_follow_the_settings() {
+    let project = tempfile::tempdir().unwrap();
+    let root = project.path();
+    write_tree(
+        root,
+        &[
+            ("pyproject.toml", "[project]\nname = \"app\"\n"),
+            (
+                "tests/test_a.py",
+                "from unittest import mock\n\n\ndef test_x(monkeypatch):\n    m = mock.Mock()\n    monkeypatch.setattr(\"os.sep\", \"/\")\n",
+            ),
+            (
+                "app/new.py",
+                "def f(x):\n    match x:\n        case 1:\n            return 1\n",
+            ),
+        ],
+    );
+    let cache_dir = root.join(".plumb_cache");
+    // Each configuration: the run from the cache equals the run without it, twice over (the
+    // second reads what the first stored), and the cache is rewritten only when facts change.
+    let same_with_and_without_cache = |args: &[&str]| {
+        let mut uncached = args.to_vec();
+        uncached.push("--no-cache");
+        let expected = report(root, &uncached);
+        assert_eq!(report(root, args), expected, "{args:?}");
+        let file = cache_files(&cache_dir).pop().unwrap();
+        #[cfg(unix)]
+        let before = inode(&file);
+        assert_eq!(report(root, args), expected, "{args:?}");
+        #[cfg(unix)]
+        assert_eq!(
+            inode(&file),
+            before,
+            "rewritten with nothing changed: {args:?}"
+        );
+        expected.1
+    };
+    let configure = |toml: &str| std::fs::write(root.join("plumb.toml"), toml).unwrap();
+
+    configure("");
+    let default = same_with_and_without_cache(&[]);
+    assert_eq!(count(&default, "MCK001"), 1);
+    assert_eq!(count(&default, "SYN001"), 0);
+    // What counts as a mock changes which mock sites a test file has.
+    configure("[rules.MCK001]\nmonkeypatch = true\n");
+    assert_eq!(count(&same_with_and_without_cache(&[]), "MCK001"), 2);
+    // Checked alone (the rest is context) from the same entries.
+    assert_eq!(
+        count(&same_with_and_without_cache(&["tests/test_a.py"]), "MCK001"),
+        2
+    );
+    // Not a test file any more: no mock sites.
+    configure("test-files = [\"nothing/**\"]\n");
+    assert_eq!(count(&same_with_and_without_cache(&[]), "MCK001"), 0);
+    // The Python version decides what parses.
+    configure("");
+    let old_python = same_with_and_without_cache(&["--target-version", "3.9"]);
+    assert_eq!(count(&old_python, "SYN001"), 1);
+    assert_eq!(same_with_and_without_cache(&[]), default);
+}
+
+#[test]
+fn eight_concurrent_runs_share_one_cache() {
+    let project = tempfile::tempdir().unwrap();
+    let root = project.path();
+    let mut files = vec![(
+        "pyproject.toml".to_string(),
+        "[project]\nname = \"app\"\n".to_string(),
+    )];
+    for n in 0..150 {
+        files.push((
+            format!("app/m{n:03}.py"),
+            format!(
+                "from app.m{:03} import f{}\nimport app.missing{}\n\n\ndef f{n}(): ...\n\n\nclass Shared{}:\n    x: int\n",
+                (n + 1) % 150,
+                (n + 1) % 150,
+                n % 7,
+                n % 40
+            ),
+        ));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .collect();
+    write_tree(root, &files);
+    let whole: &[&str] = &["check", "--output-format", "json"];
+    let subset: &[&str] = &[
+        "check",
+        "--output-format",
+        "json",
+        "app/m000.py",
+        "app/m149.py",
+    ];
+    let expected = |args: &[&str]| {
+        let mut args = args.to_vec();
+        args.push("--no-cache");
+        let output = run_in(root, &args);
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let (expected_whole, expected_subset) = (expected(whole), expected(subset));
+    assert!(!root.join(".plumb_cache").exists());
+    let concurrently = || {
+        let children: Vec<_> = (0..8)
+            .map(|n| {
+                let args = if n % 2 == 0 { whole } else { subset };
+                let child = common::plumb()
+                    .current_dir(root)
+                    .args(args)
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("plumb starts");
+                (n, child)
+            })
+            .collect();
+        for (n, child) in children {
+            let output = child.wait_with_output().unwrap();
+            assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+            let expected = if n % 2 == 0 {
+                &expected_whole
+            } else {
+                &expected_subset
+            };
+            assert_eq!(&stdout(&output), expected, "run {n}");
+        }
+    };
+    // Cold: eight runs write the cache at once.
+    concurrently();
+    let files = cache_files(&root.join(".plumb_cache"));
+    assert_eq!(files.len(), 1, "{files:?}");
+    // Warm, reading while others may write.
+    concurrently();
+    // Damaged in between: ignored and rewritten.
+    std::fs::write(&files[0], b"PLUMBFC\x02 torn").unwrap();
+    concurrently();
+    // What is left is one complete cache: a run finds every entry valid and rewrites nothing.
+    #[cfg(unix)]
+    {
+        let before = inode(&files[0]);
+        assert_eq!(stdout(&run_in(root, whole)), expected_whole);
+        assert_eq!(
+            inode(&files[0]),
+            before,
+            "the cache left behind was not complete"
+        );
+    }
+    // No temporary file left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(root.join(".plumb_cache"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| !name.ends_with(".bin") && name != ".gitignore" && name != "CACHEDIR.TAG")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
