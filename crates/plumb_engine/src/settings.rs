@@ -240,11 +240,32 @@ impl Settings {
             None => None,
         };
 
-        let python_import_names =
+        let mut python_import_names =
             match python.and_then(|python| python.dependency_import_names.as_ref()) {
-                Some(names) => dependency_import_names(names, &config_error)?,
+                Some(names) => {
+                    dependency_import_names(names, "python.dependency-import-names", &config_error)?
+                }
                 None => BTreeMap::new(),
             };
+        // `[rules.IMP002] transitive`: what a declared distribution installs besides itself is
+        // provided by it, exactly as its own import names are.
+        if let Some(table) = rule_options.get("IMP002") {
+            let options: plumb_rules::rules::imp::undeclared_dependency::UndeclaredDependencyOptions =
+                table.clone().try_into().map_err(|error: toml::de::Error| {
+                    config_error("IMP002", format!("[rules.IMP002]: {error}"))
+                })?;
+            let transitive = dependency_import_names(
+                &options.transitive,
+                "rules.IMP002.transitive",
+                &config_error,
+            )?;
+            for (distribution, names) in transitive {
+                python_import_names
+                    .entry(distribution)
+                    .or_default()
+                    .extend(names);
+            }
+        }
 
         let cache_dir = match raw.cache_dir.as_deref() {
             _ if overrides.no_cache => None,
@@ -391,6 +412,7 @@ const DEFAULT_VERSION_SOURCE: &str = "default";
 /// non-empty lists of top-level import names (Python identifiers, no dots). Keys normalized.
 fn dependency_import_names(
     names: &BTreeMap<String, Vec<String>>,
+    key: &str,
     config_error: &impl Fn(&str, String) -> ConfigError,
 ) -> Result<BTreeMap<String, Vec<String>>, ConfigError> {
     let mut normalized = BTreeMap::new();
@@ -404,16 +426,14 @@ fn dependency_import_names(
             return Err(config_error(
                 distribution,
                 format!(
-                    "python.dependency-import-names: `{distribution}` is not a distribution name (letters, digits, `-`, `_`, `.`)"
+                    "{key}: `{distribution}` is not a distribution name (letters, digits, `-`, `_`, `.`)"
                 ),
             ));
         }
         if imports.is_empty() {
             return Err(config_error(
                 distribution,
-                format!(
-                    "python.dependency-import-names: `{distribution}` needs at least one import name"
-                ),
+                format!("{key}: `{distribution}` needs at least one import name"),
             ));
         }
         for import in imports {
@@ -424,7 +444,7 @@ fn dependency_import_names(
                 return Err(config_error(
                     &format!("\"{import}\""),
                     format!(
-                        "python.dependency-import-names: `{import}` (for `{distribution}`) is not a top-level module name; write the first part of the import, like `google` for `google.cloud`"
+                        "{key}: `{import}` (for `{distribution}`) is not a top-level module name; write the first part of the import, like `google` for `google.cloud`"
                     ),
                 ));
             }
