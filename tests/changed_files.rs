@@ -468,7 +468,9 @@ fn eight_concurrent_runs_share_one_cache() {
     // Warm, reading while others may write.
     concurrently();
     // Damaged in between: ignored and rewritten.
-    std::fs::write(&files[0], b"PLUMBFC\x02 torn").unwrap();
+    let mut torn = std::fs::read(&files[0]).unwrap();
+    torn.truncate(torn.len() / 3);
+    std::fs::write(&files[0], torn).unwrap();
     concurrently();
     // What is left is one complete cache: a run finds every entry valid and rewrites nothing.
     #[cfg(unix)]
@@ -488,4 +490,35 @@ fn eight_concurrent_runs_share_one_cache() {
         .filter(|name| !name.ends_with(".bin") && name != ".gitignore" && name != "CACHEDIR.TAG")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_settled_file_edited_in_place_is_parsed_again() {
+    // Files that have not changed for a while are judged by size, times and inode without
+    // being read; an edit of the same size, in place, must still be seen.
+    let project = tempfile::tempdir().unwrap();
+    let root = project.path();
+    write_tree(
+        root,
+        &[
+            ("pyproject.toml", "[project]\nname = \"app\"\n"),
+            ("app/a.py", "class User: ...\n"),
+            ("app/b.py", "class Usr2: ...\n"),
+        ],
+    );
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(2500));
+    settle();
+    let args: &[&str] = &["--select", "TYP", "app/a.py"];
+    let (code, _) = report(root, args);
+    assert_eq!(code, Some(0));
+    assert_eq!(report(root, args).0, Some(0));
+    std::fs::write(root.join("app/b.py"), "class User: ...\n").unwrap();
+    settle();
+    let (code, found) = report(root, args);
+    assert_eq!(count(&found, "TYP001"), 1, "{found}");
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        report(root, &[args, &["--no-cache"]].concat()),
+        (code, found)
+    );
 }

@@ -7,7 +7,9 @@
 //!
 //! A stored entry is used only when everything its facts depend on is unchanged:
 //! - the file's text: an xxh3-128 hash of exactly the text the parser would read (after the
-//!   same size, binary and UTF-8 checks, BOM removed), so the file is read on every run;
+//!   same size, binary and UTF-8 checks, BOM removed). A file whose size, modification and
+//!   status-change times and inode are those stored with the entry ([`stamp`]) is not read
+//!   at all, as git trusts its index; any other is read and hashed;
 //! - its source kind (it follows from the path, which is the entry's key, but is stored and
 //!   compared too);
 //! - the extraction settings that change facts: the Python version and the facts the enabled
@@ -48,7 +50,7 @@ use plumb_syntax::SourceKind;
 use serde::{Deserialize, Serialize};
 
 /// The cache file format; raised whenever what is stored changes shape.
-const FORMAT: u8 = 2;
+const FORMAT: u8 = 3;
 
 const MAGIC: &[u8; 8] = &[b'P', b'L', b'U', b'M', b'B', b'F', b'C', FORMAT];
 
@@ -72,6 +74,8 @@ pub(crate) struct Stored<'a> {
     /// Project-relative, `/`-separated.
     path: &'a str,
     pub(crate) hash: u128,
+    /// [`stamp`] of the file when its text was read; 0 for none.
+    pub(crate) stamp: u64,
     pub(crate) kind: SourceKind,
     /// [`mock_variant`] of the extraction that produced the facts.
     pub(crate) mocks: u64,
@@ -95,6 +99,7 @@ impl<'a> Stored<'a> {
 struct StoredOut<'a> {
     path: &'a str,
     hash: u128,
+    stamp: u64,
     kind: SourceKind,
     mocks: u64,
     #[serde(serialize_with = "as_bytes")]
@@ -104,6 +109,62 @@ struct StoredOut<'a> {
 fn as_bytes<S: serde::Serializer>(bytes: &&[u8], serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_bytes(bytes)
 }
+
+/// What the file system says about a file's identity and last change, hashed: its size,
+/// modification and status-change times (nanoseconds) and inode. An entry whose stamp matches
+/// the file's is used without reading the file, as git trusts its index and mypy its cache:
+/// the text cannot have changed without changing the status-change time, which no tool can
+/// set back. 0 (read and hash the file next time) when the file changed less than
+/// [`RACY_SECONDS`] before `now`: a second write within the file system's timestamp
+/// granularity would keep the times (git's "racily clean" entries), and when the times
+/// cannot be read (other platforms).
+pub(crate) fn stamp(metadata: &std::fs::Metadata, now: std::time::SystemTime) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        use std::time::{Duration, UNIX_EPOCH};
+        let settled = now - Duration::from_secs(RACY_SECONDS);
+        let at = |seconds: i64, nanoseconds: i64| {
+            Some(
+                UNIX_EPOCH
+                    + Duration::new(
+                        u64::try_from(seconds).ok()?,
+                        u32::try_from(nanoseconds).ok()?,
+                    ),
+            )
+        };
+        let settled_before = |changed: Option<std::time::SystemTime>| {
+            changed.is_some_and(|changed| changed < settled)
+        };
+        if !settled_before(at(metadata.mtime(), metadata.mtime_nsec()))
+            || !settled_before(at(metadata.ctime(), metadata.ctime_nsec()))
+        {
+            return 0;
+        }
+        let fields = [
+            metadata.len(),
+            metadata.mtime() as u64,
+            metadata.mtime_nsec() as u64,
+            metadata.ctime() as u64,
+            metadata.ctime_nsec() as u64,
+            metadata.ino(),
+            metadata.dev(),
+        ];
+        let bytes: Vec<u8> = fields
+            .iter()
+            .flat_map(|field| field.to_le_bytes())
+            .collect();
+        xxhash_rust::xxh3::xxh3_64(&bytes).max(1)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (metadata, now);
+        0
+    }
+}
+
+/// How long after its last change a file's stamp is trusted (see [`stamp`]).
+pub(crate) const RACY_SECONDS: u64 = 2;
 
 /// Which mock sites an extraction looked for: 0 for none, else a hash of what counts as a
 /// mock (the `[rules.MCK001]` options), never 0.
@@ -125,12 +186,15 @@ pub(crate) fn encode_facts(facts: &FileFacts) -> Option<Vec<u8>> {
 pub(crate) struct Known<'a> {
     pub(crate) path: &'a str,
     pub(crate) hash: u128,
+    /// [`stamp`] of the file when its text was read; 0 for none.
+    pub(crate) stamp: u64,
     pub(crate) kind: SourceKind,
     /// [`mock_variant`] of the extraction that produced the facts.
     pub(crate) mocks: u64,
     /// The facts, encoded ([`encode_facts`] or [`Stored::encoded`]).
     pub(crate) facts: &'a [u8],
-    /// Extracted by this run rather than taken from the cache.
+    /// Differs from what the cache holds: extracted by this run rather than taken from the
+    /// cache, or stamped anew.
     pub(crate) fresh: bool,
 }
 
@@ -219,6 +283,7 @@ impl FactsCache {
             .map(|file| StoredOut {
                 path: file.path,
                 hash: file.hash,
+                stamp: file.stamp,
                 kind: file.kind,
                 mocks: file.mocks,
                 facts: file.facts,
@@ -226,6 +291,7 @@ impl FactsCache {
             .chain(kept.into_iter().map(|entry| StoredOut {
                 path: entry.path,
                 hash: entry.hash,
+                stamp: entry.stamp,
                 kind: entry.kind,
                 mocks: entry.mocks,
                 facts: entry.facts,
@@ -376,6 +442,7 @@ mod tests {
             .map(|file| Known {
                 path: file.path,
                 hash: file.hash,
+                stamp: 0,
                 kind: file.kind,
                 mocks: 0,
                 facts: &file.encoded,
@@ -490,6 +557,7 @@ mod tests {
             let reused = Known {
                 path: admin.path,
                 hash: admin.hash,
+                stamp: admin.stamp,
                 kind: admin.kind,
                 mocks: admin.mocks,
                 facts: admin.encoded(),
@@ -522,6 +590,27 @@ mod tests {
             mock_variant(Some(&detection)),
             mock_variant(Some(&monkeypatch))
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn stamps_wait_for_files_to_settle_and_follow_every_change() {
+        use std::time::{Duration, SystemTime};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.py");
+        std::fs::write(&path, "x = 1\n").unwrap();
+        let now = SystemTime::now();
+        let metadata = std::fs::metadata(&path).unwrap();
+        assert_eq!(stamp(&metadata, now), 0, "just written: racily clean");
+        let later = now + Duration::from_secs(RACY_SECONDS + 1);
+        let settled = stamp(&metadata, later);
+        assert_ne!(settled, 0);
+        assert_eq!(stamp(&std::fs::metadata(&path).unwrap(), later), settled);
+        // Same size, same inode, a new status-change time.
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(&path, "x = 2\n").unwrap();
+        let later = SystemTime::now() + Duration::from_secs(RACY_SECONDS + 1);
+        assert_ne!(stamp(&std::fs::metadata(&path).unwrap(), later), settled);
     }
 
     #[test]

@@ -280,6 +280,7 @@ fn parse_files(
         options,
         mock_detection,
         caching: cache.is_some(),
+        now: std::time::SystemTime::now(),
     };
     let checked: Vec<(FileResult, Option<Cacheable<'_>>)> = pool.install(|| {
         jobs.into_par_iter()
@@ -310,10 +311,11 @@ fn parse_files(
                 Some(cache::Known {
                     path,
                     hash: cacheable.hash,
+                    stamp: cacheable.stamp,
                     kind: cacheable.kind,
                     mocks: cacheable.mocks,
                     facts: &cacheable.facts,
-                    fresh: matches!(cacheable.facts, Cow::Owned(_)),
+                    fresh: cacheable.changed,
                 })
             })
             .collect();
@@ -338,6 +340,8 @@ struct PerFile<'a> {
     mock_detection: Option<&'a MockDetection>,
     /// A facts cache is in use: hash each file's text and say what to store.
     caching: bool,
+    /// When the run started, for [`cache::stamp`].
+    now: std::time::SystemTime,
 }
 
 /// The facts cache for this run's extraction settings: only for a real project (a
@@ -403,8 +407,12 @@ struct Cacheable<'c> {
     kind: plumb_syntax::SourceKind,
     /// [`cache::mock_variant`] of the extraction that produced the facts.
     mocks: u64,
+    /// [`cache::stamp`] of the file now; 0 when it was not taken.
+    stamp: u64,
     /// Encoded: borrowed from the cache when taken from it, owned when extracted by this run.
     facts: Cow<'c, [u8]>,
+    /// Differs from what the cache holds: extracted afresh, or stamped anew.
+    changed: bool,
 }
 
 /// A context file's facts, with what the cache needs to store them.
@@ -413,61 +421,102 @@ fn context_file<'c>(
     stored: Option<cache::Stored<'c>>,
     stage: &PerFile<'_>,
 ) -> (IndexedFile, Option<Cacheable<'c>>) {
-    let (facts, cacheable) = match read_source(&file.path, stage.settings.max_file_size) {
-        Ok(text) => {
-            let (facts, cacheable) = file_facts(&text, &file, None, stored, stage);
-            (facts.ok(), cacheable)
-        }
+    let (facts, cacheable) = match facts_of(&file, None, stored, stage) {
+        Ok((facts, cacheable)) => (Some(facts), cacheable),
         Err(_) => (None, None),
     };
     (indexed(file, stage.settings, facts, true), cacheable)
 }
 
-/// A file's facts, with mock sites when `mocks` says what counts as one: the stored ones when
-/// its text is unchanged and they were extracted alike, else extracted afresh (`Err` with the
-/// panic's message when its parser crashed); with what the cache needs to store them, when a
-/// cache is in use. A context file (`mocks` is `None`) reads no mock sites, so any entry
-/// serves it, its mock sites dropped, and is written back as it was.
-fn file_facts<'c>(
-    text: &str,
+/// Why a file has no facts.
+enum FactsProblem {
+    Read(ReadProblem),
+    /// Its parser crashed; the panic's message.
+    Crashed(String),
+}
+
+/// A file's facts, with mock sites when `mocks` says what counts as one, and what the cache
+/// needs to store them when a cache is in use: the stored ones when the file is unchanged,
+/// judged by its [`cache::stamp`] without reading it or else by its text's hash, and extracted
+/// afresh otherwise.
+fn facts_of<'c>(
     file: &DiscoveredFile,
     mocks: Option<&MockDetection>,
     stored: Option<cache::Stored<'c>>,
     stage: &PerFile<'_>,
-) -> (Result<FileFacts, String>, Option<Cacheable<'c>>) {
-    if !stage.caching {
-        return (extract_facts(text, file, stage.options, mocks), None);
-    }
-    let variant = cache::mock_variant(mocks);
-    let hash = cache::content_hash(text);
-    let context = mocks.is_none();
-    if let Some(entry) = stored.filter(|entry| {
-        entry.hash == hash && entry.kind == file.kind && (context || entry.mocks == variant)
-    }) && let Some(mut facts) = entry.facts()
+) -> Result<(FileFacts, Option<Cacheable<'c>>), FactsProblem> {
+    let max_size = stage.settings.max_file_size;
+    let stamp = if stage.caching {
+        std::fs::metadata(&file.path)
+            .ok()
+            // An oversized file is read, to be reported as skipped.
+            .filter(|metadata| metadata.len() <= max_size)
+            .map_or(0, |metadata| cache::stamp(&metadata, stage.now))
+    } else {
+        0
+    };
+    if let Some(entry) = &stored
+        && stamp != 0
+        && entry.stamp == stamp
+        && let Some(found) = reuse(entry, file, mocks, stamp)
     {
-        if entry.mocks != variant {
-            facts.mock_sites = None;
-        }
-        let cacheable = Cacheable {
-            hash,
-            kind: file.kind,
-            mocks: entry.mocks,
-            facts: Cow::Borrowed(entry.encoded()),
-        };
-        return (Ok(facts), Some(cacheable));
+        return Ok(found);
     }
-    let facts = extract_facts(text, file, stage.options, mocks);
-    let cacheable = facts
-        .as_ref()
-        .ok()
-        .and_then(cache::encode_facts)
-        .map(|encoded| Cacheable {
-            hash,
-            kind: file.kind,
-            mocks: variant,
-            facts: Cow::Owned(encoded),
-        });
-    (facts, cacheable)
+    let text = read_source(&file.path, max_size).map_err(FactsProblem::Read)?;
+    if !stage.caching {
+        let facts =
+            extract_facts(&text, file, stage.options, mocks).map_err(FactsProblem::Crashed)?;
+        return Ok((facts, None));
+    }
+    let hash = cache::content_hash(&text);
+    if let Some(entry) = &stored
+        && entry.hash == hash
+        && let Some(found) = reuse(entry, file, mocks, stamp)
+    {
+        return Ok(found);
+    }
+    let facts = extract_facts(&text, file, stage.options, mocks).map_err(FactsProblem::Crashed)?;
+    let cacheable = cache::encode_facts(&facts).map(|encoded| Cacheable {
+        hash,
+        stamp,
+        kind: file.kind,
+        mocks: cache::mock_variant(mocks),
+        facts: Cow::Owned(encoded),
+        changed: true,
+    });
+    Ok((facts, cacheable))
+}
+
+/// The facts of a stored entry known to match the file's text, when they were extracted alike:
+/// with the same mock detection, or for a file that reads no mock sites (`mocks` is `None`: any
+/// entry serves it, its mock sites dropped, and is written back as it was). `stamp` is the
+/// file's current one, stored with the entry.
+fn reuse<'c>(
+    entry: &cache::Stored<'c>,
+    file: &DiscoveredFile,
+    mocks: Option<&MockDetection>,
+    stamp: u64,
+) -> Option<(FileFacts, Option<Cacheable<'c>>)> {
+    let variant = cache::mock_variant(mocks);
+    if entry.kind != file.kind || (mocks.is_some() && entry.mocks != variant) {
+        return None;
+    }
+    let mut facts = entry.facts()?;
+    if entry.mocks != variant {
+        facts.mock_sites = None;
+    }
+    let cacheable = Cacheable {
+        hash: entry.hash,
+        stamp,
+        kind: file.kind,
+        mocks: entry.mocks,
+        facts: Cow::Borrowed(entry.encoded()),
+        // Stamped anew after `git checkout` touched it, say: store the new stamp, or every
+        // later run reads it again. A first stamp (the file has settled since it was stored)
+        // waits for the next write; rewriting the cache for it alone is not worth it.
+        changed: entry.stamp != 0 && stamp != 0 && entry.stamp != stamp,
+    };
+    Some((facts, Some(cacheable)))
 }
 
 /// A file parsed for its facts alone, with no rule run: a file without facts (unreadable,
@@ -769,26 +818,25 @@ fn check_file<'c>(
     stage: &PerFile<'_>,
 ) -> (FileResult, Option<Cacheable<'c>>) {
     let settings = stage.settings;
-    let text = match read_source(&file.path, settings.max_file_size) {
-        Ok(text) => text,
-        Err(ReadProblem::Unreadable(reason)) => {
-            let result = engine_only(file, settings, UNREADABLE, FileStatus::Unreadable, reason);
-            return (result, None);
-        }
-        Err(ReadProblem::Skipped(reason)) => {
-            let result = engine_only(file, settings, SKIPPED, FileStatus::Skipped, reason);
-            return (result, None);
-        }
-    };
     let is_test = role_of(file, settings) == FileRole::Test;
     let mocks = stage.mock_detection.filter(|_| is_test);
-    let (extracted, cacheable) = file_facts(&text, file, mocks, stored, stage);
-    let facts: FileFacts = match extracted {
-        Ok(facts) => facts,
-        Err(detail) => {
-            let reason = format!("internal error while parsing, please report it: {detail}");
-            let result = engine_only(file, settings, UNREADABLE, FileStatus::Unreadable, reason);
-            return (result, None);
+    let (facts, cacheable) = match facts_of(file, mocks, stored, stage) {
+        Ok(found) => found,
+        Err(problem) => {
+            let (code, status, reason) = match problem {
+                FactsProblem::Read(ReadProblem::Unreadable(reason)) => {
+                    (UNREADABLE, FileStatus::Unreadable, reason)
+                }
+                FactsProblem::Read(ReadProblem::Skipped(reason)) => {
+                    (SKIPPED, FileStatus::Skipped, reason)
+                }
+                FactsProblem::Crashed(detail) => (
+                    UNREADABLE,
+                    FileStatus::Unreadable,
+                    format!("internal error while parsing, please report it: {detail}"),
+                ),
+            };
+            return (engine_only(file, settings, code, status, reason), None);
         }
     };
 
