@@ -751,6 +751,12 @@ fn run_project_rules(
             *occurrence += 1;
         }
     }
+    // The index holds every file's facts, context included (a few hundred thousand small
+    // allocations on a large project): freeing them took ~10% of a warm `--staged` run on
+    // Django, and nothing waits for it. A process that exits first lets the OS reclaim it.
+    let _ = std::thread::Builder::new()
+        .name("plumb-drop-index".into())
+        .spawn(move || drop(index));
     type_counts
 }
 
