@@ -3,6 +3,7 @@
 //! It knows nothing about output formats; the CLI hands its [`CheckOutcome`] to a reporter.
 
 mod cache;
+mod changed;
 mod check;
 pub mod config;
 pub mod gate;
@@ -10,6 +11,7 @@ mod input_path;
 pub mod settings;
 pub mod walk;
 
+pub use changed::{ChangedFiles, GitError};
 pub use check::{CheckError, check, project_index};
 pub use config::ConfigError;
 pub use gate::GateSettings;
