@@ -44,13 +44,11 @@ pub(crate) struct RuleCount {
 pub(crate) fn rule_counts(outcome: &CheckOutcome) -> Vec<RuleCount> {
     let mut rows: BTreeMap<&str, RuleCount> = BTreeMap::new();
     for diagnostic in &outcome.diagnostics {
-        let row = rows
-            .entry(&diagnostic.code)
-            .or_insert_with(|| RuleCount {
-                code: diagnostic.code.clone(),
-                name: diagnostic.rule.clone(),
-                ..RuleCount::default()
-            });
+        let row = rows.entry(&diagnostic.code).or_insert_with(|| RuleCount {
+            code: diagnostic.code.clone(),
+            name: diagnostic.rule.clone(),
+            ..RuleCount::default()
+        });
         row.total += 1;
         if diagnostic.is_new() {
             row.new += 1;
@@ -164,7 +162,9 @@ fn slashes(path: &Path) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use plumb_diagnostics::{BaselineEntry, BaselineState, BaselineSummary, Severity, Span, Summary};
+    use plumb_diagnostics::{
+        BaselineEntry, BaselineState, BaselineSummary, Severity, Span, Summary,
+    };
 
     /// A diagnostic for unit tests of the renderers.
     pub(crate) fn diagnostic(

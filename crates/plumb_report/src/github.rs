@@ -152,7 +152,9 @@ mod tests {
         assert_eq!(text.matches("::error").count(), 1, "{text}");
         assert!(text.contains("line=9,"), "{text}");
         assert!(
-            text.contains("Not annotated: 1 known violations listed in the baseline .plumb-baseline.json"),
+            text.contains(
+                "Not annotated: 1 known violations listed in the baseline .plumb-baseline.json"
+            ),
             "{text}"
         );
     }

@@ -40,9 +40,8 @@ pub(crate) fn render(outcome: &CheckOutcome, _run: &RunInfo) -> String {
     let count = |test: fn(&Case<'_>) -> bool| cases.iter().filter(|case| test(case)).count();
     let skipped = count(|case| case.skipped.is_some());
     let errors = count(|case| case.skipped.is_none() && !case.errors.is_empty());
-    let failures = count(|case| {
-        case.skipped.is_none() && case.errors.is_empty() && !case.failures.is_empty()
-    });
+    let failures =
+        count(|case| case.skipped.is_none() && case.errors.is_empty() && !case.failures.is_empty());
     let totals = [
         ("tests", cases.len().to_string()),
         ("failures", failures.to_string()),
@@ -180,8 +179,7 @@ fn one_line(text: &str) -> String {
 /// feed and carriage return; U+FFFE, U+FFFF) with a visible `\u{..}`.
 pub(crate) fn xml_safe(text: &str) -> String {
     let allowed = |c: char| {
-        matches!(c, '\t' | '\n' | '\r')
-            || (c >= ' ' && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
     };
     if text.chars().all(allowed) {
         return text.to_string();

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use plumb_diagnostics::{CheckOutcome, Diagnostic, Summary};
+use plumb_diagnostics::{CheckOutcome, Diagnostic, MockCounts, Summary, TypeCounts};
 
 use crate::RunInfo;
 use crate::ci::{full_message, known_count, most_severe, new_diagnostics, rule_counts};
@@ -80,7 +80,9 @@ fn verdict(out: &mut String, outcome: &CheckOutcome) {
             group(fixed),
         );
         if baseline.is_stale() {
-            out.push_str(" (the baseline is stale: `plumb baseline --update` removes fixed entries)");
+            out.push_str(
+                " (the baseline is stale: `plumb baseline --update` removes fixed entries)",
+            );
         }
         out.push_str(".\n");
     }
@@ -125,7 +127,9 @@ fn rules(out: &mut String, outcome: &CheckOutcome) {
     let baseline = outcome.summary.baseline.is_some();
     out.push_str("### Violations by rule\n\n");
     if baseline {
-        out.push_str("| Rule | Name | Violations | New | Known | Fixed |\n|---|---|--:|--:|--:|--:|\n");
+        out.push_str(
+            "| Rule | Name | Violations | New | Known | Fixed |\n|---|---|--:|--:|--:|--:|\n",
+        );
     } else {
         out.push_str("| Rule | Name | Violations |\n|---|---|--:|\n");
     }
@@ -151,10 +155,14 @@ fn rules(out: &mut String, outcome: &CheckOutcome) {
     out.push('\n');
 }
 
-/// Mock sites and duplicate types, when their rules ran.
+/// Mock sites and duplicate types, when their rules ran and found something (as in the text
+/// summary, so a run without mocks stays short).
 fn headlines(out: &mut String, summary: &Summary) {
     let mut any = false;
-    if let Some(mocks) = summary.mocks {
+    if let Some(mocks) = summary
+        .mocks
+        .filter(|mocks| *mocks != MockCounts::default())
+    {
         let _ = writeln!(
             out,
             "- **Mocks in tests**: {} unjustified, {} justified; test files with unjustified mocks: {}, not checked for mocks: {}",
@@ -165,7 +173,10 @@ fn headlines(out: &mut String, summary: &Summary) {
         );
         any = true;
     }
-    if let Some(types) = summary.types {
+    if let Some(types) = summary
+        .types
+        .filter(|types| *types != TypeCounts::default())
+    {
         let _ = writeln!(
             out,
             "- **Duplicate types**: {} duplicated names, {} extra definitions ({} identical, {} divergent)",
@@ -207,7 +218,13 @@ fn top_files(out: &mut String, outcome: &CheckOutcome) {
     }
     for (path, (total, new)) in rows.iter().take(MAX_FILES) {
         if baseline {
-            let _ = writeln!(out, "| {} | {} | {} |", escape(path), group(*new), group(*total));
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                escape(path),
+                group(*new),
+                group(*total)
+            );
         } else {
             let _ = writeln!(out, "| {} | {} |", escape(path), group(*total));
         }

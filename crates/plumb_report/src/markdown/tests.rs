@@ -28,7 +28,10 @@ fn synthetic(count: usize) -> CheckOutcome {
                 BaselineState::Unchanged
             };
             let mut d = diagnostic(code, &path, (index / 4000 + 1) as u32, Some(state));
-            d.message = format!("mock `@patch(\"x.y{index}\")` has no justification | <b>*bold*</b> {}", "x".repeat(400));
+            d.message = format!(
+                "mock `@patch(\"x.y{index}\")` has no justification | <b>*bold*</b> {}",
+                "x".repeat(400)
+            );
             d
         })
         .collect();
@@ -111,7 +114,10 @@ fn twenty_thousand_violations_stay_small_and_keep_the_headline_figures() {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
     // Exactly the cap of violation rows; every message cut.
-    let rows = text.lines().filter(|line| line.starts_with("| services/")).count();
+    let rows = text
+        .lines()
+        .filter(|line| line.starts_with("| services/"))
+        .count();
     assert_eq!(rows, MAX_FILES + MAX_LISTED);
     assert!(!text.contains(&"x".repeat(MAX_MESSAGE_CHARS)));
 }
