@@ -183,26 +183,35 @@ fn junit_snapshot_and_structure() {
     assert_eq!(suite["skipped"], "0");
 }
 
-/// Checks `xml` against the rules of the JUnit XML schema most CI servers read (Jenkins'
-/// `junit-10.xsd`): which element may hold which, allowed and required attributes, numeric
-/// counts that agree with the test cases. Returns the `testsuite`'s attributes.
-fn check_junit_structure(xml: &str) -> BTreeMap<String, String> {
-    let any_text: &[&str] = &[];
-    let rules: BTreeMap<&str, (&[&str], &[&str], &[&str])> = BTreeMap::from([
-        // element: (required attributes, other allowed attributes, allowed children)
+/// What the JUnit schema allows one element: required and optional attributes, children.
+struct ElementRule {
+    required: &'static [&'static str],
+    optional: &'static [&'static str],
+    children: &'static [&'static str],
+}
+
+/// The rules of the JUnit XML schema most CI servers read (Jenkins' `junit-10.xsd`) for the
+/// elements a report may contain.
+fn junit_rules() -> BTreeMap<&'static str, ElementRule> {
+    let leaf = |optional| ElementRule {
+        required: &[],
+        optional,
+        children: &[],
+    };
+    BTreeMap::from([
         (
             "testsuites",
-            (
-                &[][..],
-                &["name", "time", "tests", "failures", "errors"][..],
-                &["testsuite"][..],
-            ),
+            ElementRule {
+                required: &[],
+                optional: &["name", "time", "tests", "failures", "errors"],
+                children: &["testsuite"],
+            },
         ),
         (
             "testsuite",
-            (
-                &["name", "tests", "failures", "errors"][..],
-                &[
+            ElementRule {
+                required: &["name", "tests", "failures", "errors"],
+                optional: &[
                     "group",
                     "time",
                     "skipped",
@@ -213,36 +222,42 @@ fn check_junit_structure(xml: &str) -> BTreeMap<String, String> {
                     "file",
                     "log",
                     "url",
-                ][..],
-                &[
+                ],
+                children: &[
                     "testsuite",
                     "properties",
                     "testcase",
                     "system-out",
                     "system-err",
-                ][..],
-            ),
+                ],
+            },
         ),
         (
             "testcase",
-            (
-                &["name"][..],
-                &["time", "classname", "group"][..],
-                &["skipped", "error", "failure", "system-out", "system-err"][..],
-            ),
+            ElementRule {
+                required: &["name"],
+                optional: &["time", "classname", "group"],
+                children: &["skipped", "error", "failure", "system-out", "system-err"],
+            },
         ),
-        ("failure", (&[][..], &["type", "message"][..], any_text)),
-        ("error", (&[][..], &["type", "message"][..], any_text)),
-        ("skipped", (&[][..], &["type", "message"][..], any_text)),
-        ("system-out", (&[][..], &[][..], any_text)),
-    ]);
+        ("failure", leaf(&["type", "message"])),
+        ("error", leaf(&["type", "message"])),
+        ("skipped", leaf(&["type", "message"])),
+        ("system-out", leaf(&[])),
+    ])
+}
+
+/// Checks `xml` against [`junit_rules`]: which element may hold which, allowed and required
+/// attributes, and counts that agree with the test cases. Returns the `testsuite`'s attributes.
+fn check_junit_structure(xml: &str) -> BTreeMap<String, String> {
+    let rules = junit_rules();
     let mut reader = Reader::from_str(xml);
     let mut stack: Vec<String> = Vec::new();
     let mut suite = BTreeMap::new();
-    let mut cases: Vec<BTreeSet<String>> = Vec::new();
+    // Per test case, its first verdict element (skipped, error or failure), if any.
+    let mut cases: Vec<Option<String>> = Vec::new();
     loop {
-        let event = reader.read_event().expect("well-formed XML");
-        let (start, empty) = match &event {
+        let (start, empty) = match reader.read_event().expect("well-formed XML") {
             Event::Start(start) => (start, false),
             Event::Empty(start) => (start, true),
             Event::End(_) => {
@@ -253,13 +268,13 @@ fn check_junit_structure(xml: &str) -> BTreeMap<String, String> {
             _ => continue,
         };
         let name = String::from_utf8(start.name().as_ref().to_vec()).unwrap();
-        let (required, allowed, _) = rules
+        let rule = rules
             .get(name.as_str())
             .unwrap_or_else(|| panic!("unexpected element <{name}>"));
         match stack.last() {
             None => assert_eq!(name, "testsuites", "root element"),
             Some(parent) => assert!(
-                rules[parent.as_str()].2.contains(&name.as_str()),
+                rules[parent.as_str()].children.contains(&name.as_str()),
                 "<{name}> inside <{parent}>"
             ),
         }
@@ -272,19 +287,21 @@ fn check_junit_structure(xml: &str) -> BTreeMap<String, String> {
             })
             .collect();
         for key in attributes.keys() {
+            let key = key.as_str();
             assert!(
-                required.contains(&key.as_str()) || allowed.contains(&key.as_str()),
+                rule.required.contains(&key) || rule.optional.contains(&key),
                 "<{name}> may not have `{key}`"
             );
         }
-        for key in *required {
+        for key in rule.required {
             assert!(attributes.contains_key(*key), "<{name}> lacks `{key}`");
         }
         match name.as_str() {
             "testsuite" => suite = attributes,
-            "testcase" => cases.push(BTreeSet::new()),
-            child @ ("failure" | "error" | "skipped") => {
-                cases.last_mut().unwrap().insert(child.to_string());
+            "testcase" => cases.push(None),
+            "failure" | "error" | "skipped" => {
+                let verdict = cases.last_mut().unwrap();
+                verdict.get_or_insert(name.clone());
             }
             _ => {}
         }
@@ -295,12 +312,7 @@ fn check_junit_structure(xml: &str) -> BTreeMap<String, String> {
     let count = |kind: &str| {
         cases
             .iter()
-            .filter(|children| {
-                let first = ["skipped", "error", "failure"]
-                    .into_iter()
-                    .find(|k| children.contains(*k));
-                first == Some(kind)
-            })
+            .filter(|verdict| verdict.as_deref() == Some(kind))
             .count()
             .to_string()
     };
