@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use plumb_engine::{ConfigError, FailOn, Overrides, Settings};
+use plumb_engine::{ConfigError, Overrides, Settings};
 use plumb_report::{OutputFormat, RuleInfo, RunInfo};
 use plumb_rules::{Registry, RuleMeta};
 
@@ -102,6 +102,10 @@ struct CheckArgs {
     /// Lowest severity that makes the exit code 1: error, warning, info or never.
     #[arg(long, value_name = "SEVERITY")]
     fail_on: Option<String>,
+    /// Fail when a scope's compliance is under PERCENT: `tests=80,production=95,overall=90`
+    /// (replaces `[gate] fail-under`).
+    #[arg(long, value_delimiter = ',', value_name = "SCOPE=PERCENT")]
+    fail_under: Option<Vec<String>>,
     /// Apply exclusions to files named on the command line too (for pre-commit).
     #[arg(long)]
     force_exclude: bool,
@@ -164,6 +168,7 @@ fn run_check(args: CheckArgs, registry: &Registry) -> anyhow::Result<u8> {
         ignore: args.ignore.clone(),
         target_version: args.target_version.clone(),
         fail_on: args.fail_on.clone(),
+        fail_under: args.fail_under.clone(),
         force_exclude: args.force_exclude,
         threads: args.threads,
         no_cache: args.no_cache,
@@ -176,7 +181,8 @@ fn run_check(args: CheckArgs, registry: &Registry) -> anyhow::Result<u8> {
         None if stdout_is_terminal => OutputFormat::Full,
         None => OutputFormat::Concise,
     };
-    let outcome = plumb_engine::check(&paths, &settings, registry)?;
+    let mut outcome = plumb_engine::check(&paths, &settings, registry)?;
+    plumb_engine::gate::evaluate(&mut outcome, &settings);
 
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
     let run = RunInfo {
@@ -204,14 +210,11 @@ fn run_check(args: CheckArgs, registry: &Registry) -> anyhow::Result<u8> {
             }
         }
     }
-    let fails = match settings.fail_on {
-        FailOn::Never => false,
-        FailOn::Severity(gate) => outcome
-            .diagnostics
-            .iter()
-            .any(|diagnostic| diagnostic.severity >= gate),
-    };
-    Ok(if fails { EXIT_VIOLATIONS } else { EXIT_CLEAN })
+    Ok(if outcome.summary.gate_failures.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_VIOLATIONS
+    })
 }
 
 fn rule_info(meta: &RuleMeta, enabled: bool) -> RuleInfo {

@@ -942,6 +942,18 @@ fn summarize(
     for (name, (total, compliant)) in scope_totals {
         compliance.push(ScopeCompliance::new(name, total, compliant));
     }
+    // Every file is production or test code, so `overall` is their union.
+    let overall_files = outcome.files.len();
+    let overall_compliant = outcome
+        .files
+        .iter()
+        .filter(|record| record.compliant)
+        .count();
+    compliance.push(ScopeCompliance::new(
+        "overall".to_string(),
+        overall_files,
+        overall_compliant,
+    ));
     Summary {
         files,
         excluded,

@@ -61,6 +61,18 @@ pub struct RawConfig {
     /// Where the facts cache lives: relative to the project root, or absolute
     /// (default `.plumb_cache`).
     pub cache_dir: Option<String>,
+    /// `[gate]`: compliance floors and per-rule budgets that fail the run.
+    pub gate: Option<RawGate>,
+}
+
+/// `[gate]`: `fail-under = { tests = 80 }`, `max = { MCK001 = 120 }`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawGate {
+    /// Scope name to the lowest compliance percentage that passes.
+    pub fail_under: Option<BTreeMap<String, f64>>,
+    /// Rule code to the most violations that pass.
+    pub max: Option<BTreeMap<String, usize>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -5,12 +5,14 @@
 mod cache;
 mod check;
 pub mod config;
+pub mod gate;
 mod input_path;
 pub mod settings;
 pub mod walk;
 
 pub use check::{CheckError, check, project_index};
 pub use config::ConfigError;
+pub use gate::GateSettings;
 pub use input_path::physical;
 pub use plumb_diagnostics::CheckOutcome;
 pub use plumb_facts::resolve::{Explanation, FindingKind, explain_import};
