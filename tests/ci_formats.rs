@@ -341,6 +341,8 @@ fn markdown_snapshot_and_sections() {
     let text = check(&project, "markdown");
     insta::assert_snapshot!("markdown", text);
     for expected in [
+        "## plumb: ❌ failed",
+        "- **fail-on error**: 3 violations at or above error (figure 3, threshold 0)",
         "**7 violations** in 6 files",
         "### Compliance",
         "| production | 3 | 5 | 60.0% |",
@@ -354,6 +356,26 @@ fn markdown_snapshot_and_sections() {
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
+}
+
+#[test]
+fn markdown_says_passed_when_no_gate_condition_fails() {
+    let (_temp, project) = ci_project();
+    let output = run_in(
+        &project,
+        &[
+            "check",
+            "--isolated",
+            "--fail-on",
+            "never",
+            "--output-format",
+            "markdown",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("## plumb: ✅ passed\n"), "{text}");
+    assert!(!text.contains("The gate failed"), "{text}");
 }
 
 #[test]

@@ -45,11 +45,11 @@ fn verdict(out: &mut String, outcome: &CheckOutcome) {
         for failure in &summary.gate_failures {
             let _ = writeln!(
                 out,
-                "- **{}**: {} (threshold {}): {}",
+                "- **{}**: {} (figure {}, threshold {})",
                 escape(&failure.condition),
+                escape(&failure.message),
                 escape(&failure.figure),
-                escape(&failure.threshold),
-                escape(&failure.message)
+                escape(&failure.threshold)
             );
         }
         out.push('\n');
