@@ -3,16 +3,14 @@
 //! runner turns into annotations on the pull request, then the plain summary so the log reads
 //! like the concise format's.
 //!
-//! With a baseline only new violations are annotated; the summary says how many known ones
-//! were not. Paths are relative to the repository root, which is what GitHub resolves them
-//! against, even when `plumb` runs in a subdirectory.
-
-use std::fmt::Write;
+//! With a baseline only new violations are annotated; the summary counts the known ones.
+//! Paths are relative to the repository root, which is what GitHub resolves them against, even
+//! when `plumb` runs in a subdirectory.
 
 use plumb_diagnostics::{CheckOutcome, Diagnostic, Severity};
 
 use crate::RunInfo;
-use crate::ci::{RepositoryPaths, full_message, known_count, new_diagnostics};
+use crate::ci::{RepositoryPaths, full_message, new_diagnostics};
 use crate::text;
 
 pub(crate) fn render(outcome: &CheckOutcome, run: &RunInfo) -> String {
@@ -25,17 +23,9 @@ pub(crate) fn render(outcome: &CheckOutcome, run: &RunInfo) -> String {
     if !out.is_empty() {
         out.push('\n');
     }
+    // The text summary counts new, known (not listed) and fixed violations when a baseline
+    // was used, which is what the log needs to say about the known ones left unannotated.
     out.push_str(&text::summary(&outcome.summary));
-    if let Some(baseline) = &outcome.summary.baseline {
-        let known = known_count(outcome);
-        if known > 0 {
-            let _ = writeln!(
-                out,
-                "Not annotated: {known} known violations listed in the baseline {}",
-                baseline.file
-            );
-        }
-    }
     out
 }
 
@@ -131,7 +121,7 @@ mod tests {
     }
 
     #[test]
-    fn known_violations_are_not_annotated_and_are_counted() {
+    fn known_violations_are_not_annotated() {
         let outcome = CheckOutcome {
             diagnostics: vec![
                 diagnostic("MCK001", "t.py", 1, Some(BaselineState::Unchanged)),
@@ -151,11 +141,5 @@ mod tests {
         let text = render(&outcome, &run());
         assert_eq!(text.matches("::error").count(), 1, "{text}");
         assert!(text.contains("line=9,"), "{text}");
-        assert!(
-            text.contains(
-                "Not annotated: 1 known violations listed in the baseline .plumb-baseline.json"
-            ),
-            "{text}"
-        );
     }
 }
