@@ -119,7 +119,10 @@ fn sarif_matches_json_and_validates_against_the_schema() {
 
 #[test]
 fn output_is_identical_for_one_and_many_threads() {
-    for format in ["json", "sarif", "concise"] {
+    let formats = [
+        "json", "sarif", "concise", "github", "markdown", "junit", "gitlab",
+    ];
+    for format in formats {
         let one = run_in(
             &repo_root().join("fixtures"),
             &[

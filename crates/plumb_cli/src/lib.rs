@@ -74,7 +74,8 @@ enum RulesFormat {
 struct CheckArgs {
     /// Files or directories to check.
     paths: Vec<PathBuf>,
-    /// Output format: full (default on a terminal), concise (default otherwise), json, sarif.
+    /// Output format: full (default on a terminal), concise (default otherwise), json, sarif,
+    /// github, markdown, junit, gitlab.
     #[arg(long, value_name = "FORMAT")]
     output_format: Option<String>,
     /// Write the report to this file instead of standard output (atomically).
@@ -111,7 +112,8 @@ struct CheckArgs {
     /// Worker threads (default: all cores). Output is identical for any value.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
-    /// Print counts per rule instead of each violation (text formats).
+    /// Print counts per rule instead of each violation (full and concise; markdown always has
+    /// them, the other formats ignore it).
     #[arg(long)]
     statistics: bool,
     /// Neither read nor write the facts cache (the parsed facts of unchecked project files).

@@ -916,6 +916,7 @@ fn engine_only(
                 Span::file_start(),
                 reason,
                 Vec::new(),
+                0,
             )
         })
         .into_iter()
@@ -937,6 +938,7 @@ fn engine_diagnostic(
     span: Span,
     message: String,
     notes: Vec<String>,
+    occurrence: u32,
 ) -> Diagnostic {
     let name = match code {
         UNREADABLE => "unreadable-file",
@@ -944,7 +946,7 @@ fn engine_diagnostic(
         INVALID_SUPPRESSION => "invalid-suppression",
         _ => "unused-suppression",
     };
-    let fingerprint = Fingerprint::compute(code, path.in_project, "", &message, 0);
+    let fingerprint = Fingerprint::compute(code, path.in_project, "", &message, occurrence);
     Diagnostic {
         code: code.to_string(),
         rule: name.to_string(),
@@ -1040,6 +1042,14 @@ fn apply_suppressions(
     });
     let suppressed = before - result.diagnostics.len();
 
+    // Identical problems in one file (two unused `ignore[SYN001]`) share code and message, so
+    // an occurrence index keeps their fingerprints apart, as for rule violations.
+    let mut occurrences: HashMap<(&str, String), u32> = HashMap::new();
+    let mut next_occurrence = |code: &'static str, message: &String| {
+        let occurrence = occurrences.entry((code, message.clone())).or_default();
+        *occurrence += 1;
+        *occurrence - 1
+    };
     for (directive, used_codes) in result.directives.iter().zip(&used) {
         if let Some(severity) = settings.severity_of(INVALID_SUPPRESSION) {
             let problem = match &directive.problem {
@@ -1050,6 +1060,7 @@ fn apply_suppressions(
                 None => None,
             };
             if let Some(message) = problem {
+                let occurrence = next_occurrence(INVALID_SUPPRESSION, &message);
                 result.diagnostics.push(engine_diagnostic(
                     INVALID_SUPPRESSION,
                     severity,
@@ -1057,6 +1068,7 @@ fn apply_suppressions(
                     directive.span,
                     message,
                     Vec::new(),
+                    occurrence,
                 ));
             }
         }
@@ -1068,6 +1080,7 @@ fn apply_suppressions(
                     .any(|enabled| enabled.eq_ignore_ascii_case(code));
                 if !was_used && enabled {
                     let message = format!("suppression of {code} matches no violation");
+                    let occurrence = next_occurrence(UNUSED_SUPPRESSION, &message);
                     result.diagnostics.push(engine_diagnostic(
                         UNUSED_SUPPRESSION,
                         severity,
@@ -1075,6 +1088,7 @@ fn apply_suppressions(
                         directive.span,
                         message,
                         Vec::new(),
+                        occurrence,
                     ));
                 }
             }

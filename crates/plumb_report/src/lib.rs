@@ -1,8 +1,13 @@
 //! Every output format. Depends on the plain diagnostic data only; rule metadata is passed in as
 //! [`RuleInfo`] so this crate never needs the rule engine.
 
+mod ci;
 mod full;
+mod github;
+mod gitlab;
 mod json;
+mod junit;
+mod markdown;
 mod sarif;
 mod text;
 
@@ -32,37 +37,61 @@ pub enum OutputFormat {
     Concise,
     Json,
     Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// A Markdown report for `$GITHUB_STEP_SUMMARY` and pull-request comments.
+    Markdown,
+    /// JUnit XML for CI test-report views.
+    Junit,
+    /// GitLab Code Quality JSON.
+    Gitlab,
 }
 
 impl OutputFormat {
-    pub const NAMES: [&'static str; 4] = ["full", "concise", "json", "sarif"];
+    pub const ALL: [OutputFormat; 8] = [
+        OutputFormat::Full,
+        OutputFormat::Concise,
+        OutputFormat::Json,
+        OutputFormat::Sarif,
+        OutputFormat::Github,
+        OutputFormat::Markdown,
+        OutputFormat::Junit,
+        OutputFormat::Gitlab,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Full => "full",
+            OutputFormat::Concise => "concise",
+            OutputFormat::Json => "json",
+            OutputFormat::Sarif => "sarif",
+            OutputFormat::Github => "github",
+            OutputFormat::Markdown => "markdown",
+            OutputFormat::Junit => "junit",
+            OutputFormat::Gitlab => "gitlab",
+        }
+    }
 }
 
 impl FromStr for OutputFormat {
     type Err = String;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text {
-            "full" => Ok(OutputFormat::Full),
-            "concise" => Ok(OutputFormat::Concise),
-            "json" => Ok(OutputFormat::Json),
-            "sarif" => Ok(OutputFormat::Sarif),
-            other => Err(format!(
-                "unknown output format `{other}`; use one of {}",
-                Self::NAMES.join(", ")
-            )),
-        }
+        Self::ALL
+            .into_iter()
+            .find(|format| format.name() == text)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Self::ALL.iter().map(|format| format.name()).collect();
+                format!(
+                    "unknown output format `{text}`; use one of {}",
+                    names.join(", ")
+                )
+            })
     }
 }
 
 impl fmt::Display for OutputFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = match self {
-            OutputFormat::Full => "full",
-            OutputFormat::Concise => "concise",
-            OutputFormat::Json => "json",
-            OutputFormat::Sarif => "sarif",
-        };
-        f.write_str(name)
+        f.write_str(self.name())
     }
 }
 
@@ -74,7 +103,8 @@ pub struct RunInfo {
     /// Absolute working directory, the base of every relative path in the outcome.
     pub working_directory: String,
     pub color: bool,
-    /// Print per-rule counts instead of individual diagnostics (text formats).
+    /// Print per-rule counts instead of individual diagnostics (`full` and `concise`; the CI
+    /// formats ignore it: `markdown` always has the counts, the others exist to list violations).
     pub statistics: bool,
 }
 
@@ -85,5 +115,9 @@ pub fn render(format: OutputFormat, outcome: &CheckOutcome, run: &RunInfo) -> St
         OutputFormat::Concise => text::render_concise(outcome, run),
         OutputFormat::Json => json::render(outcome, run),
         OutputFormat::Sarif => sarif::render(outcome, run),
+        OutputFormat::Github => github::render(outcome, run),
+        OutputFormat::Markdown => markdown::render(outcome, run),
+        OutputFormat::Junit => junit::render(outcome, run),
+        OutputFormat::Gitlab => gitlab::render(outcome, run),
     }
 }
