@@ -89,6 +89,8 @@ fn synthetic_outcome(dir: &std::path::Path) -> CheckOutcome {
                 notes,
                 related: Vec::new(),
                 fingerprint: Fingerprint::compute(code, &path, "", &snippet, 0),
+                symbol: String::new(),
+                baseline: None,
             });
             *by_rule.entry(code.to_string()).or_default() += 1;
             *by_severity

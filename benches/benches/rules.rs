@@ -94,6 +94,8 @@ fn rules(c: &mut Criterion) {
                         notes: violation.notes,
                         related: Vec::new(),
                         fingerprint,
+                        symbol: violation.symbol,
+                        baseline: None,
                     });
                 },
             );
