@@ -20,6 +20,7 @@ use plumb_rules::{
 };
 use rayon::prelude::*;
 
+use crate::baseline::{Baseline, BaselineError};
 use crate::cache::{self, FactsCache};
 use crate::input_path::physical;
 use crate::settings::Settings;
@@ -41,6 +42,14 @@ pub enum CheckError {
     MissingPath(PathBuf),
     #[error("cannot start worker threads: {0}")]
     ThreadPool(String),
+    #[error(transparent)]
+    Baseline(#[from] BaselineError),
+}
+
+/// A finished run, with the files it checked (what a baseline comparison may judge).
+pub(crate) struct Run {
+    pub(crate) outcome: CheckOutcome,
+    pub(crate) files: Vec<DiscoveredFile>,
 }
 
 /// What checking one file produced, before suppressions.
@@ -59,12 +68,28 @@ struct FileResult {
 /// The rule code whose violations are unjustified mock sites, for the summary.
 const UNJUSTIFIED_MOCK: &str = "MCK001";
 
-/// Checks `inputs` with `settings` and returns the sorted diagnostics, per-file records and summary.
+/// Checks `inputs` with `settings` and returns the sorted diagnostics, per-file records and
+/// summary; compared with the baseline when `settings` names one (read before any file is
+/// checked, so a broken baseline fails at once).
 pub fn check(
     inputs: &[PathBuf],
     settings: &Settings,
     registry: &Registry,
 ) -> Result<CheckOutcome, CheckError> {
+    let baseline = settings.baseline.as_ref().map(Baseline::load).transpose()?;
+    let mut run = run(inputs, settings, registry)?;
+    if let Some(baseline) = &baseline {
+        crate::baseline::apply(baseline, &mut run, settings, registry);
+    }
+    Ok(run.outcome)
+}
+
+/// One run without a baseline: see [`check`].
+pub(crate) fn run(
+    inputs: &[PathBuf],
+    settings: &Settings,
+    registry: &Registry,
+) -> Result<Run, CheckError> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     // One spelling per path, so the walk, the project root and the resolvers agree on prefixes.
     let named: Vec<PathBuf> = inputs.iter().map(|input| physical(&cwd, input)).collect();
@@ -160,7 +185,10 @@ pub fn check(
     outcome.summary.notices = outside_root_notice(&discovery.files, settings, registry)
         .into_iter()
         .collect();
-    Ok(outcome)
+    Ok(Run {
+        outcome,
+        files: discovery.files,
+    })
 }
 
 /// Project rules judge a file by its path inside the project root (imports resolve from it,
@@ -517,11 +545,13 @@ fn run_project_rules(
             let Some(result) = results.get_mut(file) else {
                 continue;
             };
+            // Keyed by the normalized snippet, as hashed: two snippets that differ only in
+            // formatting must not share an occurrence index (and so a fingerprint).
             let key = (
                 file,
                 meta.code,
                 violation.symbol.clone(),
-                violation.snippet.clone(),
+                Fingerprint::normalize(&violation.snippet),
             );
             let occurrence = occurrences.entry(key).or_default();
             result.diagnostics.push(to_diagnostic(
@@ -605,11 +635,18 @@ fn check_file(
 ) -> FileResult {
     let text = match read_source(&file.path, settings.max_file_size) {
         Ok(text) => text,
-        Err(ReadProblem::Unreadable(reason)) => {
-            return engine_only(file, settings, UNREADABLE, FileStatus::Unreadable, reason);
+        Err(ReadProblem::Unreadable(reason, kind)) => {
+            return engine_only(
+                file,
+                settings,
+                UNREADABLE,
+                FileStatus::Unreadable,
+                reason,
+                kind,
+            );
         }
-        Err(ReadProblem::Skipped(reason)) => {
-            return engine_only(file, settings, SKIPPED, FileStatus::Skipped, reason);
+        Err(ReadProblem::Skipped(reason, kind)) => {
+            return engine_only(file, settings, SKIPPED, FileStatus::Skipped, reason, kind);
         }
     };
     let is_test = role_of(file, settings) == FileRole::Test;
@@ -626,7 +663,14 @@ fn check_file(
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
             let reason = format!("internal error while parsing, please report it: {detail}");
-            return engine_only(file, settings, UNREADABLE, FileStatus::Unreadable, reason);
+            return engine_only(
+                file,
+                settings,
+                UNREADABLE,
+                FileStatus::Unreadable,
+                reason,
+                "parser crash",
+            );
         }
     };
 
@@ -645,10 +689,11 @@ fn check_file(
         let mut violations: Vec<Violation> = Vec::new();
         rule.check.check(&context, &facts, &mut violations);
         for violation in violations {
+            // Keyed by the normalized snippet, as hashed (see `run_project_rules`).
             let key = (
                 rule.meta.code.to_string(),
                 violation.symbol.clone(),
-                violation.snippet.clone(),
+                Fingerprint::normalize(&violation.snippet),
             );
             let occurrence = occurrences.entry(key).or_default();
             diagnostics.push(to_diagnostic(
@@ -688,6 +733,7 @@ fn engine_only(
     code: &str,
     status: FileStatus,
     reason: String,
+    kind: &str,
 ) -> FileResult {
     let diagnostics = settings
         .severity_of(code)
@@ -698,7 +744,7 @@ fn engine_only(
                 DiagnosticPath::of(file),
                 Span::file_start(),
                 reason,
-                Vec::new(),
+                (kind, 0),
             )
         })
         .into_iter()
@@ -713,13 +759,16 @@ fn engine_only(
     }
 }
 
+/// A diagnostic the engine emits itself. `(snippet, occurrence)` identify it for the
+/// fingerprint: the message may hold sizes and byte offsets, which change with any edit, so
+/// the snippet is a stable description (the kind of read problem, the directive's text).
 fn engine_diagnostic(
     code: &str,
     severity: Severity,
     path: DiagnosticPath<'_>,
     span: Span,
     message: String,
-    notes: Vec<String>,
+    (snippet, occurrence): (&str, u32),
 ) -> Diagnostic {
     let name = match code {
         UNREADABLE => "unreadable-file",
@@ -727,7 +776,7 @@ fn engine_diagnostic(
         INVALID_SUPPRESSION => "invalid-suppression",
         _ => "unused-suppression",
     };
-    let fingerprint = Fingerprint::compute(code, path.in_project, "", &message, 0);
+    let fingerprint = Fingerprint::compute(code, path.in_project, "", snippet, occurrence);
     Diagnostic {
         code: code.to_string(),
         rule: name.to_string(),
@@ -735,7 +784,7 @@ fn engine_diagnostic(
         path: path.shown.to_string(),
         span,
         message,
-        notes,
+        notes: Vec::new(),
         related: Vec::new(),
         fingerprint,
         symbol: String::new(),
@@ -743,21 +792,24 @@ fn engine_diagnostic(
     }
 }
 
+/// Why a file was not checked: the message, and the kind of problem its fingerprint hashes.
 enum ReadProblem {
-    Unreadable(String),
-    Skipped(String),
+    Unreadable(String, &'static str),
+    Skipped(String, &'static str),
 }
 
 /// Reads a file as UTF-8 text (BOM removed), refusing oversized and binary files.
 fn read_source(path: &Path, max_size: u64) -> Result<String, ReadProblem> {
-    let unreadable =
-        |error: std::io::Error| ReadProblem::Unreadable(format!("cannot read file: {error}"));
+    let unreadable = |error: std::io::Error| {
+        ReadProblem::Unreadable(format!("cannot read file: {error}"), "read")
+    };
     let file = std::fs::File::open(path).map_err(unreadable)?;
     let size = file.metadata().map_err(unreadable)?.len();
     if size > max_size {
-        return Err(ReadProblem::Skipped(format!(
-            "file is {size} bytes, over max-file-size ({max_size} bytes)"
-        )));
+        return Err(ReadProblem::Skipped(
+            format!("file is {size} bytes, over max-file-size ({max_size} bytes)"),
+            "too large",
+        ));
     }
     let mut bytes = Vec::with_capacity(size as usize);
     // Read one byte past the cap so a file that grew since `metadata` is still caught.
@@ -765,14 +817,16 @@ fn read_source(path: &Path, max_size: u64) -> Result<String, ReadProblem> {
         .read_to_end(&mut bytes)
         .map_err(unreadable)?;
     if bytes.len() as u64 > max_size {
-        return Err(ReadProblem::Skipped(format!(
-            "file is over max-file-size ({max_size} bytes)"
-        )));
+        return Err(ReadProblem::Skipped(
+            format!("file is over max-file-size ({max_size} bytes)"),
+            "too large",
+        ));
     }
     if let Some(offset) = bytes.iter().position(|&byte| byte == 0) {
-        return Err(ReadProblem::Skipped(format!(
-            "binary content (NUL byte at offset {offset})"
-        )));
+        return Err(ReadProblem::Skipped(
+            format!("binary content (NUL byte at offset {offset})"),
+            "binary",
+        ));
     }
     let bytes = bytes
         .strip_prefix(b"\xEF\xBB\xBF")
@@ -780,9 +834,10 @@ fn read_source(path: &Path, max_size: u64) -> Result<String, ReadProblem> {
         .unwrap_or(bytes);
     String::from_utf8(bytes).map_err(|error| {
         let offset = error.utf8_error().valid_up_to();
-        ReadProblem::Unreadable(format!(
-            "not valid UTF-8 (first invalid byte at offset {offset})"
-        ))
+        ReadProblem::Unreadable(
+            format!("not valid UTF-8 (first invalid byte at offset {offset})"),
+            "not UTF-8",
+        )
     })
 }
 
@@ -823,7 +878,29 @@ fn apply_suppressions(
     });
     let suppressed = before - result.diagnostics.len();
 
-    for (directive, used_codes) in result.directives.iter().zip(&used) {
+    report_directive_problems(file, result, &used, settings);
+    suppressed
+}
+
+/// SUP001 for directives that cannot be honoured and SUP002 for codes that suppressed
+/// nothing. Their fingerprints hash the directive's own text (kind, codes, reason), never
+/// its line, with an occurrence index for identical directives in one file.
+fn report_directive_problems(
+    file: &DiscoveredFile,
+    result: &mut FileResult,
+    used: &[Vec<bool>],
+    settings: &Settings,
+) {
+    let mut occurrences: HashMap<(&str, String), u32> = HashMap::new();
+    let mut next_occurrence = |code: &'static str, snippet: &str| {
+        let occurrence = occurrences
+            .entry((code, Fingerprint::normalize(snippet)))
+            .or_default();
+        *occurrence += 1;
+        *occurrence - 1
+    };
+    for (directive, used_codes) in result.directives.iter().zip(used) {
+        let text = directive_text(directive);
         if let Some(severity) = settings.severity_of(INVALID_SUPPRESSION) {
             let problem = match &directive.problem {
                 Some(DirectiveProblem::MissingReason) => {
@@ -833,13 +910,15 @@ fn apply_suppressions(
                 None => None,
             };
             if let Some(message) = problem {
+                let snippet = format!("{text} {message}");
+                let occurrence = next_occurrence(INVALID_SUPPRESSION, &snippet);
                 result.diagnostics.push(engine_diagnostic(
                     INVALID_SUPPRESSION,
                     severity,
                     DiagnosticPath::of(file),
                     directive.span,
                     message,
-                    Vec::new(),
+                    (&snippet, occurrence),
                 ));
             }
         }
@@ -851,19 +930,33 @@ fn apply_suppressions(
                     .any(|enabled| enabled.eq_ignore_ascii_case(code));
                 if !was_used && enabled {
                     let message = format!("suppression of {code} matches no violation");
+                    let snippet = format!("{text} {code}");
+                    let occurrence = next_occurrence(UNUSED_SUPPRESSION, &snippet);
                     result.diagnostics.push(engine_diagnostic(
                         UNUSED_SUPPRESSION,
                         severity,
                         DiagnosticPath::of(file),
                         directive.span,
                         message,
-                        Vec::new(),
+                        (&snippet, occurrence),
                     ));
                 }
             }
         }
     }
-    suppressed
+}
+
+/// A directive as its fingerprints see it: kind, codes and reason, without its position.
+fn directive_text(directive: &Directive) -> String {
+    let kind = match directive.kind {
+        DirectiveKind::Line => "ignore",
+        DirectiveKind::File => "ignore-file",
+    };
+    format!(
+        "{kind}[{}]: {}",
+        directive.codes.join(","),
+        directive.reason.as_deref().unwrap_or_default()
+    )
 }
 
 fn summarize(

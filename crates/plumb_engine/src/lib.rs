@@ -2,6 +2,7 @@
 //!
 //! It knows nothing about output formats; the CLI hands its [`CheckOutcome`] to a reporter.
 
+pub mod baseline;
 mod cache;
 mod check;
 pub mod config;
@@ -9,6 +10,7 @@ mod input_path;
 pub mod settings;
 pub mod walk;
 
+pub use baseline::{Baseline, BaselineError, BaselineLocation};
 pub use check::{CheckError, check, project_index};
 pub use config::ConfigError;
 pub use input_path::physical;

@@ -8,6 +8,7 @@ use plumb_diagnostics::Severity;
 use plumb_rules::Registry;
 use plumb_syntax::PythonVersion;
 
+use crate::baseline::BaselineLocation;
 use crate::config::{self, ConfigError, LoadedConfig, RawConfig};
 use crate::input_path::physical;
 pub use plumb_facts::PathMatcher;
@@ -90,6 +91,11 @@ pub struct Overrides {
     /// `VIRTUAL_ENV` of the calling shell: the activated environment, used for import
     /// resolution when the project configures none and has no `.venv`/`venv` of its own.
     pub active_virtual_env: Option<PathBuf>,
+    /// `--baseline FILE`, as typed (relative to the working directory).
+    pub baseline: Option<PathBuf>,
+    /// `--[no-]fail-on-stale-baseline`, or the CLI's default for the environment (on when
+    /// `CI=true`); `None` is off.
+    pub fail_on_stale_baseline: Option<bool>,
 }
 
 /// Everything a run needs to know, resolved.
@@ -123,6 +129,10 @@ pub struct Settings {
     pub python_import_names: BTreeMap<String, Vec<String>>,
     /// The facts cache's directory (absolute), `None` with `--no-cache`.
     pub cache_dir: Option<PathBuf>,
+    /// The baseline to compare with: `--baseline`, else `baseline =` in the configuration.
+    pub baseline: Option<BaselineLocation>,
+    /// A stale baseline (entries no longer found) fails the run.
+    pub fail_on_stale_baseline: bool,
 }
 
 impl Settings {
@@ -259,6 +269,8 @@ impl Settings {
             Some(dir) => Some(physical(&project_root, Path::new(dir))),
         };
 
+        let baseline = baseline_location(&cwd, overrides, raw, &project_root);
+
         let threads = overrides
             .threads
             .filter(|&threads| threads > 0)
@@ -289,6 +301,8 @@ impl Settings {
                 .map(|venv| physical(&cwd, venv)),
             python_import_names,
             cache_dir,
+            baseline,
+            fail_on_stale_baseline: overrides.fail_on_stale_baseline.unwrap_or(false),
         })
     }
 
@@ -316,6 +330,28 @@ impl Settings {
     pub fn severity_of(&self, code: &str) -> Option<Severity> {
         self.rules.get(code).copied()
     }
+}
+
+/// `--baseline` (relative to the working directory), else `baseline =` in the configuration
+/// (relative to its directory, the project root).
+fn baseline_location(
+    cwd: &Path,
+    overrides: &Overrides,
+    raw: &RawConfig,
+    project_root: &Path,
+) -> Option<BaselineLocation> {
+    if let Some(path) = &overrides.baseline {
+        return Some(BaselineLocation {
+            path: physical(cwd, path),
+            shown: path.to_string_lossy().into_owned(),
+            from_command_line: true,
+        });
+    }
+    raw.baseline.as_ref().map(|file| BaselineLocation {
+        path: physical(project_root, Path::new(file)),
+        shown: file.clone(),
+        from_command_line: false,
+    })
 }
 
 /// `replace` if configured, else `defaults`; then `extend` added (ruff's exclude/extend-exclude).
