@@ -214,8 +214,9 @@ fn fixed_violations_make_the_baseline_stale_and_fail_in_ci() {
     let strict = run(&["--fail-on-stale-baseline"], None);
     assert_eq!(strict.status.code(), Some(1));
     assert!(
-        stdout(&strict)
-            .contains("Failed: .plumb-baseline.json lists 1 violation(s) that no longer occur"),
+        stdout(&strict).contains(
+            "Failed: stale baseline: .plumb-baseline.json lists 1 violation(s) that no longer occur"
+        ),
         "{}",
         stdout(&strict)
     );

@@ -6,9 +6,9 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use plumb_diagnostics::{BaselineEntry, CheckOutcome};
+use plumb_diagnostics::BaselineEntry;
 use plumb_engine::baseline::{DEFAULT_BASELINE_FILE, rebuild};
-use plumb_engine::{Baseline, BaselineLocation, FailOn, Overrides, Settings};
+use plumb_engine::{Baseline, BaselineLocation, Overrides, Settings};
 use plumb_rules::Registry;
 
 use crate::{EXIT_CLEAN, EXIT_VIOLATIONS, active_virtual_env};
@@ -50,19 +50,6 @@ impl CheckBaselineFlags {
 /// pre-commit.ci and most others set it) or `CI=1`.
 fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|value| value.eq_ignore_ascii_case("true") || value.trim() == "1")
-}
-
-/// Whether `plumb check` fails: a violation the baseline does not list at or above
-/// `--fail-on`, or a failed gate condition (a stale baseline under `--fail-on-stale-baseline`).
-pub(crate) fn check_fails(outcome: &CheckOutcome, fail_on: FailOn) -> bool {
-    let new_at_gate = match fail_on {
-        FailOn::Never => false,
-        FailOn::Severity(gate) => outcome
-            .diagnostics
-            .iter()
-            .any(|diagnostic| diagnostic.is_new() && diagnostic.severity >= gate),
-    };
-    new_at_gate || !outcome.summary.gate_failures.is_empty()
 }
 
 /// `plumb baseline [PATH...]`.

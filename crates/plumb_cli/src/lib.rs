@@ -106,6 +106,10 @@ struct CheckArgs {
     /// Lowest severity that makes the exit code 1: error, warning, info or never.
     #[arg(long, value_name = "SEVERITY")]
     fail_on: Option<String>,
+    /// Fail when a scope's compliance is under PERCENT: `tests=80,production=95,overall=90`
+    /// (replaces `[gate] fail-under`).
+    #[arg(long, value_delimiter = ',', value_name = "SCOPE=PERCENT")]
+    fail_under: Option<Vec<String>>,
     /// Apply exclusions to files named on the command line too (for pre-commit).
     #[arg(long)]
     force_exclude: bool,
@@ -170,6 +174,7 @@ fn run_check(args: CheckArgs, registry: &Registry) -> anyhow::Result<u8> {
         ignore: args.ignore.clone(),
         target_version: args.target_version.clone(),
         fail_on: args.fail_on.clone(),
+        fail_under: args.fail_under.clone(),
         force_exclude: args.force_exclude,
         threads: args.threads,
         no_cache: args.no_cache,
@@ -184,7 +189,8 @@ fn run_check(args: CheckArgs, registry: &Registry) -> anyhow::Result<u8> {
         None if stdout_is_terminal => OutputFormat::Full,
         None => OutputFormat::Concise,
     };
-    let outcome = plumb_engine::check(&paths, &settings, registry)?;
+    let mut outcome = plumb_engine::check(&paths, &settings, registry)?;
+    plumb_engine::gate::evaluate(&mut outcome, &settings);
 
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
     let run = RunInfo {
@@ -212,8 +218,11 @@ fn run_check(args: CheckArgs, registry: &Registry) -> anyhow::Result<u8> {
             }
         }
     }
-    let fails = baseline::check_fails(&outcome, settings.fail_on);
-    Ok(if fails { EXIT_VIOLATIONS } else { EXIT_CLEAN })
+    Ok(if outcome.summary.gate_failures.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_VIOLATIONS
+    })
 }
 
 fn rule_info(meta: &RuleMeta, enabled: bool) -> RuleInfo {

@@ -307,19 +307,23 @@ fn validate(entries: &[BaselineEntry], file: &str) -> Result<(), BaselineError> 
     Ok(())
 }
 
-/// Which entries this run can judge: only those of files it checked and rules it ran may be
-/// fixed. `plumb check --baseline b.json one.py` says nothing about the other files' entries,
-/// and `--select SYN` nothing about MCK001's. Entries of rules this build does not know are
-/// judged (and so reported fixed): nothing will ever report them again.
+/// Which entries this run can judge: only those of files it checked, or of files gone from a
+/// directory it walked (deleted, renamed, now excluded), and of rules it ran, may be fixed.
+/// `plumb check --baseline b.json one.py` says nothing about the other files' entries, and
+/// `--select SYN` nothing about MCK001's. Entries of rules this build does not know are judged
+/// (and so reported fixed): nothing will ever report them again.
 pub(crate) struct Judged<'r> {
     checked: HashSet<&'r str>,
+    /// Project-relative directories the run walked (empty string: the whole project).
+    walked: &'r [String],
     settings: &'r Settings,
     registry: &'r Registry,
 }
 
 impl<'r> Judged<'r> {
+    /// For a run that checked `files`, walking the directories `walked`.
     pub(crate) fn new(
-        files: &'r [DiscoveredFile],
+        (files, walked): (&'r [DiscoveredFile], &'r [String]),
         settings: &'r Settings,
         registry: &'r Registry,
     ) -> Self {
@@ -328,6 +332,7 @@ impl<'r> Judged<'r> {
                 .iter()
                 .map(|file| file.project_path.as_str())
                 .collect(),
+            walked,
             settings,
             registry,
         }
@@ -336,7 +341,15 @@ impl<'r> Judged<'r> {
     fn judges(&self, entry: &BaselineEntry) -> bool {
         let rule_ran = self.settings.severity_of(&entry.code).is_some()
             || self.registry.find(&entry.code).is_none();
-        rule_ran && self.checked.contains(entry.path.as_str())
+        let covered = self.checked.contains(entry.path.as_str())
+            || self.walked.iter().any(|dir| {
+                dir.is_empty()
+                    || entry
+                        .path
+                        .strip_prefix(dir.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            });
+        rule_ran && covered
     }
 }
 
@@ -380,23 +393,18 @@ pub(crate) fn compare(
 }
 
 /// Compares a finished run with the baseline `settings` names, when it names one: sets each
-/// diagnostic's state and the summary's baseline section, and adds the stale-baseline gate
-/// failure when `fail_on_stale_baseline` is set.
+/// diagnostic's state and the summary's baseline section (the gate, `crate::gate`, turns a
+/// stale one into a failure under `fail_on_stale_baseline`).
 pub(crate) fn apply(baseline: &Baseline, run: &mut Run, settings: &Settings, registry: &Registry) {
     let Some(location) = &settings.baseline else {
         return;
     };
-    let judged = Judged::new(&run.files, settings, registry);
+    let judged = Judged::new((&run.files, &run.walked), settings, registry);
     let mut summary = compare(baseline, &mut run.outcome.diagnostics, &|entry| {
         judged.judges(entry)
     });
     summary.file = location.shown.clone();
     summary.root = shown_root(settings);
-    if settings.fail_on_stale_baseline
-        && let Some(failure) = stale_failure(&summary)
-    {
-        run.outcome.summary.gate_failures.push(failure);
-    }
     run.outcome.summary.baseline = Some(summary);
 }
 
@@ -452,7 +460,7 @@ pub fn rebuild(
     previous: Option<&Baseline>,
 ) -> Result<Rebuilt, CheckError> {
     let mut run = crate::check::run(inputs, settings, registry)?;
-    let judged = Judged::new(&run.files, settings, registry);
+    let judged = Judged::new((&run.files, &run.walked), settings, registry);
     let empty = Baseline::default();
     let previous = previous.unwrap_or(&empty);
     let summary = compare(previous, &mut run.outcome.diagnostics, &|entry| {

@@ -50,6 +50,9 @@ pub enum CheckError {
 pub(crate) struct Run {
     pub(crate) outcome: CheckOutcome,
     pub(crate) files: Vec<DiscoveredFile>,
+    /// Directories named as inputs, project-relative (empty: the project root or above it):
+    /// a baseline entry of a file under one that was not checked is gone from the project.
+    pub(crate) walked: Vec<String>,
 }
 
 /// What checking one file produced, before suppressions.
@@ -188,7 +191,28 @@ pub(crate) fn run(
     Ok(Run {
         outcome,
         files: discovery.files,
+        walked: walked_directories(inputs, settings),
     })
+}
+
+/// The input directories inside the project root as project-relative paths ("" for the root,
+/// and for an input at or above it).
+fn walked_directories(inputs: &[PathBuf], settings: &Settings) -> Vec<String> {
+    inputs
+        .iter()
+        .filter(|input| input.is_dir())
+        .filter_map(|input| {
+            if settings.project_root.starts_with(input) {
+                return Some(String::new());
+            }
+            let relative = input.strip_prefix(&settings.project_root).ok()?;
+            Some(
+                relative
+                    .to_string_lossy()
+                    .replace(std::path::MAIN_SEPARATOR, "/"),
+            )
+        })
+        .collect()
 }
 
 /// Project rules judge a file by its path inside the project root (imports resolve from it,
@@ -1021,6 +1045,18 @@ fn summarize(
     for (name, (total, compliant)) in scope_totals {
         compliance.push(ScopeCompliance::new(name, total, compliant));
     }
+    // Every file is production or test code, so `overall` is their union.
+    let overall_files = outcome.files.len();
+    let overall_compliant = outcome
+        .files
+        .iter()
+        .filter(|record| record.compliant)
+        .count();
+    compliance.push(ScopeCompliance::new(
+        "overall".to_string(),
+        overall_files,
+        overall_compliant,
+    ));
     Summary {
         files,
         excluded,

@@ -64,6 +64,18 @@ pub struct RawConfig {
     /// The baseline file `plumb check` compares with and `plumb baseline` writes, relative to
     /// the configuration file's directory (`--baseline` overrides it).
     pub baseline: Option<String>,
+    /// `[gate]`: compliance floors and per-rule budgets that fail the run.
+    pub gate: Option<RawGate>,
+}
+
+/// `[gate]`: `fail-under = { tests = 80 }`, `max = { MCK001 = 120 }`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawGate {
+    /// Scope name to the lowest compliance percentage that passes.
+    pub fail_under: Option<BTreeMap<String, f64>>,
+    /// Rule code to the most violations that pass.
+    pub max: Option<BTreeMap<String, usize>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

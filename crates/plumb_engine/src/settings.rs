@@ -10,6 +10,7 @@ use plumb_syntax::PythonVersion;
 
 use crate::baseline::BaselineLocation;
 use crate::config::{self, ConfigError, LoadedConfig, RawConfig};
+use crate::gate::GateSettings;
 use crate::input_path::physical;
 pub use plumb_facts::PathMatcher;
 
@@ -84,6 +85,8 @@ pub struct Overrides {
     pub ignore: Vec<String>,
     pub target_version: Option<String>,
     pub fail_on: Option<String>,
+    /// `--fail-under SCOPE=PERCENT,...`: replaces `[gate] fail-under` when given.
+    pub fail_under: Option<Vec<String>>,
     pub force_exclude: bool,
     pub threads: Option<usize>,
     /// `--no-cache`: neither read nor write the facts cache.
@@ -114,6 +117,8 @@ pub struct Settings {
     pub scopes: Vec<(String, PathMatcher)>,
     pub max_file_size: u64,
     pub fail_on: FailOn,
+    /// Compliance floors and per-rule budgets.
+    pub gate: GateSettings,
     pub python_version: PythonVersion,
     /// Where the Python version came from, for the summary and `--show-settings`.
     pub python_version_source: String,
@@ -212,6 +217,8 @@ impl Settings {
             )
         })?;
 
+        let gate = gate_settings(raw, overrides, registry, &scopes, &config_error)?;
+
         let (python_version, python_version_source) =
             resolve_python_version(raw, overrides, &start_dir, loaded.as_ref())?;
 
@@ -288,6 +295,7 @@ impl Settings {
             scopes,
             max_file_size: raw.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
             fail_on,
+            gate,
             python_version,
             python_version_source,
             force_exclude: overrides.force_exclude,
@@ -352,6 +360,104 @@ fn baseline_location(
         shown: file.clone(),
         from_command_line: false,
     })
+}
+
+/// The scopes `fail-under` may name: the built-in ones and the configured ones.
+const BUILTIN_GATE_SCOPES: [&str; 3] = ["production", "tests", "overall"];
+
+/// `[gate]` and `--fail-under`, checked: known scope names, percentages within 0..=100,
+/// budgets on known rule codes. The command line replaces the config's `fail-under` as a whole,
+/// as `--select` replaces `select`.
+fn gate_settings(
+    raw: &RawConfig,
+    overrides: &Overrides,
+    registry: &Registry,
+    scopes: &[(String, PathMatcher)],
+    config_error: &impl Fn(&str, String) -> ConfigError,
+) -> Result<GateSettings, ConfigError> {
+    let known_scope = |name: &str| {
+        BUILTIN_GATE_SCOPES.contains(&name) || scopes.iter().any(|(scope, _)| scope == name)
+    };
+    let scope_list = || {
+        let mut names: Vec<&str> = BUILTIN_GATE_SCOPES.to_vec();
+        names.extend(scopes.iter().map(|(scope, _)| scope.as_str()));
+        names.join(", ")
+    };
+    let raw_gate = raw.gate.as_ref();
+    let mut fail_under = BTreeMap::new();
+    match &overrides.fail_under {
+        Some(entries) => {
+            for entry in entries {
+                let (scope, percent) = parse_fail_under(entry).map_err(|message| {
+                    ConfigError::plain(format!("--fail-under `{entry}`: {message}"))
+                })?;
+                if !known_scope(&scope) {
+                    return Err(ConfigError::plain(format!(
+                        "--fail-under `{entry}`: unknown scope `{scope}`; known scopes: {}",
+                        scope_list()
+                    )));
+                }
+                fail_under.insert(scope, percent);
+            }
+        }
+        None => {
+            for (scope, &percent) in raw_gate
+                .and_then(|gate| gate.fail_under.as_ref())
+                .into_iter()
+                .flatten()
+            {
+                if !known_scope(scope) {
+                    return Err(config_error(
+                        scope,
+                        format!(
+                            "gate.fail-under: unknown scope `{scope}`; known scopes: {}",
+                            scope_list()
+                        ),
+                    ));
+                }
+                if !(0.0..=100.0).contains(&percent) {
+                    return Err(config_error(
+                        scope,
+                        format!(
+                            "gate.fail-under: `{scope}` must be a percentage from 0 to 100, not {percent}"
+                        ),
+                    ));
+                }
+                fail_under.insert(scope.clone(), percent);
+            }
+        }
+    }
+    let mut max = BTreeMap::new();
+    for (code, &budget) in raw_gate
+        .and_then(|gate| gate.max.as_ref())
+        .into_iter()
+        .flatten()
+    {
+        let Some(rule) = registry.find(code).filter(|rule| rule.meta.code == code) else {
+            return Err(config_error(
+                code,
+                format!("gate.max: `{code}` is not a rule code (see `plumb rules`)"),
+            ));
+        };
+        max.insert(rule.meta.code.to_string(), budget);
+    }
+    Ok(GateSettings { fail_under, max })
+}
+
+/// `tests=80` or `overall=92.5` as (scope, percent).
+fn parse_fail_under(entry: &str) -> Result<(String, f64), String> {
+    let (scope, percent) = entry
+        .split_once('=')
+        .ok_or("expected SCOPE=PERCENT, e.g. tests=80")?;
+    let percent: f64 = percent
+        .trim()
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("`{percent}` is not a number"))?;
+    if !(0.0..=100.0).contains(&percent) {
+        return Err(format!("{percent} is not a percentage from 0 to 100"));
+    }
+    Ok((scope.trim().to_string(), percent))
 }
 
 /// `replace` if configured, else `defaults`; then `extend` added (ruff's exclude/extend-exclude).

@@ -216,5 +216,8 @@ pub(crate) fn summary(summary: &Summary) -> String {
             scope.scope, scope.compliant, scope.files
         );
     }
+    for failure in &summary.gate_failures {
+        let _ = writeln!(out, "Failed: {}: {}", failure.condition, failure.message);
+    }
     out
 }
