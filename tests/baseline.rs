@@ -518,3 +518,53 @@ fn json_and_sarif_carry_the_baseline_state() {
         "app/broken.py"
     );
 }
+
+#[test]
+fn engine_findings_are_fingerprinted_without_sizes_offsets_or_lines() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().canonicalize().unwrap();
+    write_files(
+        &root,
+        &[
+            ("pyproject.toml", "[project]\nname = \"x\"\n"),
+            (
+                "plumb.toml",
+                "max-file-size = 200\nselect = [\"SYN\", \"IO\", \"SUP\"]\n",
+            ),
+            (
+                "a.py",
+                "x = 1  # plumb: ignore[SYN001]: legacy code kept as it is\ny = 2  # plumb: ignore[SYN001]: legacy code kept as it is\n",
+            ),
+            ("big.py", &"x = 1\n".repeat(40)),
+        ],
+    );
+    std::fs::write(root.join("latin1.py"), b"a = 1\nname = '\xe9'\n").unwrap();
+    let fingerprints = |document: &serde_json::Value| -> Vec<(String, String)> {
+        document["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["fingerprint"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let before = fingerprints(&json(&check(&root, &[])));
+    let codes: Vec<&str> = before.iter().map(|(code, _)| code.as_str()).collect();
+    assert_eq!(codes, ["SUP002", "SUP002", "IO002", "IO001"]);
+    // Two identical unused suppressions: two fingerprints.
+    assert_ne!(before[0].1, before[1].1);
+
+    // Lines above everything, a bigger file (another size in IO002's message), the invalid byte
+    // further down (another offset in IO001's message): the same fingerprints.
+    for file in ["a.py", "big.py", "latin1.py"] {
+        let path = root.join(file);
+        let mut bytes = b"# one\n# two\n".to_vec();
+        bytes.extend(std::fs::read(&path).unwrap());
+        std::fs::write(&path, bytes).unwrap();
+    }
+    assert_eq!(fingerprints(&json(&check(&root, &[]))), before);
+}
