@@ -568,3 +568,22 @@ fn engine_findings_are_fingerprinted_without_sizes_offsets_or_lines() {
     }
     assert_eq!(fingerprints(&json(&check(&root, &[]))), before);
 }
+
+#[test]
+fn a_staged_run_judges_only_the_staged_files_entries() {
+    let (_temp, root) = project();
+    assert_eq!(write_baseline(&root, &[]).status.code(), Some(0));
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .current_dir(&root)
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "tests/test_api.py"]);
+    let output = check(&root, &["--baseline", ".plumb-baseline.json", "--staged"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(baseline_counts(&json(&output)), (0, 3, 0));
+}

@@ -1007,15 +1007,23 @@ fn a_corrupt_cache_changes_nothing() {
 }
 
 #[test]
-fn no_cache_and_whole_project_runs_write_nothing() {
+fn no_cache_writes_nothing_and_whole_project_runs_cache_every_file() {
     let project = cached_project();
     let root = project.path();
     check_staged(root, &["--no-cache"]);
+    let whole = |extra: &[&str]| {
+        let mut args = vec!["check", "--isolated", "--select", "IMP,TYP"];
+        args.extend_from_slice(extra);
+        let output = run_in(root, &args);
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let expected = whole(&["--no-cache"]);
     assert!(!root.join(".plumb_cache").exists());
-    // Checking the whole project parses every file anyway: there is no context to cache.
-    let output = run_in(root, &["check", "--isolated", "--select", "IMP,TYP"]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    assert!(!root.join(".plumb_cache").exists());
+    // Checked files are cached too: the next whole-project run parses only what changed.
+    assert_eq!(whole(&[]), expected);
+    assert_eq!(cache_files(&root.join(".plumb_cache")).len(), 1);
+    assert_eq!(whole(&[]), expected);
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use plumb_engine::{ConfigError, Overrides, Settings};
+use plumb_engine::{ChangedFiles, ConfigError, Overrides, Settings};
 use plumb_report::{OutputFormat, RuleInfo, RunInfo};
 use plumb_rules::{Registry, RuleMeta};
 
@@ -122,6 +122,13 @@ struct CheckArgs {
     /// Neither read nor write the facts cache (the parsed facts of unchecked project files).
     #[arg(long)]
     no_cache: bool,
+    /// Check only the files staged in git under PATHs; the rest of the project is context.
+    #[arg(long, conflicts_with = "changed_since")]
+    staged: bool,
+    /// Check only the files changed since REV (committed, staged, unstaged, or untracked and
+    /// not ignored) under PATHs; the rest of the project is context.
+    #[arg(long, value_name = "REV")]
+    changed_since: Option<String>,
     #[command(flatten)]
     baseline: baseline::CheckBaselineFlags,
 }
@@ -178,6 +185,11 @@ fn run_check(args: CheckArgs, registry: &Registry) -> anyhow::Result<u8> {
         force_exclude: args.force_exclude,
         threads: args.threads,
         no_cache: args.no_cache,
+        changed: match (&args.changed_since, args.staged) {
+            (Some(revision), _) => Some(ChangedFiles::Since(revision.clone())),
+            (None, true) => Some(ChangedFiles::Staged),
+            (None, false) => None,
+        },
         active_virtual_env: active_virtual_env(),
         ..Overrides::default()
     };

@@ -1,41 +1,58 @@
-//! The facts cache: the [`FileFacts`] of context files (the rest of the project, when only some
-//! of its files are checked) kept between runs in `<project root>/.plumb_cache/`, so a
-//! pre-commit hook re-parses only what changed and runs project rules on the stored facts of
-//! everything else.
+//! The facts cache: the [`FileFacts`] of every file a run parsed (checked files and context
+//! files, the rest of the project when only some of its files are checked) kept between runs
+//! in `<project root>/.plumb_cache/`, so a pre-commit hook re-parses only what changed and runs
+//! the rules on the stored facts of everything else. File rules read facts only, so a checked
+//! file's diagnostics from stored facts are the ones a fresh parse gives; the rules themselves
+//! (which are selected, their severities) run afresh every time.
 //!
 //! A stored entry is used only when everything its facts depend on is unchanged:
 //! - the file's text: an xxh3-128 hash of exactly the text the parser would read (after the
-//!   same size, binary and UTF-8 checks, BOM removed), so the file is read on every run;
+//!   same size, binary and UTF-8 checks, BOM removed). A file whose size, modification and
+//!   status-change times and inode are those stored with the entry ([`stamp`]) is not read
+//!   at all, as git trusts its index; any other is read and hashed;
 //! - its source kind (it follows from the path, which is the entry's key, but is stored and
 //!   compared too);
 //! - the extraction settings that change facts: the Python version and the facts the enabled
-//!   project rules need (context files never extract mock sites);
+//!   project rules need;
+//! - whether mock sites were extracted and with which [`MockDetection`] ([`mock_variant`]):
+//!   they are, for a checked file, when it is a test file (by the test globs of the run) and a
+//!   mock rule is enabled. A context file reads no mock sites, so any entry serves it with its
+//!   mock sites dropped; a checked file needs an entry of its own variant;
 //! - the plumb build ([`build_id`]).
 //!
-//! The last two form the cache file's key: one file per settings combination, whose header
-//! names the build that wrote it; a file written by another build or for other settings is
-//! treated as empty. So is a file that is corrupt in any way (bad header, checksum or
+//! The extraction settings and the build form the cache file's key: one file per settings
+//! combination, whose header names the build that wrote it; a file written by another build or
+//! for other settings is treated as empty. The crate version and [`FORMAT`] are in the file's
+//! name too, so two installed versions of plumb sharing a project keep a cache each rather than
+//! overwrite each other's on every run. So is a file that is corrupt in any way (bad header, checksum or
 //! encoding): the cache can only make a run faster, never change its result or make it fail.
 //! Writing is best effort: a temporary file in the cache directory renamed over the old one,
 //! so a concurrent run reads either the old cache or the new, never a torn one; when the
 //! directory cannot be written (a read-only checkout) nothing is written, silently.
 //!
-//! Format: `PLUMBFC` and a format byte, the key's length (u32, little-endian) and the key,
+//! Concurrent runs: each reads the file once and writes a complete new one under a temporary
+//! name, renamed over the old (atomic on one file system); the last writer wins, and every
+//! reader sees some writer's complete file. Its checksum rejects anything else.
+//!
+//! Format: `PLUMBFC` and a format byte ([`FORMAT`]), the key's length (u32, little-endian) and the key,
 //! an xxh3-64 checksum (u64, little-endian) of the payload, then the payload: the entries
 //! sorted by path, in `postcard` (a compact binary serde format), each entry's facts a nested
 //! `postcard` byte string, decoded by the worker that needs them. Measured on Django's 2,928
 //! context files: 4.8 MB as postcard against 12.4 MB as JSON, decoded in 17 ms against 40 ms
 //! on one thread.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use plumb_facts::{ExtractOptions, FileFacts};
+use plumb_facts::{ExtractOptions, FileFacts, MockDetection};
 use plumb_syntax::SourceKind;
 use serde::{Deserialize, Serialize};
 
-const MAGIC: &[u8; 8] = b"PLUMBFC\x01";
+/// The cache file format; raised whenever what is stored changes shape.
+const FORMAT: u8 = 3;
+
+const MAGIC: &[u8; 8] = &[b'P', b'L', b'U', b'M', b'B', b'F', b'C', FORMAT];
 
 const GITIGNORE: &str = "# Created by plumb: this directory is a cache.\n*\n";
 
@@ -57,7 +74,11 @@ pub(crate) struct Stored<'a> {
     /// Project-relative, `/`-separated.
     path: &'a str,
     pub(crate) hash: u128,
+    /// [`stamp`] of the file when its text was read; 0 for none.
+    pub(crate) stamp: u64,
     pub(crate) kind: SourceKind,
+    /// [`mock_variant`] of the extraction that produced the facts.
+    pub(crate) mocks: u64,
     facts: &'a [u8],
 }
 
@@ -78,13 +99,82 @@ impl<'a> Stored<'a> {
 struct StoredOut<'a> {
     path: &'a str,
     hash: u128,
+    stamp: u64,
     kind: SourceKind,
+    mocks: u64,
     #[serde(serialize_with = "as_bytes")]
     facts: &'a [u8],
 }
 
 fn as_bytes<S: serde::Serializer>(bytes: &&[u8], serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_bytes(bytes)
+}
+
+/// What the file system says about a file's identity and last change, hashed: its size,
+/// modification and status-change times (nanoseconds) and inode. An entry whose stamp matches
+/// the file's is used without reading the file, as git trusts its index and mypy its cache:
+/// the text cannot have changed without changing the status-change time, which no tool can
+/// set back. 0 (read and hash the file next time) when the file changed less than
+/// [`RACY_SECONDS`] before `now`: a second write within the file system's timestamp
+/// granularity would keep the times (git's "racily clean" entries), and when the times
+/// cannot be read (other platforms).
+pub(crate) fn stamp(metadata: &std::fs::Metadata, now: std::time::SystemTime) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        use std::time::{Duration, UNIX_EPOCH};
+        let settled = now - Duration::from_secs(RACY_SECONDS);
+        let at = |seconds: i64, nanoseconds: i64| {
+            Some(
+                UNIX_EPOCH
+                    + Duration::new(
+                        u64::try_from(seconds).ok()?,
+                        u32::try_from(nanoseconds).ok()?,
+                    ),
+            )
+        };
+        let settled_before = |changed: Option<std::time::SystemTime>| {
+            changed.is_some_and(|changed| changed < settled)
+        };
+        if !settled_before(at(metadata.mtime(), metadata.mtime_nsec()))
+            || !settled_before(at(metadata.ctime(), metadata.ctime_nsec()))
+        {
+            return 0;
+        }
+        let fields = [
+            metadata.len(),
+            metadata.mtime() as u64,
+            metadata.mtime_nsec() as u64,
+            metadata.ctime() as u64,
+            metadata.ctime_nsec() as u64,
+            metadata.ino(),
+            metadata.dev(),
+        ];
+        let bytes: Vec<u8> = fields
+            .iter()
+            .flat_map(|field| field.to_le_bytes())
+            .collect();
+        xxhash_rust::xxh3::xxh3_64(&bytes).max(1)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (metadata, now);
+        0
+    }
+}
+
+/// How long after its last change a file's stamp is trusted (see [`stamp`]).
+pub(crate) const RACY_SECONDS: u64 = 2;
+
+/// Which mock sites an extraction looked for: 0 for none, else a hash of what counts as a
+/// mock (the `[rules.MCK001]` options), never 0.
+pub(crate) fn mock_variant(detection: Option<&MockDetection>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    detection.map_or(0, |detection| {
+        let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+        detection.hash(&mut hasher);
+        hasher.finish().max(1)
+    })
 }
 
 /// Facts encoded for the cache.
@@ -96,10 +186,15 @@ pub(crate) fn encode_facts(facts: &FileFacts) -> Option<Vec<u8>> {
 pub(crate) struct Known<'a> {
     pub(crate) path: &'a str,
     pub(crate) hash: u128,
+    /// [`stamp`] of the file when its text was read; 0 for none.
+    pub(crate) stamp: u64,
     pub(crate) kind: SourceKind,
+    /// [`mock_variant`] of the extraction that produced the facts.
+    pub(crate) mocks: u64,
     /// The facts, encoded ([`encode_facts`] or [`Stored::encoded`]).
     pub(crate) facts: &'a [u8],
-    /// Extracted by this run rather than taken from the cache.
+    /// Differs from what the cache holds: extracted by this run rather than taken from the
+    /// cache, or stamped anew.
     pub(crate) fresh: bool,
 }
 
@@ -118,7 +213,7 @@ impl FactsCache {
     /// [`build_id`]): then nothing is cached.
     pub(crate) fn open(dir: &Path, options: ExtractOptions) -> Option<FactsCache> {
         let key = format!(
-            "plumb {} build {}; python {}; type definitions {}; imports {}; mock sites none",
+            "plumb {} format {FORMAT} build {}; python {}; type definitions {}; imports {}",
             env!("CARGO_PKG_VERSION"),
             build_id()?,
             options.python_version,
@@ -131,7 +226,11 @@ impl FactsCache {
             (false, true) => "imports",
             (false, false) => "none",
         };
-        let file = dir.join(format!("facts-py{}-{needed}.bin", options.python_version));
+        let file = dir.join(format!(
+            "facts-{}-f{FORMAT}-py{}-{needed}.bin",
+            env!("CARGO_PKG_VERSION"),
+            options.python_version
+        ));
         let payload = std::fs::read(&file)
             .ok()
             .and_then(|bytes| payload(bytes, &key))
@@ -159,22 +258,23 @@ impl FactsCache {
             .unwrap_or_default()
     }
 
-    /// Writes the cache back when it changed: `known` (the context files with facts) plus the
-    /// `left` entries (those no context file took) whose file is in `keep` (checked by this
-    /// run rather than used as context: it still exists). Every other entry is dropped: its
-    /// file is gone, excluded or unreadable now. `loaded` is how many entries were read.
+    /// Writes the cache back when it changed: `known` (the files of this run with facts) plus,
+    /// when `keep_left`, the `left` entries (those no file of this run took). A run that walked
+    /// the whole project drops what is left: those files are gone, excluded or unreadable now;
+    /// a run that saw only some files keeps it. `loaded` is how many entries were read.
     /// Failures are ignored.
     pub(crate) fn save(
         &self,
         loaded: usize,
         known: &[Known<'_>],
         left: &HashMap<&str, Stored<'_>>,
-        keep: &HashSet<&str>,
+        keep_left: bool,
     ) {
-        let kept: Vec<&Stored<'_>> = left
-            .values()
-            .filter(|entry| keep.contains(entry.path))
-            .collect();
+        let kept: Vec<&Stored<'_>> = if keep_left {
+            left.values().collect()
+        } else {
+            Vec::new()
+        };
         if known.len() + kept.len() == loaded && !known.iter().any(|file| file.fresh) {
             return;
         }
@@ -183,13 +283,17 @@ impl FactsCache {
             .map(|file| StoredOut {
                 path: file.path,
                 hash: file.hash,
+                stamp: file.stamp,
                 kind: file.kind,
+                mocks: file.mocks,
                 facts: file.facts,
             })
             .chain(kept.into_iter().map(|entry| StoredOut {
                 path: entry.path,
                 hash: entry.hash,
+                stamp: entry.stamp,
                 kind: entry.kind,
+                mocks: entry.mocks,
                 facts: entry.facts,
             }))
             .collect();
@@ -338,7 +442,9 @@ mod tests {
             .map(|file| Known {
                 path: file.path,
                 hash: file.hash,
+                stamp: 0,
                 kind: file.kind,
+                mocks: 0,
                 facts: &file.encoded,
                 fresh,
             })
@@ -348,7 +454,7 @@ mod tests {
     /// Stores `sample` as this run's fresh facts.
     fn store(dir: &Path, sample: &[Sample]) {
         let cache = FactsCache::open(dir, options()).unwrap();
-        cache.save(0, &known(sample, true), &HashMap::new(), &HashSet::new());
+        cache.save(0, &known(sample, true), &HashMap::new(), false);
     }
 
     fn stored_paths(dir: &Path) -> Vec<String> {
@@ -438,24 +544,96 @@ mod tests {
         // All reused: nothing to write (the file is replaced by garbage to see whether it is).
         let cache = FactsCache::open(dir.path(), options()).unwrap();
         std::fs::write(&cache.file, b"unchanged?").unwrap();
-        cache.save(3, &known(&sample, false), &HashMap::new(), &HashSet::new());
+        cache.save(3, &known(&sample, false), &HashMap::new(), false);
         assert_eq!(std::fs::read(&cache.file).unwrap(), b"unchanged?");
 
-        // `web/a.ts` is gone, `app/broken.py` checked rather than context, `app/admin.py`
-        // reused: the entry of the file that is gone is dropped.
-        store(dir.path(), &sample);
-        let cache = FactsCache::open(dir.path(), options()).unwrap();
-        let mut entries = cache.entries();
-        let admin = entries.remove("app/admin.py").unwrap();
-        let reused = Known {
-            path: admin.path,
-            hash: admin.hash,
-            kind: admin.kind,
-            facts: admin.encoded(),
-            fresh: false,
+        // A run that walked the project reused `app/admin.py` only: the entries of the files
+        // it did not see are of files gone, and dropped.
+        let reuse_admin = |keep_left: bool| {
+            store(dir.path(), &sample);
+            let cache = FactsCache::open(dir.path(), options()).unwrap();
+            let mut entries = cache.entries();
+            let admin = entries.remove("app/admin.py").unwrap();
+            let reused = Known {
+                path: admin.path,
+                hash: admin.hash,
+                stamp: admin.stamp,
+                kind: admin.kind,
+                mocks: admin.mocks,
+                facts: admin.encoded(),
+                fresh: false,
+            };
+            cache.save(3, &[reused], &entries, keep_left);
         };
-        cache.save(3, &[reused], &entries, &HashSet::from(["app/broken.py"]));
-        assert_eq!(stored_paths(dir.path()), ["app/admin.py", "app/broken.py"]);
+        reuse_admin(false);
+        assert_eq!(stored_paths(dir.path()), ["app/admin.py"]);
+        // A run that saw only some files keeps the rest, and so writes nothing.
+        reuse_admin(true);
+        assert_eq!(
+            stored_paths(dir.path()),
+            ["app/admin.py", "app/broken.py", "web/a.ts"]
+        );
+    }
+
+    #[test]
+    fn mock_variants_tell_detections_apart() {
+        let detection = plumb_facts::MockDetection::default();
+        let mut monkeypatch = detection.clone();
+        monkeypatch.monkeypatch = !monkeypatch.monkeypatch;
+        assert_eq!(mock_variant(None), 0);
+        assert_ne!(mock_variant(Some(&detection)), 0);
+        assert_eq!(
+            mock_variant(Some(&detection)),
+            mock_variant(Some(&detection.clone()))
+        );
+        assert_ne!(
+            mock_variant(Some(&detection)),
+            mock_variant(Some(&monkeypatch))
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn stamps_wait_for_files_to_settle_and_follow_every_change() {
+        use std::time::{Duration, SystemTime};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.py");
+        std::fs::write(&path, "x = 1\n").unwrap();
+        let now = SystemTime::now();
+        let metadata = std::fs::metadata(&path).unwrap();
+        assert_eq!(stamp(&metadata, now), 0, "just written: racily clean");
+        let later = now + Duration::from_secs(RACY_SECONDS + 1);
+        let settled = stamp(&metadata, later);
+        assert_ne!(settled, 0);
+        assert_eq!(stamp(&std::fs::metadata(&path).unwrap(), later), settled);
+        // Same size, same inode, a new status-change time.
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(&path, "x = 2\n").unwrap();
+        let later = SystemTime::now() + Duration::from_secs(RACY_SECONDS + 1);
+        assert_ne!(stamp(&std::fs::metadata(&path).unwrap(), later), settled);
+    }
+
+    #[test]
+    fn versions_keep_files_of_their_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = FactsCache::open(dir.path(), options()).unwrap();
+        let name = cache
+            .file
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            name.starts_with(&format!("facts-{}-f{FORMAT}-", env!("CARGO_PKG_VERSION"))),
+            "{name}"
+        );
+        assert!(
+            cache.key.contains(env!("CARGO_PKG_VERSION")),
+            "{}",
+            cache.key
+        );
+        assert!(cache.key.contains(&build_id().unwrap()), "{}", cache.key);
     }
 
     #[test]

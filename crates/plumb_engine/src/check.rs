@@ -22,6 +22,7 @@ use rayon::prelude::*;
 
 use crate::baseline::{Baseline, BaselineError};
 use crate::cache::{self, FactsCache};
+use crate::changed::{self, GitError};
 use crate::input_path::physical;
 use crate::settings::Settings;
 use crate::settings::has_project_marker;
@@ -44,6 +45,8 @@ pub enum CheckError {
     ThreadPool(String),
     #[error(transparent)]
     Baseline(#[from] BaselineError),
+    #[error(transparent)]
+    Git(#[from] GitError),
 }
 
 /// A finished run, with the files it checked (what a baseline comparison may judge).
@@ -94,18 +97,8 @@ pub(crate) fn run(
     registry: &Registry,
 ) -> Result<Run, CheckError> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    // One spelling per path, so the walk, the project root and the resolvers agree on prefixes.
-    let named: Vec<PathBuf> = inputs.iter().map(|input| physical(&cwd, input)).collect();
-    let discovery = walk::discover(&named, settings, &cwd);
-    if let Some(missing) = discovery.missing.first() {
-        // Named as the user spelled it.
-        let spelled = named
-            .iter()
-            .position(|path| path == missing)
-            .map_or(missing, |position| &inputs[position]);
-        return Err(CheckError::MissingPath(spelled.clone()));
-    }
-    let inputs = named.as_slice();
+    let (inputs, discovery, changed) = discover_inputs(inputs, settings, &cwd)?;
+    let inputs = inputs.as_slice();
     let pool = worker_pool(settings)?;
     let options = ExtractOptions {
         needed: needed_facts(settings, registry),
@@ -115,19 +108,15 @@ pub(crate) fn run(
     let active = active_rules(settings, registry, &configured);
     // Mock sites are extracted only when an enabled rule reads them.
     let mock_detection = active.iter().find_map(|rule| rule.check.mock_detection());
-    let mut results: Vec<FileResult> = pool.install(|| {
-        discovery
-            .files
-            .par_iter()
-            .map(|file| check_file(file, settings, &active, options, mock_detection))
-            .collect()
-    });
-
-    let context = if options.needed == NeededFacts::NONE {
-        Vec::new()
-    } else {
-        pool.install(|| context_files(inputs, &discovery.files, settings, options))
-    };
+    let (mut results, context) = parse_files(
+        inputs,
+        &discovery.files,
+        settings,
+        &active,
+        options,
+        mock_detection,
+        &pool,
+    );
     let type_counts =
         run_project_rules(&discovery.files, &mut results, context, settings, registry);
 
@@ -187,6 +176,9 @@ pub(crate) fn run(
     outcome.summary.types = type_counts;
     outcome.summary.notices = outside_root_notice(&discovery.files, settings, registry)
         .into_iter()
+        .chain(
+            changed.and_then(|listed| nothing_changed_notice(&discovery.files, settings, listed)),
+        )
         .collect();
     Ok(Run {
         outcome,
@@ -213,6 +205,66 @@ fn walked_directories(inputs: &[PathBuf], settings: &Settings) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// The files to check: the walk of the named paths, or with `--staged` / `--changed-since` the
+/// changed files under them. Returns what the walk was given (absolute, physical paths), its
+/// result, and with changed files how many paths git listed.
+fn discover_inputs(
+    inputs: &[PathBuf],
+    settings: &Settings,
+    cwd: &Path,
+) -> Result<(Vec<PathBuf>, walk::Discovery, Option<usize>), CheckError> {
+    // One spelling per path, so the walk, the project root and the resolvers agree on prefixes.
+    let named: Vec<PathBuf> = inputs.iter().map(|input| physical(cwd, input)).collect();
+    // Named as the user spelled it.
+    let missing = |missing: &PathBuf| {
+        let spelled = named
+            .iter()
+            .position(|path| path == missing)
+            .map_or(missing, |position| &inputs[position]);
+        CheckError::MissingPath(spelled.clone())
+    };
+    let Some(selection) = &settings.changed else {
+        let discovery = walk::discover(&named, settings, cwd);
+        if let Some(path) = discovery.missing.first() {
+            return Err(missing(path));
+        }
+        return Ok((named, discovery, None));
+    };
+    if let Some(path) = named.iter().find(|path| !path.exists()) {
+        return Err(missing(path));
+    }
+    let changed = changed::changed_files(selection, &named)?;
+    let mut discovery = walk::discover(&changed.files, settings, cwd);
+    if changed.links > 0 {
+        *discovery
+            .excluded
+            .entry("symbolic link".to_string())
+            .or_default() += changed.links;
+    }
+    Ok((changed.files, discovery, Some(changed.listed)))
+}
+
+/// With `--staged` / `--changed-since`, a run that checks nothing says so rather than print an
+/// empty report that looks like a clean one.
+fn nothing_changed_notice(
+    checked: &[DiscoveredFile],
+    settings: &Settings,
+    listed: usize,
+) -> Option<String> {
+    let selection = settings.changed.as_ref()?;
+    if !checked.is_empty() {
+        return None;
+    }
+    let what = selection.describe();
+    Some(if listed == 0 {
+        format!("no {what} to check")
+    } else {
+        format!(
+            "no {what} to check: {listed} changed path(s) under the paths given, none of them a Python or TypeScript/JavaScript file that is not excluded"
+        )
+    })
 }
 
 /// Project rules judge a file by its path inside the project root (imports resolve from it,
@@ -253,39 +305,139 @@ fn worker_pool(settings: &Settings) -> Result<rayon::ThreadPool, CheckError> {
         .map_err(|error| CheckError::ThreadPool(error.to_string()))
 }
 
-/// The project's other files, when the inputs are only part of it (a pre-commit hook passes
-/// the staged files): parsed for the facts project rules read, so an import of an unstaged
-/// module resolves and a duplicate of an unstaged type is found. Empty when an input is the
-/// project root or above it, or the root is only the working directory of an unconfigured run
-/// and holds no project marker. Facts of files whose text is unchanged since the last run come
-/// from the facts cache ([`FactsCache`]), which is written back here when it changed.
-fn context_files(
+/// The per-file stage over the checked files, then the facts of the context files; both take
+/// the facts of files whose text is unchanged since the last run from the facts cache
+/// ([`FactsCache`]), which is written back when it changed. Returns the checked files'
+/// results, in order, and the context files.
+fn parse_files(
     inputs: &[PathBuf],
-    checked: &[DiscoveredFile],
+    files: &[DiscoveredFile],
     settings: &Settings,
+    active: &[ActiveRule<'_>],
     options: ExtractOptions,
-) -> Vec<IndexedFile> {
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let covers_root = inputs
-        .iter()
-        .any(|input| settings.project_root.starts_with(input));
-    // Without a configuration or a project marker the root is just the working directory,
-    // which may be a home directory: not worth walking for context.
-    let looks_like_a_project =
-        settings.config_path.is_some() || has_project_marker(&settings.project_root);
-    if covers_root || !looks_like_a_project {
-        return Vec::new();
-    }
-    let checked_paths: HashSet<&Path> = checked.iter().map(|file| file.path.as_path()).collect();
-    let project = walk::discover(std::slice::from_ref(&settings.project_root), settings, &cwd);
-    let cache = settings
-        .cache_dir
-        .as_deref()
-        .and_then(|dir| FactsCache::open(dir, options));
+    mock_detection: Option<&MockDetection>,
+    pool: &rayon::ThreadPool,
+) -> (Vec<FileResult>, Vec<IndexedFile>) {
+    let cache = open_cache(settings, options);
     let mut stored = cache.as_ref().map(FactsCache::entries).unwrap_or_default();
     let loaded = stored.len();
     // Entries are taken out of the cache up front so each worker owns its file's.
-    let jobs: Vec<(DiscoveredFile, Option<cache::Stored<'_>>)> = project
+    let jobs: Vec<(&DiscoveredFile, Option<cache::Stored<'_>>)> = files
+        .iter()
+        .map(|file| (file, stored.remove(file.project_path.as_str())))
+        .collect();
+    let stage = PerFile {
+        settings,
+        active,
+        options,
+        mock_detection,
+        caching: cache.is_some(),
+        now: std::time::SystemTime::now(),
+    };
+    let checked: Vec<(FileResult, Option<Cacheable<'_>>)> = pool.install(|| {
+        jobs.into_par_iter()
+            .map(|(file, entry)| check_file(file, entry, &stage))
+            .collect()
+    });
+    // Nothing checked (no staged file): nothing to judge against the project either.
+    let context = if options.needed == NeededFacts::NONE || files.is_empty() {
+        None
+    } else {
+        pool.install(|| context_files(inputs, files, &stage, &mut stored))
+    };
+    if let Some(cache) = &cache {
+        let checked_paths = files.iter().map(|file| file.project_path.as_str());
+        let context_paths = context
+            .iter()
+            .flatten()
+            .map(|(file, _)| file.project_path.as_str());
+        let cacheables = checked
+            .iter()
+            .map(|(_, cacheable)| cacheable)
+            .chain(context.iter().flatten().map(|(_, cacheable)| cacheable));
+        let known: Vec<cache::Known<'_>> = checked_paths
+            .chain(context_paths)
+            .zip(cacheables)
+            .filter_map(|(path, cacheable)| {
+                let cacheable = cacheable.as_ref()?;
+                Some(cache::Known {
+                    path,
+                    hash: cacheable.hash,
+                    stamp: cacheable.stamp,
+                    kind: cacheable.kind,
+                    mocks: cacheable.mocks,
+                    facts: &cacheable.facts,
+                    fresh: cacheable.changed,
+                })
+            })
+            .collect();
+        // A run that saw every file of the project knows which entries are of files gone.
+        let walked = context.is_some() || covers_root(inputs, settings);
+        cache.save(loaded, &known, &stored, !walked);
+    }
+    let results = checked.into_iter().map(|(result, _)| result).collect();
+    let context = context
+        .into_iter()
+        .flatten()
+        .map(|(file, _)| file)
+        .collect();
+    (results, context)
+}
+
+/// What every worker of the per-file stage reads.
+struct PerFile<'a> {
+    settings: &'a Settings,
+    active: &'a [ActiveRule<'a>],
+    options: ExtractOptions,
+    mock_detection: Option<&'a MockDetection>,
+    /// A facts cache is in use: hash each file's text and say what to store.
+    caching: bool,
+    /// When the run started, for [`cache::stamp`].
+    now: std::time::SystemTime,
+}
+
+/// The facts cache for this run's extraction settings: only for a real project (a
+/// configuration file or a project marker at the root), never for a bare working directory,
+/// which may be a home directory.
+fn open_cache(settings: &Settings, options: ExtractOptions) -> Option<FactsCache> {
+    if !looks_like_a_project(settings) {
+        return None;
+    }
+    FactsCache::open(settings.cache_dir.as_deref()?, options)
+}
+
+/// Without a configuration or a project marker the root is just the working directory, which
+/// may be a home directory: not worth walking for context, nor caching anything in.
+fn looks_like_a_project(settings: &Settings) -> bool {
+    settings.config_path.is_some() || has_project_marker(&settings.project_root)
+}
+
+/// An input is the project root or above it: the whole project is checked.
+fn covers_root(inputs: &[PathBuf], settings: &Settings) -> bool {
+    inputs
+        .iter()
+        .any(|input| settings.project_root.starts_with(input))
+}
+
+/// The project's other files, when the inputs are only part of it (a pre-commit hook passes
+/// the staged files): parsed for the facts project rules read, so an import of an unstaged
+/// module resolves and a duplicate of an unstaged type is found. `None` when an input is the
+/// project root or above it, or the root is only the working directory of an unconfigured run
+/// and holds no project marker. Facts of unchanged files are taken out of `stored`.
+fn context_files<'c>(
+    inputs: &[PathBuf],
+    checked: &[DiscoveredFile],
+    stage: &PerFile<'_>,
+    stored: &mut HashMap<&str, cache::Stored<'c>>,
+) -> Option<Vec<(IndexedFile, Option<Cacheable<'c>>)>> {
+    let settings = stage.settings;
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    if covers_root(inputs, settings) || !looks_like_a_project(settings) {
+        return None;
+    }
+    let checked_paths: HashSet<&Path> = checked.iter().map(|file| file.path.as_path()).collect();
+    let project = walk::discover(std::slice::from_ref(&settings.project_root), settings, &cwd);
+    let jobs: Vec<(DiscoveredFile, Option<cache::Stored<'c>>)> = project
         .files
         .into_iter()
         .filter(|file| !checked_paths.contains(file.path.as_path()))
@@ -294,79 +446,129 @@ fn context_files(
             (file, entry)
         })
         .collect();
-    let caching = cache.is_some();
-    let context: Vec<(IndexedFile, Option<Cacheable<'_>>)> = jobs
-        .into_par_iter()
-        .map(|(file, entry)| context_file(file, entry, caching, settings, options))
-        .collect();
-    if let Some(cache) = &cache {
-        let known: Vec<cache::Known<'_>> = context
-            .iter()
-            .filter_map(|(file, cacheable)| {
-                let cacheable = cacheable.as_ref()?;
-                Some(cache::Known {
-                    path: &file.project_path,
-                    hash: cacheable.hash,
-                    kind: cacheable.kind,
-                    facts: &cacheable.facts,
-                    fresh: matches!(cacheable.facts, Cow::Owned(_)),
-                })
-            })
-            .collect();
-        let keep: HashSet<&str> = checked
-            .iter()
-            .map(|file| file.project_path.as_str())
-            .collect();
-        cache.save(loaded, &known, &stored, &keep);
-    }
-    context.into_iter().map(|(file, _)| file).collect()
+    Some(
+        jobs.into_par_iter()
+            .map(|(file, entry)| context_file(file, entry, stage))
+            .collect(),
+    )
 }
 
-/// What the cache needs to store a context file's facts.
+/// What the cache needs to store a file's facts.
 struct Cacheable<'c> {
     hash: u128,
     kind: plumb_syntax::SourceKind,
+    /// [`cache::mock_variant`] of the extraction that produced the facts.
+    mocks: u64,
+    /// [`cache::stamp`] of the file now; 0 when it was not taken.
+    stamp: u64,
     /// Encoded: borrowed from the cache when taken from it, owned when extracted by this run.
     facts: Cow<'c, [u8]>,
+    /// Differs from what the cache holds: extracted afresh, or stamped anew.
+    changed: bool,
 }
 
-/// A context file's facts: the stored ones when its text is unchanged, else extracted; with
-/// what the cache needs to store them, when `caching` and there are facts.
+/// A context file's facts, with what the cache needs to store them.
 fn context_file<'c>(
     file: DiscoveredFile,
     stored: Option<cache::Stored<'c>>,
-    caching: bool,
-    settings: &Settings,
-    options: ExtractOptions,
+    stage: &PerFile<'_>,
 ) -> (IndexedFile, Option<Cacheable<'c>>) {
-    let mut cacheable = None;
-    let kind = file.kind;
-    let facts = read_source(&file.path, settings.max_file_size)
-        .ok()
-        .and_then(|text| {
-            if !caching {
-                return extract_facts(&text, &file, options);
-            }
-            let hash = cache::content_hash(&text);
-            if let Some(stored) = stored.filter(|entry| entry.hash == hash && entry.kind == kind)
-                && let Some(facts) = stored.facts()
-            {
-                cacheable = Some(Cacheable {
-                    hash,
-                    kind,
-                    facts: Cow::Borrowed(stored.encoded()),
-                });
-                return Some(facts);
-            }
-            let facts = extract_facts(&text, &file, options)?;
-            cacheable = cache::encode_facts(&facts).map(|encoded| Cacheable {
-                hash,
-                kind,
-                facts: Cow::Owned(encoded),
-            });
-            Some(facts)
-        });
-    (indexed(file, settings, facts, true), cacheable)
+    let (facts, cacheable) = match facts_of(&file, None, stored, stage) {
+        Ok((facts, cacheable)) => (Some(facts), cacheable),
+        Err(_) => (None, None),
+    };
+    (indexed(file, stage.settings, facts, true), cacheable)
+}
+
+/// Why a file has no facts.
+enum FactsProblem {
+    Read(ReadProblem),
+    /// Its parser crashed; the panic's message.
+    Crashed(String),
+}
+
+/// A file's facts, with mock sites when `mocks` says what counts as one, and what the cache
+/// needs to store them when a cache is in use: the stored ones when the file is unchanged,
+/// judged by its [`cache::stamp`] without reading it or else by its text's hash, and extracted
+/// afresh otherwise.
+fn facts_of<'c>(
+    file: &DiscoveredFile,
+    mocks: Option<&MockDetection>,
+    stored: Option<cache::Stored<'c>>,
+    stage: &PerFile<'_>,
+) -> Result<(FileFacts, Option<Cacheable<'c>>), FactsProblem> {
+    let max_size = stage.settings.max_file_size;
+    let stamp = if stage.caching {
+        std::fs::metadata(&file.path)
+            .ok()
+            // An oversized file is read, to be reported as skipped.
+            .filter(|metadata| metadata.len() <= max_size)
+            .map_or(0, |metadata| cache::stamp(&metadata, stage.now))
+    } else {
+        0
+    };
+    if let Some(entry) = &stored
+        && stamp != 0
+        && entry.stamp == stamp
+        && let Some(found) = reuse(entry, file, mocks, stamp)
+    {
+        return Ok(found);
+    }
+    let text = read_source(&file.path, max_size).map_err(FactsProblem::Read)?;
+    if !stage.caching {
+        let facts =
+            extract_facts(&text, file, stage.options, mocks).map_err(FactsProblem::Crashed)?;
+        return Ok((facts, None));
+    }
+    let hash = cache::content_hash(&text);
+    if let Some(entry) = &stored
+        && entry.hash == hash
+        && let Some(found) = reuse(entry, file, mocks, stamp)
+    {
+        return Ok(found);
+    }
+    let facts = extract_facts(&text, file, stage.options, mocks).map_err(FactsProblem::Crashed)?;
+    let cacheable = cache::encode_facts(&facts).map(|encoded| Cacheable {
+        hash,
+        stamp,
+        kind: file.kind,
+        mocks: cache::mock_variant(mocks),
+        facts: Cow::Owned(encoded),
+        changed: true,
+    });
+    Ok((facts, cacheable))
+}
+
+/// The facts of a stored entry known to match the file's text, when they were extracted alike:
+/// with the same mock detection, or for a file that reads no mock sites (`mocks` is `None`: any
+/// entry serves it, its mock sites dropped, and is written back as it was). `stamp` is the
+/// file's current one, stored with the entry.
+fn reuse<'c>(
+    entry: &cache::Stored<'c>,
+    file: &DiscoveredFile,
+    mocks: Option<&MockDetection>,
+    stamp: u64,
+) -> Option<(FileFacts, Option<Cacheable<'c>>)> {
+    let variant = cache::mock_variant(mocks);
+    if entry.kind != file.kind || (mocks.is_some() && entry.mocks != variant) {
+        return None;
+    }
+    let mut facts = entry.facts()?;
+    if entry.mocks != variant {
+        facts.mock_sites = None;
+    }
+    let cacheable = Cacheable {
+        hash: entry.hash,
+        stamp,
+        kind: file.kind,
+        mocks: entry.mocks,
+        facts: Cow::Borrowed(entry.encoded()),
+        // Stamped anew after `git checkout` touched it, say: store the new stamp, or every
+        // later run reads it again. A first stamp (the file has settled since it was stored)
+        // waits for the next write; rewriting the cache for it alone is not worth it.
+        changed: entry.stamp != 0 && stamp != 0 && entry.stamp != stamp,
+    };
+    Some((facts, Some(cacheable)))
 }
 
 /// A file parsed for its facts alone, with no rule run: a file without facts (unreadable,
@@ -379,16 +581,28 @@ fn index_only(
 ) -> IndexedFile {
     let facts = read_source(&file.path, settings.max_file_size)
         .ok()
-        .and_then(|text| extract_facts(&text, &file, options));
+        .and_then(|text| extract_facts(&text, &file, options, None).ok());
     indexed(file, settings, facts, context)
 }
 
-/// A file's facts without mock sites; `None` when its parser crashed.
-fn extract_facts(text: &str, file: &DiscoveredFile, options: ExtractOptions) -> Option<FileFacts> {
+/// A file's facts, with mock sites when `mocks` says what counts as one; `Err` with the panic's
+/// message when its parser crashed.
+fn extract_facts(
+    text: &str,
+    file: &DiscoveredFile,
+    options: ExtractOptions,
+    mocks: Option<&MockDetection>,
+) -> Result<FileFacts, String> {
     catch_unwind(AssertUnwindSafe(|| {
-        plumb_facts::extract_with_mocks(text, file.kind, options, None)
+        plumb_facts::extract_with_mocks(text, file.kind, options, mocks)
     }))
-    .ok()
+    .map_err(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into())
+    })
 }
 
 fn indexed(
@@ -591,6 +805,12 @@ fn run_project_rules(
             *occurrence += 1;
         }
     }
+    // The index holds every file's facts, context included (a few hundred thousand small
+    // allocations on a large project): freeing them took ~10% of a warm `--staged` run on
+    // Django, and nothing waits for it. A process that exits first lets the OS reclaim it.
+    let _ = std::thread::Builder::new()
+        .name("plumb-drop-index".into())
+        .spawn(move || drop(index));
     type_counts
 }
 
@@ -650,51 +870,35 @@ fn role_of(file: &DiscoveredFile, settings: &Settings) -> FileRole {
     }
 }
 
-fn check_file(
+/// Runs the file rules on one checked file: its facts from the cache when its text is
+/// unchanged, else parsed. Returns the result and what the cache needs to store its facts.
+fn check_file<'c>(
     file: &DiscoveredFile,
-    settings: &Settings,
-    active: &[ActiveRule<'_>],
-    options: ExtractOptions,
-    mock_detection: Option<&MockDetection>,
-) -> FileResult {
-    let text = match read_source(&file.path, settings.max_file_size) {
-        Ok(text) => text,
-        Err(ReadProblem::Unreadable(reason, kind)) => {
-            return engine_only(
-                file,
-                settings,
-                UNREADABLE,
-                FileStatus::Unreadable,
-                reason,
-                kind,
-            );
-        }
-        Err(ReadProblem::Skipped(reason, kind)) => {
-            return engine_only(file, settings, SKIPPED, FileStatus::Skipped, reason, kind);
-        }
-    };
+    stored: Option<cache::Stored<'c>>,
+    stage: &PerFile<'_>,
+) -> (FileResult, Option<Cacheable<'c>>) {
+    let settings = stage.settings;
     let is_test = role_of(file, settings) == FileRole::Test;
-    let mocks = mock_detection.filter(|_| is_test);
-    let extracted = catch_unwind(AssertUnwindSafe(|| {
-        plumb_facts::extract_with_mocks(&text, file.kind, options, mocks)
-    }));
-    let facts: FileFacts = match extracted {
-        Ok(facts) => facts,
-        Err(panic) => {
-            let detail = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            let reason = format!("internal error while parsing, please report it: {detail}");
-            return engine_only(
-                file,
-                settings,
-                UNREADABLE,
-                FileStatus::Unreadable,
-                reason,
-                "parser crash",
-            );
+    let mocks = stage.mock_detection.filter(|_| is_test);
+    let (facts, cacheable) = match facts_of(file, mocks, stored, stage) {
+        Ok(found) => found,
+        Err(problem) => {
+            let (code, status, reason, kind) = match problem {
+                FactsProblem::Read(ReadProblem::Unreadable(reason, kind)) => {
+                    (UNREADABLE, FileStatus::Unreadable, reason, kind)
+                }
+                FactsProblem::Read(ReadProblem::Skipped(reason, kind)) => {
+                    (SKIPPED, FileStatus::Skipped, reason, kind)
+                }
+                FactsProblem::Crashed(detail) => (
+                    UNREADABLE,
+                    FileStatus::Unreadable,
+                    format!("internal error while parsing, please report it: {detail}"),
+                    "parser crash",
+                ),
+            };
+            let only = engine_only(file, settings, code, status, (reason, kind));
+            return (only, None);
         }
     };
 
@@ -705,7 +909,7 @@ fn check_file(
     };
     let mut diagnostics = Vec::new();
     let mut occurrences: HashMap<(String, String, String), u32> = HashMap::new();
-    for rule in active {
+    for rule in stage.active {
         let severity = rule.severity;
         if !rule.meta.languages.contains(&context.language) {
             continue;
@@ -740,14 +944,15 @@ fn check_file(
         .filter(|diagnostic| diagnostic.code == UNJUSTIFIED_MOCK)
         .count();
     let directives = facts.directives.clone();
-    FileResult {
+    let result = FileResult {
         status,
         diagnostics,
         directives,
         mock_sites: facts.mock_sites.as_ref().map(Vec::len),
         unjustified_mocks,
         facts: Some(facts),
-    }
+    };
+    (result, cacheable)
 }
 
 /// A file that produced only an engine diagnostic (it could not be read or was skipped).
@@ -756,8 +961,7 @@ fn engine_only(
     settings: &Settings,
     code: &str,
     status: FileStatus,
-    reason: String,
-    kind: &str,
+    (reason, kind): (String, &str),
 ) -> FileResult {
     let diagnostics = settings
         .severity_of(code)

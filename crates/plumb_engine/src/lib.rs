@@ -4,6 +4,7 @@
 
 pub mod baseline;
 mod cache;
+mod changed;
 mod check;
 pub mod config;
 pub mod gate;
@@ -12,6 +13,7 @@ pub mod settings;
 pub mod walk;
 
 pub use baseline::{Baseline, BaselineError, BaselineLocation};
+pub use changed::{ChangedFiles, GitError};
 pub use check::{CheckError, check, project_index};
 pub use config::ConfigError;
 pub use gate::GateSettings;

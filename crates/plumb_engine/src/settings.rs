@@ -9,6 +9,7 @@ use plumb_rules::Registry;
 use plumb_syntax::PythonVersion;
 
 use crate::baseline::BaselineLocation;
+use crate::changed::ChangedFiles;
 use crate::config::{self, ConfigError, LoadedConfig, RawConfig};
 use crate::gate::GateSettings;
 use crate::input_path::physical;
@@ -91,6 +92,8 @@ pub struct Overrides {
     pub threads: Option<usize>,
     /// `--no-cache`: neither read nor write the facts cache.
     pub no_cache: bool,
+    /// `--staged` / `--changed-since REV`: check only the files git says changed.
+    pub changed: Option<ChangedFiles>,
     /// `VIRTUAL_ENV` of the calling shell: the activated environment, used for import
     /// resolution when the project configures none and has no `.venv`/`venv` of its own.
     pub active_virtual_env: Option<PathBuf>,
@@ -138,6 +141,9 @@ pub struct Settings {
     pub baseline: Option<BaselineLocation>,
     /// A stale baseline (entries no longer found) fails the run.
     pub fail_on_stale_baseline: bool,
+    /// `--staged` / `--changed-since REV`: the files checked are the changed ones under the
+    /// paths given, with exclusions applied to them (as `--force-exclude` does).
+    pub changed: Option<ChangedFiles>,
 }
 
 impl Settings {
@@ -251,11 +257,32 @@ impl Settings {
             None => None,
         };
 
-        let python_import_names =
+        let mut python_import_names =
             match python.and_then(|python| python.dependency_import_names.as_ref()) {
-                Some(names) => dependency_import_names(names, &config_error)?,
+                Some(names) => {
+                    dependency_import_names(names, "python.dependency-import-names", &config_error)?
+                }
                 None => BTreeMap::new(),
             };
+        // `[rules.IMP002] transitive`: what a declared distribution installs besides itself is
+        // provided by it, exactly as its own import names are.
+        if let Some(table) = rule_options.get("IMP002") {
+            let options: plumb_rules::rules::imp::undeclared_dependency::UndeclaredDependencyOptions =
+                table.clone().try_into().map_err(|error: toml::de::Error| {
+                    config_error("IMP002", format!("[rules.IMP002]: {error}"))
+                })?;
+            let transitive = dependency_import_names(
+                &options.transitive,
+                "rules.IMP002.transitive",
+                &config_error,
+            )?;
+            for (distribution, names) in transitive {
+                python_import_names
+                    .entry(distribution)
+                    .or_default()
+                    .extend(names);
+            }
+        }
 
         let cache_dir = match raw.cache_dir.as_deref() {
             _ if overrides.no_cache => None,
@@ -298,7 +325,8 @@ impl Settings {
             gate,
             python_version,
             python_version_source,
-            force_exclude: overrides.force_exclude,
+            // Changed files are picked by git, not by the user: exclusions apply to them.
+            force_exclude: overrides.force_exclude || overrides.changed.is_some(),
             threads,
             python_roots,
             python_venv,
@@ -311,6 +339,7 @@ impl Settings {
             cache_dir,
             baseline,
             fail_on_stale_baseline: overrides.fail_on_stale_baseline.unwrap_or(false),
+            changed: overrides.changed.clone(),
         })
     }
 
@@ -525,6 +554,7 @@ const DEFAULT_VERSION_SOURCE: &str = "default";
 /// non-empty lists of top-level import names (Python identifiers, no dots). Keys normalized.
 fn dependency_import_names(
     names: &BTreeMap<String, Vec<String>>,
+    key: &str,
     config_error: &impl Fn(&str, String) -> ConfigError,
 ) -> Result<BTreeMap<String, Vec<String>>, ConfigError> {
     let mut normalized = BTreeMap::new();
@@ -538,16 +568,14 @@ fn dependency_import_names(
             return Err(config_error(
                 distribution,
                 format!(
-                    "python.dependency-import-names: `{distribution}` is not a distribution name (letters, digits, `-`, `_`, `.`)"
+                    "{key}: `{distribution}` is not a distribution name (letters, digits, `-`, `_`, `.`)"
                 ),
             ));
         }
         if imports.is_empty() {
             return Err(config_error(
                 distribution,
-                format!(
-                    "python.dependency-import-names: `{distribution}` needs at least one import name"
-                ),
+                format!("{key}: `{distribution}` needs at least one import name"),
             ));
         }
         for import in imports {
@@ -558,7 +586,7 @@ fn dependency_import_names(
                 return Err(config_error(
                     &format!("\"{import}\""),
                     format!(
-                        "python.dependency-import-names: `{import}` (for `{distribution}`) is not a top-level module name; write the first part of the import, like `google` for `google.cloud`"
+                        "{key}: `{import}` (for `{distribution}`) is not a top-level module name; write the first part of the import, like `google` for `google.cloud`"
                     ),
                 ));
             }

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use ignore::{WalkBuilder, WalkState};
 use plumb_syntax::SourceKind;
 
-use crate::settings::Settings;
+use crate::settings::{DEFAULT_CACHE_DIR, Settings};
 
 /// A file the walk selected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +43,12 @@ pub fn discover(inputs: &[PathBuf], settings: &Settings, cwd: &Path) -> Discover
             .or_default() += 1
     };
 
+    let cache_dirs: Vec<PathBuf> = settings
+        .cache_dir
+        .iter()
+        .cloned()
+        .chain([settings.project_root.join(DEFAULT_CACHE_DIR)])
+        .collect();
     for input in inputs {
         let absolute = if input.is_absolute() {
             input.clone()
@@ -92,6 +98,11 @@ pub fn discover(inputs: &[PathBuf], settings: &Settings, cwd: &Path) -> Discover
                 if file_type.is_dir() {
                     if is_root {
                         return WalkState::Continue;
+                    }
+                    // plumb's own cache is not part of the project: skipped without a count,
+                    // so a run reports the same with a cache, without one, or with --no-cache.
+                    if cache_dirs.iter().any(|dir| dir == path) {
+                        return WalkState::Skip;
                     }
                     if let Some(pattern) = settings.exclude.first_match(&project_path) {
                         count(format!("exclude `{pattern}`"));

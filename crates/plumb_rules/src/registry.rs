@@ -113,7 +113,7 @@ impl Registry {
             configurable_file_rule::<mck::unjustified_mock::UnjustifiedMock>(),
             configurable_project_rule::<typ::duplicate_type_definition::DuplicateTypeDefinition>(),
             configurable_project_rule::<imp::unresolved_import::UnresolvedImport>(),
-            project_rule::<imp::undeclared_dependency::UndeclaredDependency>(),
+            configurable_project_rule::<imp::undeclared_dependency::UndeclaredDependency>(),
             project_rule::<imp::unverifiable_import::UnverifiableImport>(),
         ];
         rules.sort_by_key(|rule| rule.meta.code);

@@ -34,7 +34,7 @@ pub struct MockSite {
 }
 
 /// What counts as a mock, so users can add their own factories and patchers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MockDetection {
     /// Fully qualified Python callables that create a mock (`unittest.mock.MagicMock`). Names
     /// imported from the `mock` backport are read as `unittest.mock`.

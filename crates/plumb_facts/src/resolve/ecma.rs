@@ -109,11 +109,11 @@ struct Project {
 }
 
 pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
-    if !index
-        .files
-        .iter()
-        .any(|file| matches!(file.language, Language::TypeScript | Language::JavaScript))
-    {
+    // Only checked files get findings: with none in TS/JS (a hook run on staged Python files),
+    // the resolver is not worth setting up.
+    if !index.files.iter().any(|file| {
+        matches!(file.language, Language::TypeScript | Language::JavaScript) && !file.context
+    }) {
         return Vec::new();
     }
     let project = Project::new(index);

@@ -124,10 +124,12 @@ struct Project<'i> {
 }
 
 pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
+    // Only checked files get findings: with none in Python (a hook run on staged TypeScript),
+    // the resolver is not worth setting up.
     if !index
         .files
         .iter()
-        .any(|file| file.language == Language::Python)
+        .any(|file| file.language == Language::Python && !file.context)
     {
         return Vec::new();
     }

@@ -2,7 +2,11 @@ use plumb_diagnostics::Severity;
 use plumb_facts::resolve::FindingKind;
 use plumb_macros::Rule;
 
-use crate::{NeededFacts, ProjectIndex, ProjectRule, ProjectViolation};
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::{ConfigurableRule, NeededFacts, ProjectIndex, ProjectRule, ProjectViolation};
 
 /// ## What it does
 /// Reports a third-party import that no declared dependency provides.
@@ -53,6 +57,15 @@ use crate::{NeededFacts, ProjectIndex, ProjectRule, ProjectViolation};
 /// In `[python]`: `dependency-import-names`, a table of distribution name to the top-level
 /// import names it provides, added to the bundled table:
 /// `dependency-import-names = { "acme-client" = ["acme"] }`.
+///
+/// In `[rules.IMP002]`: `transitive`, a table of declared distribution to the top-level import
+/// names of packages it installs, which the code imports without declaring them itself
+/// (`transitive = { boto3 = ["botocore", "s3transfer"] }`: `botocore` comes with `boto3`). Such
+/// an import is accepted only while the distribution on the left is declared, so dropping
+/// `boto3` brings the `botocore` finding back (deptry calls these DEP003, transitive
+/// dependencies, and can only ignore them by name). Python only: in TypeScript/JavaScript a
+/// package manager with strict `node_modules` (pnpm, Yarn PnP) does not let code import an
+/// undeclared package at all, so declare it.
 #[derive(Debug, Default, Rule)]
 #[rule(
     code = "IMP002",
@@ -64,6 +77,24 @@ use crate::{NeededFacts, ProjectIndex, ProjectRule, ProjectViolation};
     since = "0.1.0"
 )]
 pub struct UndeclaredDependency;
+
+/// `[rules.IMP002]` as written in the configuration. Import resolution reads `transitive` (the
+/// engine adds it to what declared distributions provide, beside
+/// `python.dependency-import-names`); the rule only reports what resolution found.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct UndeclaredDependencyOptions {
+    /// Declared distribution -> top-level import names of packages it installs.
+    pub transitive: BTreeMap<String, Vec<String>>,
+}
+
+impl ConfigurableRule for UndeclaredDependency {
+    type Options = UndeclaredDependencyOptions;
+
+    fn with_options(_options: UndeclaredDependencyOptions) -> Self {
+        UndeclaredDependency
+    }
+}
 
 impl ProjectRule for UndeclaredDependency {
     fn check(&self, index: &ProjectIndex, violations: &mut Vec<ProjectViolation>) {
