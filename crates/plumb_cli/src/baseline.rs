@@ -3,6 +3,7 @@
 //! Exit codes of `plumb baseline`: 0 written, 1 refused (the file exists without `--update`, or
 //! the update would add violations without `--allow-new`), 2 errors.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -149,7 +150,11 @@ pub(crate) fn run_baseline(args: &BaselineArgs, registry: &Registry) -> anyhow::
     };
     let mut rebuilt = rebuild(&paths, &settings, registry, previous.as_ref())?;
     if args.update && !args.allow_new && !rebuilt.added.is_empty() {
-        eprint!("{}", refusal(&location.shown, &rebuilt.added));
+        let _ = write!(
+            std::io::stderr(),
+            "{}",
+            refusal(&location.shown, &rebuilt.added)
+        );
         return Ok(EXIT_VIOLATIONS);
     }
     Baseline::write(&location.path, &location.shown, &mut rebuilt.entries)?;
@@ -173,7 +178,8 @@ pub(crate) fn run_baseline(args: &BaselineArgs, registry: &Registry) -> anyhow::
             location_in_config(&location, &settings)
         ));
     }
-    println!("{report}");
+    // The file is written: a closed pipe (`plumb baseline | head`) is no reason to fail.
+    let _ = writeln!(std::io::stdout(), "{report}");
     Ok(EXIT_CLEAN)
 }
 
