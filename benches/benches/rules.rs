@@ -94,7 +94,7 @@ fn rules(c: &mut Criterion) {
                         notes: violation.notes,
                         related: Vec::new(),
                         fingerprint,
-                        symbol: String::new(),
+                        symbol: violation.symbol,
                         baseline: None,
                     });
                 },

@@ -2,6 +2,8 @@
 //! settings, runs the engine, renders a report and maps the outcome to an exit code:
 //! 0 no violation at or above `--fail-on`, 1 violations, 2 usage, configuration or internal error.
 
+mod baseline;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -32,6 +34,9 @@ struct Cli {
 enum Command {
     /// Check files and directories (default: the current directory).
     Check(Box<CheckArgs>),
+    /// Write the baseline: the current violations, which `check --baseline` then reports as
+    /// known. `--update` rewrites it and refuses new entries unless `--allow-new`.
+    Baseline(Box<baseline::BaselineArgs>),
     /// List the available rules.
     Rules {
         /// `text` (a table), `markdown` (the README table) or `json`.
@@ -126,6 +131,8 @@ struct CheckArgs {
     /// not ignored) under PATHs; the rest of the project is context.
     #[arg(long, value_name = "REV")]
     changed_since: Option<String>,
+    #[command(flatten)]
+    baseline: baseline::CheckBaselineFlags,
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -144,6 +151,7 @@ pub fn main() -> ExitCode {
     let registry = Registry::builtin();
     let result = match cli.command {
         Command::Check(args) => run_check(*args, &registry),
+        Command::Baseline(args) => baseline::run_baseline(&args, &registry),
         Command::Rules { format } => print_rules(format, &registry).map(|()| EXIT_CLEAN),
         Command::Explain { rule } => explain(&rule, &registry),
         Command::ExplainImport(args) => explain_import(&args, &registry),
@@ -167,7 +175,7 @@ fn run_check(args: CheckArgs, registry: &Registry) -> anyhow::Result<u8> {
     } else {
         args.paths.clone()
     };
-    let overrides = Overrides {
+    let mut overrides = Overrides {
         config_file: args.config.clone(),
         isolated: args.isolated,
         select: args.select.clone(),
@@ -185,7 +193,9 @@ fn run_check(args: CheckArgs, registry: &Registry) -> anyhow::Result<u8> {
             (None, false) => None,
         },
         active_virtual_env: active_virtual_env(),
+        ..Overrides::default()
     };
+    args.baseline.apply(&mut overrides);
     let settings = Settings::resolve(&paths[0], &overrides, registry)?;
     let stdout_is_terminal = std::io::stdout().is_terminal() && args.output_file.is_none();
     let format = match &args.output_format {
@@ -454,7 +464,7 @@ fn render_config_error(error: &ConfigError) -> String {
 /// The shell's activated virtual environment (`VIRTUAL_ENV`), except inside a pre-commit hook:
 /// pre-commit points `VIRTUAL_ENV` at the hook's own environment, which holds the hook, not
 /// the project's dependencies.
-fn active_virtual_env() -> Option<std::path::PathBuf> {
+pub(crate) fn active_virtual_env() -> Option<std::path::PathBuf> {
     if std::env::var_os("PRE_COMMIT").is_some() {
         return None;
     }

@@ -195,6 +195,11 @@ pub struct BaselineEntry {
 pub struct BaselineSummary {
     /// The baseline file as given (config or command line).
     pub file: String,
+    /// The project root that entry paths are relative to, as reports show paths (relative to
+    /// the working directory; empty when it is the working directory), so a fixed entry can be
+    /// pointed at from where the report is read.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub root: String,
     /// Violations not in the baseline.
     pub new: usize,
     /// Violations the baseline lists.
@@ -230,7 +235,7 @@ pub struct Fingerprint;
 
 impl Fingerprint {
     pub fn compute(code: &str, path: &str, symbol: &str, snippet: &str, occurrence: u32) -> String {
-        let normalized: String = snippet.split_whitespace().collect::<Vec<_>>().join(" ");
+        let normalized = Self::normalize(snippet);
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         for part in [code, path, symbol, normalized.as_str()] {
             hasher.update(part.as_bytes());
@@ -238,6 +243,33 @@ impl Fingerprint {
         }
         hasher.update(&occurrence.to_le_bytes());
         format!("{:016x}", hasher.digest())
+    }
+
+    /// The token-ish form of a snippet that fingerprints hash, so that what a formatter
+    /// (`ruff format`, black, prettier) changes does not change the fingerprint: whitespace,
+    /// quote characters and backslashes (quote style and escaping), parentheses (the wrapping
+    /// parentheses formatters add or remove), semicolons (prettier adds them) and trailing
+    /// commas (a comma whose next kept character closes a bracket) are dropped. Idempotent, so
+    /// a snippet may be normalized where it is extracted and again here.
+    pub fn normalize(snippet: &str) -> String {
+        let dropped = |c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`' | '\\' | ';');
+        let chars: Vec<char> = snippet.chars().collect();
+        let mut out = String::with_capacity(snippet.len());
+        for (position, &c) in chars.iter().enumerate() {
+            if dropped(c) || c == '(' || c == ')' {
+                continue;
+            }
+            if c == ',' {
+                let next = chars[position + 1..]
+                    .iter()
+                    .find(|&&next| !dropped(next) && next != '(');
+                if matches!(next, Some(')' | ']' | '}')) {
+                    continue;
+                }
+            }
+            out.push(c);
+        }
+        out
     }
 }
 
@@ -318,6 +350,73 @@ mod tests {
         let c = Fingerprint::compute("SYN001", "a.py", "", "x = 2", 0);
         assert_eq!(a, b);
         assert_ne!(a, c);
+    }
+
+    /// Pairs of one snippet before and after a formatter: the same token-ish form.
+    #[test]
+    fn normalization_survives_formatters() {
+        let pairs = [
+            // ruff format / black: quote style, exploded call with a magic trailing comma.
+            (
+                "patch('app.db.Session', return_value=None)",
+                "patch(\n    \"app.db.Session\",\n    return_value=None,\n)",
+            ),
+            // Escapes change with the quote style.
+            ("f('it\\'s')", "f(\"it's\")"),
+            // Wrapping parentheses around a long import.
+            (
+                "from app.services.billing import Invoice, Refund",
+                "from app.services.billing import (\n    Invoice,\n    Refund,\n)",
+            ),
+            // prettier: semicolons, trailing commas in objects and arrays, arrow parentheses.
+            (
+                "jest.mock('./db', () => ({query: jest.fn(x => [x,])}))",
+                "jest.mock(\"./db\", () => ({\n  query: jest.fn((x) => [x]),\n}));",
+            ),
+            ("import {a, b,} from './m'", "import { a, b } from \"./m\";"),
+            // A trailing comma before a closer that follows dropped characters.
+            ("[a, ()]", "[a]"),
+        ];
+        for (before, after) in pairs {
+            assert_eq!(
+                Fingerprint::normalize(before),
+                Fingerprint::normalize(after),
+                "{before:?} vs {after:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn normalization_keeps_what_the_code_means() {
+        for (a, b) in [
+            ("patch('a.b')", "patch('a.c')"),
+            ("f(a, b)", "f(a) + b"),
+            ("f(a,) + g", "f(a) + g + 1"),
+            ("[a, b]", "[a][b]"),
+        ] {
+            assert_ne!(
+                Fingerprint::normalize(a),
+                Fingerprint::normalize(b),
+                "{a} vs {b}"
+            );
+        }
+        // A non-trailing comma stays.
+        assert_eq!(Fingerprint::normalize("f(a, (b))"), "fa,b");
+    }
+
+    #[test]
+    fn normalization_is_idempotent() {
+        for snippet in [
+            "f(a, '')",
+            "[a, ()]",
+            "x = (1,)",
+            "{ a: [1, 2,], }",
+            "call(a, \\\n b)",
+            "f(a,",
+        ] {
+            let once = Fingerprint::normalize(snippet);
+            assert_eq!(Fingerprint::normalize(&once), once, "{snippet:?}");
+        }
     }
 }
 

@@ -20,6 +20,7 @@ use plumb_rules::{
 };
 use rayon::prelude::*;
 
+use crate::baseline::{Baseline, BaselineError};
 use crate::cache::{self, FactsCache};
 use crate::changed::{self, GitError};
 use crate::input_path::physical;
@@ -43,7 +44,18 @@ pub enum CheckError {
     #[error("cannot start worker threads: {0}")]
     ThreadPool(String),
     #[error(transparent)]
+    Baseline(#[from] BaselineError),
+    #[error(transparent)]
     Git(#[from] GitError),
+}
+
+/// A finished run, with the files it checked (what a baseline comparison may judge).
+pub(crate) struct Run {
+    pub(crate) outcome: CheckOutcome,
+    pub(crate) files: Vec<DiscoveredFile>,
+    /// Directories named as inputs, project-relative (empty: the project root or above it):
+    /// a baseline entry of a file under one that was not checked is gone from the project.
+    pub(crate) walked: Vec<String>,
 }
 
 /// What checking one file produced, before suppressions.
@@ -62,12 +74,28 @@ struct FileResult {
 /// The rule code whose violations are unjustified mock sites, for the summary.
 const UNJUSTIFIED_MOCK: &str = "MCK001";
 
-/// Checks `inputs` with `settings` and returns the sorted diagnostics, per-file records and summary.
+/// Checks `inputs` with `settings` and returns the sorted diagnostics, per-file records and
+/// summary; compared with the baseline when `settings` names one (read before any file is
+/// checked, so a broken baseline fails at once).
 pub fn check(
     inputs: &[PathBuf],
     settings: &Settings,
     registry: &Registry,
 ) -> Result<CheckOutcome, CheckError> {
+    let baseline = settings.baseline.as_ref().map(Baseline::load).transpose()?;
+    let mut run = run(inputs, settings, registry)?;
+    if let Some(baseline) = &baseline {
+        crate::baseline::apply(baseline, &mut run, settings, registry);
+    }
+    Ok(run.outcome)
+}
+
+/// One run without a baseline: see [`check`].
+pub(crate) fn run(
+    inputs: &[PathBuf],
+    settings: &Settings,
+    registry: &Registry,
+) -> Result<Run, CheckError> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let (inputs, discovery, changed) = discover_inputs(inputs, settings, &cwd)?;
     let inputs = inputs.as_slice();
@@ -152,7 +180,31 @@ pub fn check(
             changed.and_then(|listed| nothing_changed_notice(&discovery.files, settings, listed)),
         )
         .collect();
-    Ok(outcome)
+    Ok(Run {
+        outcome,
+        files: discovery.files,
+        walked: walked_directories(inputs, settings),
+    })
+}
+
+/// The input directories inside the project root as project-relative paths ("" for the root,
+/// and for an input at or above it).
+fn walked_directories(inputs: &[PathBuf], settings: &Settings) -> Vec<String> {
+    inputs
+        .iter()
+        .filter(|input| input.is_dir())
+        .filter_map(|input| {
+            if settings.project_root.starts_with(input) {
+                return Some(String::new());
+            }
+            let relative = input.strip_prefix(&settings.project_root).ok()?;
+            Some(
+                relative
+                    .to_string_lossy()
+                    .replace(std::path::MAIN_SEPARATOR, "/"),
+            )
+        })
+        .collect()
 }
 
 /// The files to check: the walk of the named paths, or with `--staged` / `--changed-since` the
@@ -731,11 +783,13 @@ fn run_project_rules(
             let Some(result) = results.get_mut(file) else {
                 continue;
             };
+            // Keyed by the normalized snippet, as hashed: two snippets that differ only in
+            // formatting must not share an occurrence index (and so a fingerprint).
             let key = (
                 file,
                 meta.code,
                 violation.symbol.clone(),
-                violation.snippet.clone(),
+                Fingerprint::normalize(&violation.snippet),
             );
             let occurrence = occurrences.entry(key).or_default();
             result.diagnostics.push(to_diagnostic(
@@ -829,20 +883,22 @@ fn check_file<'c>(
     let (facts, cacheable) = match facts_of(file, mocks, stored, stage) {
         Ok(found) => found,
         Err(problem) => {
-            let (code, status, reason) = match problem {
-                FactsProblem::Read(ReadProblem::Unreadable(reason)) => {
-                    (UNREADABLE, FileStatus::Unreadable, reason)
+            let (code, status, reason, kind) = match problem {
+                FactsProblem::Read(ReadProblem::Unreadable(reason, kind)) => {
+                    (UNREADABLE, FileStatus::Unreadable, reason, kind)
                 }
-                FactsProblem::Read(ReadProblem::Skipped(reason)) => {
-                    (SKIPPED, FileStatus::Skipped, reason)
+                FactsProblem::Read(ReadProblem::Skipped(reason, kind)) => {
+                    (SKIPPED, FileStatus::Skipped, reason, kind)
                 }
                 FactsProblem::Crashed(detail) => (
                     UNREADABLE,
                     FileStatus::Unreadable,
                     format!("internal error while parsing, please report it: {detail}"),
+                    "parser crash",
                 ),
             };
-            return (engine_only(file, settings, code, status, reason), None);
+            let only = engine_only(file, settings, code, status, (reason, kind));
+            return (only, None);
         }
     };
 
@@ -861,10 +917,11 @@ fn check_file<'c>(
         let mut violations: Vec<Violation> = Vec::new();
         rule.check.check(&context, &facts, &mut violations);
         for violation in violations {
+            // Keyed by the normalized snippet, as hashed (see `run_project_rules`).
             let key = (
                 rule.meta.code.to_string(),
                 violation.symbol.clone(),
-                violation.snippet.clone(),
+                Fingerprint::normalize(&violation.snippet),
             );
             let occurrence = occurrences.entry(key).or_default();
             diagnostics.push(to_diagnostic(
@@ -904,7 +961,7 @@ fn engine_only(
     settings: &Settings,
     code: &str,
     status: FileStatus,
-    reason: String,
+    (reason, kind): (String, &str),
 ) -> FileResult {
     let diagnostics = settings
         .severity_of(code)
@@ -915,8 +972,7 @@ fn engine_only(
                 DiagnosticPath::of(file),
                 Span::file_start(),
                 reason,
-                Vec::new(),
-                0,
+                (kind, 0),
             )
         })
         .into_iter()
@@ -931,14 +987,16 @@ fn engine_only(
     }
 }
 
+/// A diagnostic the engine emits itself. `(snippet, occurrence)` identify it for the
+/// fingerprint: the message may hold sizes and byte offsets, which change with any edit, so
+/// the snippet is a stable description (the kind of read problem, the directive's text).
 fn engine_diagnostic(
     code: &str,
     severity: Severity,
     path: DiagnosticPath<'_>,
     span: Span,
     message: String,
-    notes: Vec<String>,
-    occurrence: u32,
+    (snippet, occurrence): (&str, u32),
 ) -> Diagnostic {
     let name = match code {
         UNREADABLE => "unreadable-file",
@@ -946,7 +1004,7 @@ fn engine_diagnostic(
         INVALID_SUPPRESSION => "invalid-suppression",
         _ => "unused-suppression",
     };
-    let fingerprint = Fingerprint::compute(code, path.in_project, "", &message, occurrence);
+    let fingerprint = Fingerprint::compute(code, path.in_project, "", snippet, occurrence);
     Diagnostic {
         code: code.to_string(),
         rule: name.to_string(),
@@ -954,7 +1012,7 @@ fn engine_diagnostic(
         path: path.shown.to_string(),
         span,
         message,
-        notes,
+        notes: Vec::new(),
         related: Vec::new(),
         fingerprint,
         symbol: String::new(),
@@ -962,21 +1020,24 @@ fn engine_diagnostic(
     }
 }
 
+/// Why a file was not checked: the message, and the kind of problem its fingerprint hashes.
 enum ReadProblem {
-    Unreadable(String),
-    Skipped(String),
+    Unreadable(String, &'static str),
+    Skipped(String, &'static str),
 }
 
 /// Reads a file as UTF-8 text (BOM removed), refusing oversized and binary files.
 fn read_source(path: &Path, max_size: u64) -> Result<String, ReadProblem> {
-    let unreadable =
-        |error: std::io::Error| ReadProblem::Unreadable(format!("cannot read file: {error}"));
+    let unreadable = |error: std::io::Error| {
+        ReadProblem::Unreadable(format!("cannot read file: {error}"), "read")
+    };
     let file = std::fs::File::open(path).map_err(unreadable)?;
     let size = file.metadata().map_err(unreadable)?.len();
     if size > max_size {
-        return Err(ReadProblem::Skipped(format!(
-            "file is {size} bytes, over max-file-size ({max_size} bytes)"
-        )));
+        return Err(ReadProblem::Skipped(
+            format!("file is {size} bytes, over max-file-size ({max_size} bytes)"),
+            "too large",
+        ));
     }
     let mut bytes = Vec::with_capacity(size as usize);
     // Read one byte past the cap so a file that grew since `metadata` is still caught.
@@ -984,14 +1045,16 @@ fn read_source(path: &Path, max_size: u64) -> Result<String, ReadProblem> {
         .read_to_end(&mut bytes)
         .map_err(unreadable)?;
     if bytes.len() as u64 > max_size {
-        return Err(ReadProblem::Skipped(format!(
-            "file is over max-file-size ({max_size} bytes)"
-        )));
+        return Err(ReadProblem::Skipped(
+            format!("file is over max-file-size ({max_size} bytes)"),
+            "too large",
+        ));
     }
     if let Some(offset) = bytes.iter().position(|&byte| byte == 0) {
-        return Err(ReadProblem::Skipped(format!(
-            "binary content (NUL byte at offset {offset})"
-        )));
+        return Err(ReadProblem::Skipped(
+            format!("binary content (NUL byte at offset {offset})"),
+            "binary",
+        ));
     }
     let bytes = bytes
         .strip_prefix(b"\xEF\xBB\xBF")
@@ -999,9 +1062,10 @@ fn read_source(path: &Path, max_size: u64) -> Result<String, ReadProblem> {
         .unwrap_or(bytes);
     String::from_utf8(bytes).map_err(|error| {
         let offset = error.utf8_error().valid_up_to();
-        ReadProblem::Unreadable(format!(
-            "not valid UTF-8 (first invalid byte at offset {offset})"
-        ))
+        ReadProblem::Unreadable(
+            format!("not valid UTF-8 (first invalid byte at offset {offset})"),
+            "not UTF-8",
+        )
     })
 }
 
@@ -1042,15 +1106,29 @@ fn apply_suppressions(
     });
     let suppressed = before - result.diagnostics.len();
 
-    // Identical problems in one file (two unused `ignore[SYN001]`) share code and message, so
-    // an occurrence index keeps their fingerprints apart, as for rule violations.
+    report_directive_problems(file, result, &used, settings);
+    suppressed
+}
+
+/// SUP001 for directives that cannot be honoured and SUP002 for codes that suppressed
+/// nothing. Their fingerprints hash the directive's own text (kind, codes, reason), never
+/// its line, with an occurrence index for identical directives in one file.
+fn report_directive_problems(
+    file: &DiscoveredFile,
+    result: &mut FileResult,
+    used: &[Vec<bool>],
+    settings: &Settings,
+) {
     let mut occurrences: HashMap<(&str, String), u32> = HashMap::new();
-    let mut next_occurrence = |code: &'static str, message: &String| {
-        let occurrence = occurrences.entry((code, message.clone())).or_default();
+    let mut next_occurrence = |code: &'static str, snippet: &str| {
+        let occurrence = occurrences
+            .entry((code, Fingerprint::normalize(snippet)))
+            .or_default();
         *occurrence += 1;
         *occurrence - 1
     };
-    for (directive, used_codes) in result.directives.iter().zip(&used) {
+    for (directive, used_codes) in result.directives.iter().zip(used) {
+        let text = directive_text(directive);
         if let Some(severity) = settings.severity_of(INVALID_SUPPRESSION) {
             let problem = match &directive.problem {
                 Some(DirectiveProblem::MissingReason) => {
@@ -1060,15 +1138,15 @@ fn apply_suppressions(
                 None => None,
             };
             if let Some(message) = problem {
-                let occurrence = next_occurrence(INVALID_SUPPRESSION, &message);
+                let snippet = format!("{text} {message}");
+                let occurrence = next_occurrence(INVALID_SUPPRESSION, &snippet);
                 result.diagnostics.push(engine_diagnostic(
                     INVALID_SUPPRESSION,
                     severity,
                     DiagnosticPath::of(file),
                     directive.span,
                     message,
-                    Vec::new(),
-                    occurrence,
+                    (&snippet, occurrence),
                 ));
             }
         }
@@ -1080,21 +1158,33 @@ fn apply_suppressions(
                     .any(|enabled| enabled.eq_ignore_ascii_case(code));
                 if !was_used && enabled {
                     let message = format!("suppression of {code} matches no violation");
-                    let occurrence = next_occurrence(UNUSED_SUPPRESSION, &message);
+                    let snippet = format!("{text} {code}");
+                    let occurrence = next_occurrence(UNUSED_SUPPRESSION, &snippet);
                     result.diagnostics.push(engine_diagnostic(
                         UNUSED_SUPPRESSION,
                         severity,
                         DiagnosticPath::of(file),
                         directive.span,
                         message,
-                        Vec::new(),
-                        occurrence,
+                        (&snippet, occurrence),
                     ));
                 }
             }
         }
     }
-    suppressed
+}
+
+/// A directive as its fingerprints see it: kind, codes and reason, without its position.
+fn directive_text(directive: &Directive) -> String {
+    let kind = match directive.kind {
+        DirectiveKind::Line => "ignore",
+        DirectiveKind::File => "ignore-file",
+    };
+    format!(
+        "{kind}[{}]: {}",
+        directive.codes.join(","),
+        directive.reason.as_deref().unwrap_or_default()
+    )
 }
 
 fn summarize(

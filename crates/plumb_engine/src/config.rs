@@ -61,6 +61,9 @@ pub struct RawConfig {
     /// Where the facts cache lives: relative to the project root, or absolute
     /// (default `.plumb_cache`).
     pub cache_dir: Option<String>,
+    /// The baseline file `plumb check` compares with and `plumb baseline` writes, relative to
+    /// the configuration file's directory (`--baseline` overrides it).
+    pub baseline: Option<String>,
     /// `[gate]`: compliance floors and per-rule budgets that fail the run.
     pub gate: Option<RawGate>,
 }

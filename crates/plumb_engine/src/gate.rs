@@ -45,6 +45,15 @@ pub fn evaluate(outcome: &mut CheckOutcome, settings: &Settings) {
             });
         }
     }
+    if settings.fail_on_stale_baseline
+        && let Some(failure) = outcome
+            .summary
+            .baseline
+            .as_ref()
+            .and_then(crate::baseline::stale_failure)
+    {
+        failures.push(failure);
+    }
     for (scope, &floor) in &settings.gate.fail_under {
         let Some(compliance) = outcome
             .summary

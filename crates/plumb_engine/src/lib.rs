@@ -2,6 +2,7 @@
 //!
 //! It knows nothing about output formats; the CLI hands its [`CheckOutcome`] to a reporter.
 
+pub mod baseline;
 mod cache;
 mod changed;
 mod check;
@@ -11,6 +12,7 @@ mod input_path;
 pub mod settings;
 pub mod walk;
 
+pub use baseline::{Baseline, BaselineError, BaselineLocation};
 pub use changed::{ChangedFiles, GitError};
 pub use check::{CheckError, check, project_index};
 pub use config::ConfigError;

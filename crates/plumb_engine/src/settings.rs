@@ -8,6 +8,7 @@ use plumb_diagnostics::Severity;
 use plumb_rules::Registry;
 use plumb_syntax::PythonVersion;
 
+use crate::baseline::BaselineLocation;
 use crate::changed::ChangedFiles;
 use crate::config::{self, ConfigError, LoadedConfig, RawConfig};
 use crate::gate::GateSettings;
@@ -96,6 +97,11 @@ pub struct Overrides {
     /// `VIRTUAL_ENV` of the calling shell: the activated environment, used for import
     /// resolution when the project configures none and has no `.venv`/`venv` of its own.
     pub active_virtual_env: Option<PathBuf>,
+    /// `--baseline FILE`, as typed (relative to the working directory).
+    pub baseline: Option<PathBuf>,
+    /// `--[no-]fail-on-stale-baseline`, or the CLI's default for the environment (on when
+    /// `CI=true`); `None` is off.
+    pub fail_on_stale_baseline: Option<bool>,
 }
 
 /// Everything a run needs to know, resolved.
@@ -131,6 +137,10 @@ pub struct Settings {
     pub python_import_names: BTreeMap<String, Vec<String>>,
     /// The facts cache's directory (absolute), `None` with `--no-cache`.
     pub cache_dir: Option<PathBuf>,
+    /// The baseline to compare with: `--baseline`, else `baseline =` in the configuration.
+    pub baseline: Option<BaselineLocation>,
+    /// A stale baseline (entries no longer found) fails the run.
+    pub fail_on_stale_baseline: bool,
     /// `--staged` / `--changed-since REV`: the files checked are the changed ones under the
     /// paths given, with exclusions applied to them (as `--force-exclude` does).
     pub changed: Option<ChangedFiles>,
@@ -293,6 +303,8 @@ impl Settings {
             Some(dir) => Some(physical(&project_root, Path::new(dir))),
         };
 
+        let baseline = baseline_location(&cwd, overrides, raw, &project_root);
+
         let threads = overrides
             .threads
             .filter(|&threads| threads > 0)
@@ -325,6 +337,8 @@ impl Settings {
                 .map(|venv| physical(&cwd, venv)),
             python_import_names,
             cache_dir,
+            baseline,
+            fail_on_stale_baseline: overrides.fail_on_stale_baseline.unwrap_or(false),
             changed: overrides.changed.clone(),
         })
     }
@@ -353,6 +367,28 @@ impl Settings {
     pub fn severity_of(&self, code: &str) -> Option<Severity> {
         self.rules.get(code).copied()
     }
+}
+
+/// `--baseline` (relative to the working directory), else `baseline =` in the configuration
+/// (relative to its directory, the project root).
+fn baseline_location(
+    cwd: &Path,
+    overrides: &Overrides,
+    raw: &RawConfig,
+    project_root: &Path,
+) -> Option<BaselineLocation> {
+    if let Some(path) = &overrides.baseline {
+        return Some(BaselineLocation {
+            path: physical(cwd, path),
+            shown: path.to_string_lossy().into_owned(),
+            from_command_line: true,
+        });
+    }
+    raw.baseline.as_ref().map(|file| BaselineLocation {
+        path: physical(project_root, Path::new(file)),
+        shown: file.clone(),
+        from_command_line: false,
+    })
 }
 
 /// The scopes `fail-under` may name: the built-in ones and the configured ones.

@@ -204,6 +204,7 @@ pub(crate) mod tests {
             summary: Summary {
                 baseline: Some(BaselineSummary {
                     file: ".plumb-baseline.json".into(),
+                    root: String::new(),
                     new: 2,
                     known: 2,
                     fixed: vec![BaselineEntry {

@@ -130,6 +130,7 @@ mod tests {
             summary: Summary {
                 baseline: Some(BaselineSummary {
                     file: ".plumb-baseline.json".into(),
+                    root: String::new(),
                     new: 1,
                     known: 1,
                     fixed: Vec::new(),

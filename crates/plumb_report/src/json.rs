@@ -13,7 +13,7 @@ pub(crate) fn render(outcome: &CheckOutcome, run: &RunInfo) -> String {
         .diagnostics
         .iter()
         .map(|diagnostic| {
-            json!({
+            let mut value = json!({
                 "code": diagnostic.code,
                 "rule": diagnostic.rule,
                 "severity": diagnostic.severity,
@@ -26,7 +26,12 @@ pub(crate) fn render(outcome: &CheckOutcome, run: &RunInfo) -> String {
                 "notes": diagnostic.notes,
                 "related": diagnostic.related,
                 "fingerprint": diagnostic.fingerprint,
-            })
+                "symbol": diagnostic.symbol,
+            });
+            if let Some(state) = diagnostic.baseline {
+                value["baseline"] = json!(state);
+            }
+            value
         })
         .collect();
     let document = json!({

@@ -4,8 +4,14 @@
 //! GitHub accepts at most 25,000 results per run; beyond that the lowest-priority results (by
 //! severity, then path order) are left out and a notification says how many, so the upload still
 //! succeeds. The summary in the run's properties always counts everything.
+//!
+//! With a baseline, each result carries `baselineState` (`new` or `unchanged`), and each fixed
+//! baseline entry is a result of its own with `baselineState` `absent` and level `none`: it
+//! points at its file only, since the baseline records no line.
 
-use plumb_diagnostics::{CheckOutcome, Diagnostic, Severity};
+use plumb_diagnostics::{
+    BaselineEntry, BaselineState, BaselineSummary, CheckOutcome, Diagnostic, Severity,
+};
 use serde_json::{Value, json};
 
 use crate::RunInfo;
@@ -55,7 +61,7 @@ pub(crate) fn render(outcome: &CheckOutcome, run: &RunInfo) -> String {
         kept.truncate(MAX_RESULTS);
         kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
-    let results: Vec<Value> = kept
+    let mut results: Vec<Value> = kept
         .iter()
         .map(|diagnostic| {
             let rule_index = run
@@ -91,9 +97,25 @@ pub(crate) fn render(outcome: &CheckOutcome, run: &RunInfo) -> String {
                     .collect();
                 result["relatedLocations"] = Value::Array(related);
             }
+            if let Some(state) = diagnostic.baseline {
+                result["baselineState"] = json!(match state {
+                    BaselineState::New => "new",
+                    BaselineState::Unchanged => "unchanged",
+                });
+            }
             result
         })
         .collect();
+    if let Some(baseline) = &outcome.summary.baseline {
+        let room = MAX_RESULTS.saturating_sub(results.len());
+        results.extend(
+            baseline
+                .fixed
+                .iter()
+                .take(room)
+                .map(|entry| absent_result(entry, baseline, run)),
+        );
+    }
 
     let mut notifications = Vec::new();
     if omitted > 0 {
@@ -130,6 +152,38 @@ pub(crate) fn render(outcome: &CheckOutcome, run: &RunInfo) -> String {
     let mut text = serde_json::to_string_pretty(&document).expect("JSON values always serialize");
     text.push('\n');
     text
+}
+
+/// A fixed baseline entry as a result: `baselineState` `absent`, level `none`, located at its
+/// file (the baseline holds no line numbers) and its enclosing symbol.
+fn absent_result(entry: &BaselineEntry, baseline: &BaselineSummary, run: &RunInfo) -> Value {
+    let path = if baseline.root.is_empty() {
+        entry.path.clone()
+    } else {
+        format!("{}/{}", baseline.root.trim_end_matches('/'), entry.path)
+    };
+    let artifact = if path.starts_with('/') {
+        json!({ "uri": file_uri(&path) })
+    } else {
+        json!({ "uri": percent_encode(&path), "uriBaseId": "%SRCROOT%" })
+    };
+    let mut location = json!({ "physicalLocation": { "artifactLocation": artifact } });
+    if !entry.symbol.is_empty() {
+        location["logicalLocations"] = json!([{ "fullyQualifiedName": entry.symbol }]);
+    }
+    let mut result = json!({
+        "ruleId": entry.code,
+        "level": "none",
+        "kind": "pass",
+        "message": { "text": format!("fixed since the baseline: {}", entry.message) },
+        "locations": [location],
+        "partialFingerprints": { "plumbFingerprint/v1": entry.fingerprint },
+        "baselineState": "absent",
+    });
+    if let Some(index) = run.rules.iter().position(|rule| rule.code == entry.code) {
+        result["ruleIndex"] = json!(index);
+    }
+    result
 }
 
 fn location(path: &str, span: plumb_diagnostics::Span, message: Option<&str>) -> Value {

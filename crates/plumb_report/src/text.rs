@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use plumb_diagnostics::{
-    CheckOutcome, Diagnostic, MockCounts, RelatedLocation, Summary, TypeCounts,
+    BaselineSummary, CheckOutcome, Diagnostic, MockCounts, RelatedLocation, Summary, TypeCounts,
 };
 
 use crate::RunInfo;
@@ -13,7 +13,7 @@ pub(crate) fn render_concise(outcome: &CheckOutcome, run: &RunInfo) -> String {
     if run.statistics {
         out.push_str(&statistics(outcome, run));
     } else {
-        for diagnostic in &outcome.diagnostics {
+        for diagnostic in listed(outcome) {
             out.push_str(&concise_line(diagnostic));
             out.push('\n');
         }
@@ -23,6 +23,15 @@ pub(crate) fn render_concise(outcome: &CheckOutcome, run: &RunInfo) -> String {
     }
     out.push_str(&summary(&outcome.summary));
     out
+}
+
+/// The violations text formats list: with a baseline only the new ones (the summary counts
+/// the known ones), without one all of them.
+pub(crate) fn listed(outcome: &CheckOutcome) -> impl Iterator<Item = &Diagnostic> {
+    outcome
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.is_new())
 }
 
 pub(crate) fn concise_line(diagnostic: &Diagnostic) -> String {
@@ -64,6 +73,49 @@ pub(crate) fn statistics(outcome: &CheckOutcome, run: &RunInfo) -> String {
             .find(|rule| &rule.code == code)
             .map_or("", |rule| rule.name.as_str());
         let _ = writeln!(out, "{count:>8}  {code:<8} {name}");
+    }
+    out
+}
+
+/// How many fixed baseline entries the summary names before "and N more".
+const FIXED_LISTED: usize = 10;
+
+/// `Baseline FILE: N new, N known (not listed), N fixed`, then what was fixed.
+fn baseline_summary(baseline: &BaselineSummary) -> String {
+    let mut out = format!(
+        "Baseline {}: {} new, {} known (not listed), {} fixed",
+        baseline.file,
+        baseline.new,
+        baseline.known,
+        baseline.fixed.len()
+    );
+    if baseline.is_stale() {
+        out.push_str(" \u{2014} stale: run `plumb baseline --update` and commit it");
+    }
+    out.push('\n');
+    for entry in baseline.fixed.iter().take(FIXED_LISTED) {
+        let path = if baseline.root.is_empty() {
+            entry.path.clone()
+        } else {
+            format!("{}/{}", baseline.root.trim_end_matches('/'), entry.path)
+        };
+        let symbol = if entry.symbol.is_empty() {
+            String::new()
+        } else {
+            format!(" (in {})", entry.symbol)
+        };
+        let _ = writeln!(
+            out,
+            "  fixed: {path}: {} {}{symbol}",
+            entry.code, entry.message
+        );
+    }
+    if baseline.fixed.len() > FIXED_LISTED {
+        let _ = writeln!(
+            out,
+            "  ... and {} more",
+            baseline.fixed.len() - FIXED_LISTED
+        );
     }
     out
 }
@@ -143,6 +195,9 @@ pub(crate) fn summary(summary: &Summary) -> String {
             "Duplicate types: {} duplicated names, {} extra definitions ({} identical, {} divergent)",
             types.duplicated_names, types.extra_definitions, types.identical, types.divergent
         );
+    }
+    if let Some(baseline) = &summary.baseline {
+        out.push_str(&baseline_summary(baseline));
     }
     for notice in &summary.notices {
         let _ = writeln!(out, "Note: {notice}");

@@ -10,7 +10,7 @@ use oxc_span::GetSpan;
 use plumb_diagnostics::LineIndex;
 
 use super::{EcmaImport, EcmaImportKind};
-use crate::mocks::snippet;
+use crate::mocks::fingerprint_snippet;
 
 /// Test-runner calls whose first argument is a module specifier.
 const MOCK_METHODS: &[&str] = &[
@@ -75,7 +75,7 @@ impl Collector<'_> {
             span: self
                 .index
                 .span(self.text, literal.span.start, literal.span.end),
-            snippet: snippet(statement),
+            snippet: fingerprint_snippet(statement),
             guarded: self.try_depth > 0,
         });
     }

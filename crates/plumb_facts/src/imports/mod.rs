@@ -52,7 +52,7 @@ pub struct PyImport {
     pub is_from: bool,
     /// Span of the alias (`import`) or of the module part (`from`).
     pub span: Span,
-    /// The statement, whitespace-collapsed, for fingerprints.
+    /// The statement in fingerprint form (`Fingerprint::normalize`, capped), for fingerprints.
     pub snippet: String,
     /// Inside `try:` whose handlers catch `ImportError` / `ModuleNotFoundError` (or broader), or
     /// under an `if` that tests `sys.version_info` / `sys.platform`: the code expects it may
@@ -81,6 +81,7 @@ pub struct EcmaImport {
     pub kind: EcmaImportKind,
     /// Span of the string literal.
     pub span: Span,
+    /// The statement in fingerprint form (`Fingerprint::normalize`, capped), for fingerprints.
     pub snippet: String,
     /// Inside a `try` block (a `require` that may fail on purpose).
     pub guarded: bool,

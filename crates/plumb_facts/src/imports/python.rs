@@ -11,7 +11,7 @@ use ruff_text_size::Ranged;
 
 use self::dynamism::{Effect, HookSite, ModuleAliases, Store};
 use super::{ImportHook, PyImport, PythonImports};
-use crate::mocks::snippet;
+use crate::mocks::{fingerprint_snippet, snippet};
 
 pub(crate) fn extract(text: &str, index: &LineIndex, module: &ModModule) -> PythonImports {
     let mut collector = Collector {
@@ -124,7 +124,7 @@ impl Collector<'_> {
     }
 
     fn statement_snippet(&self, stmt: &Stmt) -> String {
-        snippet(&self.text[stmt.range()])
+        fingerprint_snippet(&self.text[stmt.range()])
     }
 }
 

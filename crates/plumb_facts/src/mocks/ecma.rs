@@ -16,7 +16,7 @@ use oxc_ast_visit::{Visit, walk};
 use oxc_syntax::scope::ScopeFlags;
 use plumb_diagnostics::LineIndex;
 
-use super::{CommentMap, MockDetection, MockSite, snippet};
+use super::{CommentMap, MockDetection, MockSite, fingerprint_snippet, snippet};
 
 /// Calls whose first argument is the module or name mocked.
 const NAMED_TARGET: &[&str] = &[
@@ -221,7 +221,7 @@ impl SiteFinder<'_> {
             callee,
             target,
             symbol: self.symbols.join("::"),
-            snippet: snippet(source),
+            snippet: fingerprint_snippet(source),
             comments: self.comments.candidates(statement_line, span.start.line),
             decorator_reasons: Vec::new(),
         });

@@ -10,7 +10,7 @@ pub(crate) mod python;
 
 use std::collections::BTreeMap;
 
-use plumb_diagnostics::{LineIndex, Span};
+use plumb_diagnostics::{Fingerprint, LineIndex, Span};
 use serde::{Deserialize, Serialize};
 
 /// One place where a test creates a mock, patches something, or spies on it.
@@ -24,7 +24,7 @@ pub struct MockSite {
     pub target: Option<String>,
     /// Enclosing symbol path, e.g. `TestLogin::test_ok`, for fingerprints.
     pub symbol: String,
-    /// The site's source text, whitespace-collapsed and capped, for fingerprints.
+    /// The site's source text in fingerprint form ([`fingerprint_snippet`]), for fingerprints.
     pub snippet: String,
     /// Comments that may justify the site: the block of comment lines directly above the
     /// statement the site belongs to (joined with newlines), then comments on the site's line.
@@ -211,10 +211,17 @@ fn strip_delimiters(raw: &str) -> String {
         .join("\n")
 }
 
-/// `text` with runs of whitespace collapsed to one space, at most 200 characters.
+/// `text` with runs of whitespace collapsed to one space, at most 200 characters: for messages.
 pub(crate) fn snippet(text: &str) -> String {
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
     collapsed.chars().take(200).collect()
+}
+
+/// `text` in the form fingerprints hash ([`Fingerprint::normalize`]), at most 200 characters.
+/// Normalized before it is capped, so a formatter that re-wraps a long call keeps the same
+/// first 200 characters (a cap on the raw text would cut the two layouts at different code).
+pub(crate) fn fingerprint_snippet(text: &str) -> String {
+    Fingerprint::normalize(text).chars().take(200).collect()
 }
 
 #[cfg(test)]

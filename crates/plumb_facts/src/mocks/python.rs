@@ -11,7 +11,7 @@ use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
 use ruff_python_ast::{self as ast, Expr, ModModule, Stmt};
 use ruff_text_size::Ranged;
 
-use super::{CommentMap, MockDetection, MockSite, snippet};
+use super::{CommentMap, MockDetection, MockSite, fingerprint_snippet, snippet};
 
 /// `monkeypatch` methods that replace something.
 const MONKEYPATCH_METHODS: &[&str] = &["setattr", "setitem", "delattr"];
@@ -239,7 +239,7 @@ impl SiteFinder<'_> {
             callee,
             target,
             symbol: self.symbols.join("::"),
-            snippet: snippet(source),
+            snippet: fingerprint_snippet(source),
             comments: self.comments.candidates(statement_line, span.start.line),
             decorator_reasons: self.reasons.iter().flatten().cloned().collect(),
         });

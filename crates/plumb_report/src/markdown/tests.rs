@@ -70,6 +70,7 @@ fn synthetic(count: usize) -> CheckOutcome {
     };
     summary.baseline = Some(BaselineSummary {
         file: ".plumb-baseline.json".into(),
+        root: String::new(),
         new: count / 10,
         known: count - count / 10,
         fixed: vec![BaselineEntry {

@@ -1,0 +1,233 @@
+//! `plumb baseline` (write or update the baseline file) and the baseline flags of `plumb check`.
+//!
+//! Exit codes of `plumb baseline`: 0 written, 1 refused (the file exists without `--update`, or
+//! the update would add violations without `--allow-new`), 2 errors.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use plumb_diagnostics::BaselineEntry;
+use plumb_engine::baseline::{DEFAULT_BASELINE_FILE, rebuild};
+use plumb_engine::{Baseline, BaselineLocation, Overrides, Settings};
+use plumb_rules::Registry;
+
+use crate::{EXIT_CLEAN, EXIT_VIOLATIONS, active_virtual_env};
+
+/// How many refused new entries `--update` lists before "and N more".
+const LISTED: usize = 5;
+
+/// The baseline flags of `plumb check`.
+#[derive(Debug, Args)]
+pub(crate) struct CheckBaselineFlags {
+    /// Compare with this baseline file: only violations it does not list fail (overrides
+    /// `baseline` in the configuration).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Fail when the baseline lists violations that no longer occur (default: on when the
+    /// environment has CI=true).
+    #[arg(long, overrides_with = "no_fail_on_stale_baseline")]
+    fail_on_stale_baseline: bool,
+    /// Do not fail on a stale baseline, even in CI.
+    #[arg(long, overrides_with = "fail_on_stale_baseline")]
+    no_fail_on_stale_baseline: bool,
+}
+
+impl CheckBaselineFlags {
+    /// Fills the baseline fields of `overrides`.
+    pub(crate) fn apply(&self, overrides: &mut Overrides) {
+        overrides.baseline = self.baseline.clone();
+        overrides.fail_on_stale_baseline = if self.fail_on_stale_baseline {
+            Some(true)
+        } else if self.no_fail_on_stale_baseline {
+            Some(false)
+        } else {
+            in_ci().then_some(true)
+        };
+    }
+}
+
+/// Whether the environment says this is a CI run: `CI=true` (GitHub Actions, GitLab CI,
+/// pre-commit.ci and most others set it) or `CI=1`.
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| value.eq_ignore_ascii_case("true") || value.trim() == "1")
+}
+
+/// `plumb baseline [PATH...]`.
+#[derive(Debug, Args)]
+pub(crate) struct BaselineArgs {
+    /// Files or directories to check (default: the current directory). Entries of files not
+    /// checked are kept as they are by `--update`.
+    paths: Vec<PathBuf>,
+    /// The baseline file (default: `baseline` in the configuration, else .plumb-baseline.json
+    /// at the project root).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Rewrite an existing baseline: fixed violations leave it; new ones are refused.
+    #[arg(long)]
+    update: bool,
+    /// With --update: add the new violations too.
+    #[arg(long, requires = "update")]
+    allow_new: bool,
+    /// Use this configuration file instead of discovering one.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    config: Option<PathBuf>,
+    /// Ignore all configuration files.
+    #[arg(long)]
+    isolated: bool,
+    /// Rules to enable: codes or family prefixes, comma-separated (replaces config `select`).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    select: Option<Vec<String>>,
+    /// Rules to enable in addition to the selected ones.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    extend_select: Vec<String>,
+    /// Rules to disable.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    ignore: Vec<String>,
+    /// Python version whose syntax is valid, e.g. 3.11 (overrides config and requires-python).
+    #[arg(long, value_name = "VERSION")]
+    target_version: Option<String>,
+    /// Apply exclusions to files named on the command line too.
+    #[arg(long)]
+    force_exclude: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Neither read nor write the facts cache.
+    #[arg(long)]
+    no_cache: bool,
+}
+
+impl BaselineArgs {
+    fn overrides(&self) -> Overrides {
+        Overrides {
+            config_file: self.config.clone(),
+            isolated: self.isolated,
+            select: self.select.clone(),
+            extend_select: self.extend_select.clone(),
+            ignore: self.ignore.clone(),
+            target_version: self.target_version.clone(),
+            force_exclude: self.force_exclude,
+            threads: self.threads,
+            no_cache: self.no_cache,
+            active_virtual_env: active_virtual_env(),
+            baseline: self.baseline.clone(),
+            ..Overrides::default()
+        }
+    }
+}
+
+/// Writes the baseline, or refuses; returns the exit code.
+pub(crate) fn run_baseline(args: &BaselineArgs, registry: &Registry) -> anyhow::Result<u8> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let settings = Settings::resolve(&paths[0], &args.overrides(), registry)?;
+    let location = settings
+        .baseline
+        .clone()
+        .unwrap_or_else(|| default_location(&settings));
+    let exists = location.path.exists();
+    if exists && !args.update {
+        eprintln!(
+            "plumb: {} exists: `plumb baseline --update` rewrites it (fixed violations leave it; new ones are refused unless --allow-new)",
+            location.shown
+        );
+        return Ok(EXIT_VIOLATIONS);
+    }
+    if !exists && args.update {
+        anyhow::bail!(
+            "baseline {} does not exist: create it with `plumb baseline`",
+            location.shown
+        );
+    }
+    let previous = if args.update {
+        Some(Baseline::load(&location)?)
+    } else {
+        None
+    };
+    let mut rebuilt = rebuild(&paths, &settings, registry, previous.as_ref())?;
+    if args.update && !args.allow_new && !rebuilt.added.is_empty() {
+        let _ = write!(
+            std::io::stderr(),
+            "{}",
+            refusal(&location.shown, &rebuilt.added)
+        );
+        return Ok(EXIT_VIOLATIONS);
+    }
+    Baseline::write(&location.path, &location.shown, &mut rebuilt.entries)?;
+    let mut report = format!(
+        "Wrote {}: {} entries",
+        location.shown,
+        rebuilt.entries.len()
+    );
+    if args.update {
+        let unchanged = rebuilt.entries.len() - rebuilt.added.len() - rebuilt.kept_unjudged;
+        report.push_str(&format!(
+            " ({unchanged} unchanged, {} fixed removed, {} new added, {} kept for files or rules not checked)",
+            rebuilt.removed.len(),
+            rebuilt.added.len(),
+            rebuilt.kept_unjudged
+        ));
+    } else {
+        report.push_str(&format!(
+            ".\nCompare with it: plumb check --baseline {} (or `baseline = \"{}\"` in the configuration); commit it.",
+            location.shown,
+            location_in_config(&location, &settings)
+        ));
+    }
+    // The file is written: a closed pipe (`plumb baseline | head`) is no reason to fail.
+    let _ = writeln!(std::io::stdout(), "{report}");
+    Ok(EXIT_CLEAN)
+}
+
+/// `.plumb-baseline.json` at the project root, shown relative to the working directory.
+fn default_location(settings: &Settings) -> BaselineLocation {
+    let path = settings.project_root.join(DEFAULT_BASELINE_FILE);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let shown = path
+        .strip_prefix(&cwd)
+        .unwrap_or(&path)
+        .to_string_lossy()
+        .into_owned();
+    BaselineLocation {
+        path,
+        shown,
+        from_command_line: false,
+    }
+}
+
+/// The baseline's path as `baseline =` would name it: relative to the project root.
+fn location_in_config(location: &BaselineLocation, settings: &Settings) -> String {
+    location
+        .path
+        .strip_prefix(&settings.project_root)
+        .unwrap_or(&location.path)
+        .to_string_lossy()
+        .replace(std::path::MAIN_SEPARATOR, "/")
+}
+
+/// Why `--update` refused: the count, and the first few new violations.
+fn refusal(shown: &str, added: &[BaselineEntry]) -> String {
+    let mut text = format!(
+        "plumb: not updating {shown}: {} violation(s) are not in it; fix them, or add them with `plumb baseline --update --allow-new`:\n",
+        added.len()
+    );
+    for entry in added.iter().take(LISTED) {
+        let symbol = if entry.symbol.is_empty() {
+            String::new()
+        } else {
+            format!(" (in {})", entry.symbol)
+        };
+        text.push_str(&format!(
+            "  {}: {} {}{symbol}\n",
+            entry.path, entry.code, entry.message
+        ));
+    }
+    if added.len() > LISTED {
+        text.push_str(&format!("  ... and {} more\n", added.len() - LISTED));
+    }
+    text
+}
