@@ -10,7 +10,8 @@ use plumb_diagnostics::{CheckOutcome, Diagnostic};
 
 use crate::text::related_text;
 
-/// The violations the gate counts: all of them without a baseline, the new ones with one.
+/// The violations the gate counts and the text formats list: all of them without a baseline,
+/// the new ones with one (the summaries count the known ones).
 pub(crate) fn new_diagnostics(outcome: &CheckOutcome) -> impl Iterator<Item = &Diagnostic> {
     outcome
         .diagnostics

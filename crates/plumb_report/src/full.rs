@@ -20,7 +20,7 @@ pub(crate) fn render(outcome: &CheckOutcome, run: &RunInfo) -> String {
     let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     let mut out = String::new();
     let mut current_file: Option<(String, Option<String>)> = None;
-    for diagnostic in text::listed(outcome) {
+    for diagnostic in crate::ci::new_diagnostics(outcome) {
         // Diagnostics are sorted by path: read each file once.
         if current_file
             .as_ref()

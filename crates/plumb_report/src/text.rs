@@ -13,7 +13,7 @@ pub(crate) fn render_concise(outcome: &CheckOutcome, run: &RunInfo) -> String {
     if run.statistics {
         out.push_str(&statistics(outcome, run));
     } else {
-        for diagnostic in listed(outcome) {
+        for diagnostic in crate::ci::new_diagnostics(outcome) {
             out.push_str(&concise_line(diagnostic));
             out.push('\n');
         }
@@ -23,15 +23,6 @@ pub(crate) fn render_concise(outcome: &CheckOutcome, run: &RunInfo) -> String {
     }
     out.push_str(&summary(&outcome.summary));
     out
-}
-
-/// The violations text formats list: with a baseline only the new ones (the summary counts
-/// the known ones), without one all of them.
-pub(crate) fn listed(outcome: &CheckOutcome) -> impl Iterator<Item = &Diagnostic> {
-    outcome
-        .diagnostics
-        .iter()
-        .filter(|diagnostic| diagnostic.is_new())
 }
 
 pub(crate) fn concise_line(diagnostic: &Diagnostic) -> String {
