@@ -1224,3 +1224,41 @@ fn files_outside_the_project_root_are_said_to_get_no_import_checks() {
         stdout(&text)
     );
 }
+
+/// A report written with `-o` and the baseline get the mode a plain write gives (0666 minus the
+/// umask), not the 0600 of the temporary file they are written through, so a CI step running as
+/// another user can read them.
+#[cfg(unix)]
+#[test]
+fn written_reports_and_baselines_are_readable_like_plainly_written_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[project]\nname = \"m\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("bad.py"), "def f(:\n").unwrap();
+    let mode = |name: &str| {
+        std::fs::metadata(dir.path().join(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    std::fs::write(dir.path().join("plain"), b"").unwrap();
+    let output = run_in(
+        dir.path(),
+        &["check", "-o", "report.json", "--output-format", "json"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let output = run_in(dir.path(), &["baseline"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(mode("report.json"), mode("plain"));
+    assert_eq!(mode(".plumb-baseline.json"), mode("plain"));
+    assert_ne!(
+        mode("plain"),
+        0o600,
+        "the test's umask hides the difference"
+    );
+}

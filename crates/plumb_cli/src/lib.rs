@@ -250,20 +250,11 @@ fn rule_info(meta: &RuleMeta, enabled: bool) -> RuleInfo {
     }
 }
 
-/// Writes through a temporary file in the same directory and renames it into place, so readers
-/// and concurrent `plumb` processes never see a half-written report.
+/// Writes through a temporary file renamed into place (`plumb_engine::write_atomically`), so
+/// readers and concurrent `plumb` processes never see a half-written report.
 fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
-    let directory = path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temporary = tempfile::NamedTempFile::new_in(directory)
-        .with_context(|| format!("cannot create a temporary file in {}", directory.display()))?;
-    temporary.write_all(contents)?;
-    temporary
-        .persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    plumb_engine::write_atomically(path, contents)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn print_rules(format: RulesFormat, registry: &Registry) -> anyhow::Result<()> {

@@ -10,7 +10,6 @@
 //! place, never a silent "everything is new" or "everything is known".
 
 use std::collections::{HashMap, HashSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use plumb_diagnostics::{
@@ -206,18 +205,7 @@ impl Baseline {
             file: shown.to_string(),
             message,
         };
-        let directory = path
-            .parent()
-            .filter(|parent| !parent.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let mut temporary = tempfile::NamedTempFile::new_in(directory)
-            .map_err(|e| error(format!("cannot create a temporary file: {e}")))?;
-        temporary
-            .write_all(text.as_bytes())
-            .map_err(|e| error(e.to_string()))?;
-        temporary
-            .persist(path)
-            .map_err(|e| error(e.error.to_string()))?;
+        crate::write_atomically(path, text.as_bytes()).map_err(|e| error(e.to_string()))?;
         Ok(())
     }
 }

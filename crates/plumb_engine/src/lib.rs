@@ -2,6 +2,7 @@
 //!
 //! It knows nothing about output formats; the CLI hands its [`CheckOutcome`] to a reporter.
 
+mod atomic_write;
 pub mod baseline;
 mod cache;
 mod changed;
@@ -12,6 +13,7 @@ mod input_path;
 pub mod settings;
 pub mod walk;
 
+pub use atomic_write::write_atomically;
 pub use baseline::{Baseline, BaselineError, BaselineLocation};
 pub use changed::{ChangedFiles, GitError};
 pub use check::{CheckError, check, project_index};
