@@ -38,7 +38,7 @@ read -r -d '' -a paths <<<"${INPUT_PATHS:-.}"
 shared+=("${extra[@]}")
 
 echo "plumb $(plumb --version 2>/dev/null | cut -d' ' -f2)"
-echo "+ plumb check ${shared[*]} --output-format $format --output-file $report ${paths[*]}"
+echo "+ plumb check ${shared[*]:+${shared[*]} }--output-format $format --output-file $report ${paths[*]}"
 plumb check "${shared[@]}" --output-format "$format" --output-file "$report" "${paths[@]}"
 status=$?
 

@@ -98,10 +98,9 @@ fn run_action(workspace: &Path, inputs: &[(&str, &str)]) -> Run {
     fs::write(&github_output, "").unwrap();
     fs::write(&step_summary, "").unwrap();
     let binary_dir = Path::new(env!("CARGO_BIN_EXE_plumb")).parent().unwrap();
-    let path = std::env::join_paths(
-        std::iter::once(binary_dir.to_path_buf())
-            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
-    )
+    let path = std::env::join_paths(std::iter::once(binary_dir.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
     .unwrap();
 
     let mut command = Command::new("bash");
@@ -188,8 +187,8 @@ fn action_writes_sarif_and_outputs_then_fails_with_the_checks_exit_code() {
     assert_eq!(run.outputs["report-file"], "plumb.sarif");
     let sarif = validate_sarif(&workspace.join("plumb.sarif"));
     assert_eq!(result_codes(&sarif), ["MCK001"]);
-    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
-        ["artifactLocation"]["uri"];
+    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        ["uri"];
     assert_eq!(uri, "tests/test_orders.py", "relative to the workspace");
     assert!(String::from_utf8_lossy(&run.output.stdout).contains("::error title=plumb::"));
 }
@@ -200,11 +199,18 @@ fn action_passes_on_a_clean_workspace_and_honours_paths_fail_on_and_format() {
     let run = run_action(&workspace, &[("paths", "app")]);
     assert_eq!(run.output.status.code(), Some(0), "{}", describe(&run));
     assert_eq!(run.outputs["exit-code"], "0");
-    assert_eq!(result_codes(&validate_sarif(&workspace.join("plumb.sarif"))), [] as [&str; 0]);
+    assert_eq!(
+        result_codes(&validate_sarif(&workspace.join("plumb.sarif"))),
+        [] as [&str; 0]
+    );
 
     let run = run_action(
         &workspace,
-        &[("fail-on", "never"), ("output-format", "json"), ("output-file", "out/plumb.json")],
+        &[
+            ("fail-on", "never"),
+            ("output-format", "json"),
+            ("output-file", "out/plumb.json"),
+        ],
     );
     // `out/` does not exist: a report that cannot be written is plumb's error, exit 2.
     assert_eq!(run.output.status.code(), Some(2), "{}", describe(&run));
@@ -214,7 +220,11 @@ fn action_passes_on_a_clean_workspace_and_honours_paths_fail_on_and_format() {
     fs::create_dir_all(workspace.join("out")).unwrap();
     let run = run_action(
         &workspace,
-        &[("fail-on", "never"), ("output-format", "json"), ("output-file", "out/plumb.json")],
+        &[
+            ("fail-on", "never"),
+            ("output-format", "json"),
+            ("output-file", "out/plumb.json"),
+        ],
     );
     assert_eq!(run.output.status.code(), Some(0), "{}", describe(&run));
     assert_eq!(run.outputs["report-file"], "out/plumb.json");
@@ -232,7 +242,10 @@ fn action_config_errors_exit_2_with_outputs_written() {
     assert_eq!(run.output.status.code(), Some(2), "{}", describe(&run));
     assert_eq!(run.outputs["exit-code"], "2");
     assert!(String::from_utf8_lossy(&run.output.stderr).contains("missing.toml"));
-    assert!(run.summary.is_empty(), "no summary of a run that did not happen");
+    assert!(
+        run.summary.is_empty(),
+        "no summary of a run that did not happen"
+    );
 }
 
 #[test]
@@ -250,7 +263,12 @@ fn action_appends_the_markdown_summary_to_the_step_summary() {
 fn action_passes_with_a_baseline_that_lists_the_violation() {
     let (_temp, workspace) = workspace();
     let baseline = common::run_in(&workspace, &["baseline"]);
-    assert_eq!(baseline.status.code(), Some(0), "{}", common::stderr(&baseline));
+    assert_eq!(
+        baseline.status.code(),
+        Some(0),
+        "{}",
+        common::stderr(&baseline)
+    );
     let run = run_action(&workspace, &[("baseline", ".plumb-baseline.json")]);
     assert_eq!(run.output.status.code(), Some(0), "{}", describe(&run));
     let sarif = validate_sarif(&workspace.join("plumb.sarif"));

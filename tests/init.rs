@@ -61,7 +61,10 @@ fn init_in_an_empty_directory_writes_the_three_files_and_says_so() {
     assert_eq!(hook["language"], "system");
     let workflow = yaml(&temp.path().join(".github/workflows/plumb.yml"));
     let steps = workflow["jobs"]["plumb"]["steps"].as_sequence().unwrap();
-    let runs: Vec<&str> = steps.iter().filter_map(|step| step["run"].as_str()).collect();
+    let runs: Vec<&str> = steps
+        .iter()
+        .filter_map(|step| step["run"].as_str())
+        .collect();
     assert!(runs.iter().any(|run| run.contains("--output-format sarif")));
     assert!(
         steps
@@ -74,14 +77,30 @@ fn init_in_an_empty_directory_writes_the_three_files_and_says_so() {
 fn init_detects_languages_test_conventions_and_top_level_directories() {
     let temp = tempfile::tempdir().unwrap();
     let root = temp.path();
-    write(root, "pyproject.toml", "[project]\nname = \"shop\"\nrequires-python = \">=3.12\"\n");
+    write(
+        root,
+        "pyproject.toml",
+        "[project]\nname = \"shop\"\nrequires-python = \">=3.12\"\n",
+    );
     write(root, "app/models.py", "class Order:\n    pass\n");
     write(root, "app/tests.py", "def test_order():\n    pass\n");
-    write(root, "tests/test_models.py", "def test_models():\n    pass\n");
+    write(
+        root,
+        "tests/test_models.py",
+        "def test_models():\n    pass\n",
+    );
     write(root, "web/src/cart.ts", "export const total = 1;\n");
-    write(root, "web/src/cart.test.ts", "import { total } from \"./cart\";\n");
+    write(
+        root,
+        "web/src/cart.test.ts",
+        "import { total } from \"./cart\";\n",
+    );
     write(root, "web/src/legacy.js", "module.exports = {};\n");
-    write(root, "node_modules/left-pad/index.js", "module.exports = 1;\n");
+    write(
+        root,
+        "node_modules/left-pad/index.js",
+        "module.exports = 1;\n",
+    );
 
     let output = run_in(root, &["init"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
@@ -95,13 +114,26 @@ fn init_detects_languages_test_conventions_and_top_level_directories() {
     );
     let config = fs::read_to_string(root.join("plumb.toml")).unwrap();
     assert!(
-        config.contains("\ntest-files = [\"tests/**\", \"test_*.py\", \"tests.py\", \"*.test.*\"]\n"),
+        config
+            .contains("\ntest-files = [\"tests/**\", \"test_*.py\", \"tests.py\", \"*.test.*\"]\n"),
         "{config}"
     );
-    assert!(config.contains("# Python target: 3.12 (requires-python)"), "{config}");
-    assert!(config.contains("# app = [\"app/**\"]\n# web = [\"web/**\"]\n"), "{config}");
-    assert!(config.contains("# boundaries = [\"app/**\", \"web/**\"]"), "{config}");
-    assert!(config.contains("\"MCK\",  # MCK001 unjustified-mock"), "{config}");
+    assert!(
+        config.contains("# Python target: 3.12 (requires-python)"),
+        "{config}"
+    );
+    assert!(
+        config.contains("# app = [\"app/**\"]\n# web = [\"web/**\"]\n"),
+        "{config}"
+    );
+    assert!(
+        config.contains("# boundaries = [\"app/**\", \"web/**\"]"),
+        "{config}"
+    );
+    assert!(
+        config.contains("\"MCK\",  # MCK001 unjustified-mock"),
+        "{config}"
+    );
 
     // The written test globs classify the files as the defaults would, plus Django's tests.py.
     let document = assert_config_loads(root);
@@ -109,14 +141,26 @@ fn init_detects_languages_test_conventions_and_top_level_directories() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|file| (file["path"].as_str().unwrap().into(), file["role"].as_str().unwrap().into()))
+        .map(|file| {
+            (
+                file["path"].as_str().unwrap().into(),
+                file["role"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     let tests: Vec<&str> = roles
         .iter()
         .filter(|(_, role)| role == "test")
         .map(|(path, _)| path.as_str())
         .collect();
-    assert_eq!(tests, ["app/tests.py", "tests/test_models.py", "web/src/cart.test.ts"]);
+    assert_eq!(
+        tests,
+        [
+            "app/tests.py",
+            "tests/test_models.py",
+            "web/src/cart.test.ts"
+        ]
+    );
 }
 
 /// Every commented-out setting in the starter file is valid once uncommented (all but
@@ -137,7 +181,10 @@ fn init_comments_are_valid_configuration_when_uncommented() {
         })
         .collect();
     assert_ne!(uncommented, config);
-    assert!(uncommented.contains("\n[rules.TYP001]\nboundaries = "), "{uncommented}");
+    assert!(
+        uncommented.contains("\n[rules.TYP001]\nboundaries = "),
+        "{uncommented}"
+    );
     fs::write(root.join("plumb.toml"), &uncommented).unwrap();
     let document = assert_config_loads(root);
     let scopes: Vec<&str> = document["summary"]["compliance"]
@@ -146,7 +193,10 @@ fn init_comments_are_valid_configuration_when_uncommented() {
         .iter()
         .map(|scope| scope["scope"].as_str().unwrap())
         .collect();
-    assert!(scopes.contains(&"backend") && scopes.contains(&"frontend"), "{scopes:?}");
+    assert!(
+        scopes.contains(&"backend") && scopes.contains(&"frontend"),
+        "{scopes:?}"
+    );
 }
 
 /// `key = ...` or `[table]`: a commented-out setting rather than prose.
@@ -176,7 +226,11 @@ fn init_never_overwrites_and_prints_the_hook_for_an_existing_pre_commit_config()
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let printed = stdout(&output);
     for (path, text) in originals {
-        assert_eq!(fs::read_to_string(root.join(path)).unwrap(), text, "{path} changed");
+        assert_eq!(
+            fs::read_to_string(root.join(path)).unwrap(),
+            text,
+            "{path} changed"
+        );
         assert!(printed.contains(&format!("skipped {path}")), "{printed}");
     }
     assert!(!printed.contains("wrote"), "{printed}");
@@ -187,7 +241,10 @@ fn init_never_overwrites_and_prints_the_hook_for_an_existing_pre_commit_config()
         .expect("the snippet is printed");
     let with_snippet = format!("repos:\n{snippet}");
     let parsed: serde_norway::Value = serde_norway::from_str(&with_snippet).unwrap();
-    assert_eq!(parsed["repos"][0]["hooks"][0]["id"], "plumb", "{with_snippet}");
+    assert_eq!(
+        parsed["repos"][0]["hooks"][0]["id"], "plumb",
+        "{with_snippet}"
+    );
 }
 
 #[test]
@@ -198,7 +255,11 @@ fn init_leaves_a_tool_plumb_table_in_pyproject_alone() {
     let output = run_in(root, &["init"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(!root.join("plumb.toml").exists());
-    assert!(stdout(&output).contains("skipped plumb.toml: "), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("skipped plumb.toml: "),
+        "{}",
+        stdout(&output)
+    );
     assert!(root.join(".pre-commit-config.yaml").is_file());
 }
 
@@ -208,7 +269,11 @@ fn init_of_a_path_that_is_not_a_directory_is_an_error() {
     write(temp.path(), "file.py", "");
     let output = run_in(temp.path(), &["init", "file.py"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("file.py is not a directory"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("file.py is not a directory"),
+        "{}",
+        stderr(&output)
+    );
     let output = run_in(temp.path(), &["init", "missing"]);
     assert_eq!(output.status.code(), Some(2));
 }

@@ -75,12 +75,9 @@ impl Sandbox {
 
     fn command(&self, program: &str, dir: &Path) -> Command {
         let mut command = Command::new(program);
-        let path = std::env::join_paths(
-            self.path_prefix
-                .iter()
-                .cloned()
-                .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
-        )
+        let path = std::env::join_paths(self.path_prefix.iter().cloned().chain(
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+        ))
         .unwrap();
         command
             .current_dir(dir)
@@ -125,7 +122,11 @@ impl Sandbox {
             .arg("install")
             .output()
             .expect("pre-commit runs");
-        assert!(output.status.success(), "pre-commit install: {}", text(&output));
+        assert!(
+            output.status.success(),
+            "pre-commit install: {}",
+            text(&output)
+        );
     }
 
     /// A git repository `name` holding `files`, with pre-commit's hook installed.
@@ -200,7 +201,11 @@ fn remote_hook_config(hook_repo: &Path, rev: &str) -> String {
 /// The violation is printed in pre-commit's output, the commit refused.
 fn assert_refused_with_violation(output: &Output) {
     let printed = text(output);
-    assert_ne!(output.status.code(), Some(0), "commit went through:\n{printed}");
+    assert_ne!(
+        output.status.code(),
+        Some(0),
+        "commit went through:\n{printed}"
+    );
     assert!(printed.contains("plumb"), "{printed}");
     assert!(printed.contains("Failed"), "{printed}");
     assert!(
@@ -223,12 +228,16 @@ fn rust_hook_refuses_an_unjustified_mock_and_accepts_it_justified() {
         "user",
         &[
             ("tests/test_orders.py", UNJUSTIFIED),
-            (".pre-commit-config.yaml", &remote_hook_config(&hook_repo, &rev)),
+            (
+                ".pre-commit-config.yaml",
+                &remote_hook_config(&hook_repo, &rev),
+            ),
         ],
     );
     // The first commit builds plumb (`cargo install` in pre-commit's clone of the hook repo).
     let (output, first) = sandbox.commit(&repo, "add orders test");
     eprintln!("first commit, including the language: rust build of plumb: {first:.1?}");
+    eprintln!("{}", text(&output));
     assert_refused_with_violation(&output);
 
     write(&repo, "tests/test_orders.py", JUSTIFIED);
@@ -237,7 +246,11 @@ fn rust_hook_refuses_an_unjustified_mock_and_accepts_it_justified() {
     assert_committed(&output);
 
     // Removing the mock altogether is fine too; files plumb does not check skip the hook.
-    write(&repo, "tests/test_orders.py", "def test_total():\n    assert True\n");
+    write(
+        &repo,
+        "tests/test_orders.py",
+        "def test_total():\n    assert True\n",
+    );
     write(&repo, "README.md", "# shop\n");
     assert_committed(&sandbox.commit(&repo, "no mock").0);
 }
@@ -253,7 +266,10 @@ fn rust_hook_accepts_a_violation_listed_in_the_baseline() {
         "user",
         &[
             ("tests/test_orders.py", UNJUSTIFIED),
-            (".pre-commit-config.yaml", &remote_hook_config(&hook_repo, &rev)),
+            (
+                ".pre-commit-config.yaml",
+                &remote_hook_config(&hook_repo, &rev),
+            ),
         ],
     );
     assert_refused_with_violation(&sandbox.commit(&repo, "add orders test").0);
@@ -300,7 +316,10 @@ fn system_hook_written_by_init_refuses_an_unjustified_mock_and_accepts_it_justif
     .unwrap();
     let local = &written["repos"][0]["hooks"][0];
     for key in ["id", "entry", "files", "require_serial"] {
-        assert_eq!(local[key], ours[0][key], "`{key}` differs from .pre-commit-hooks.yaml");
+        assert_eq!(
+            local[key], ours[0][key],
+            "`{key}` differs from .pre-commit-hooks.yaml"
+        );
     }
     assert_eq!(local["language"], "system");
 

@@ -219,7 +219,9 @@ fn write_new(dir: &Path, name: &str, contents: &str) -> anyhow::Result<()> {
             println!("skipped {name}: it exists");
             return Ok(());
         }
-        Err(error) => return Err(error).with_context(|| format!("cannot write {}", path.display())),
+        Err(error) => {
+            return Err(error).with_context(|| format!("cannot write {}", path.display()));
+        }
     };
     file.write_all(contents.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
@@ -243,14 +245,21 @@ fn plumb_toml(survey: &Survey, registry: &Registry) -> String {
             .filter(|rule| rule.meta.family == family)
             .map(|rule| format!("{} {}", rule.meta.code, rule.meta.name))
             .collect();
-        let _ = writeln!(out, "    {:<8}# {}", format!("\"{family}\","), rules.join(", "));
+        let _ = writeln!(
+            out,
+            "    {:<8}# {}",
+            format!("\"{family}\","),
+            rules.join(", ")
+        );
     }
     out.push_str("]\n");
     if survey.test_globs.is_empty() {
         out.push_str("# No test files found; these are the defaults:\n");
         let _ = writeln!(out, "# test-files = {}", toml_list(TEST_CONVENTIONS));
     } else {
-        out.push_str("# Test files: the conventions found in this tree (they replace the defaults).\n");
+        out.push_str(
+            "# Test files: the conventions found in this tree (they replace the defaults).\n",
+        );
         let globs: Vec<&str> = survey.test_globs.iter().map(|(glob, _)| *glob).collect();
         let _ = writeln!(out, "test-files = {}", toml_list(&globs));
     }
@@ -280,7 +289,10 @@ fn commented_scopes(top_dirs: &[String]) -> String {
         "\n# Compliance per part of the project, beside `production` and `tests`:\n# [scopes]\n",
     );
     for dir in &examples {
-        let key = if dir.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        let key = if dir
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             dir.clone()
         } else {
             format!("\"{dir}\"")
