@@ -185,6 +185,10 @@ fn init_comments_are_valid_configuration_when_uncommented() {
         uncommented.contains("\n[rules.TYP001]\nboundaries = "),
         "{uncommented}"
     );
+    assert!(
+        uncommented.contains("\n[gate]\nfail-under = "),
+        "{uncommented}"
+    );
     fs::write(root.join("plumb.toml"), &uncommented).unwrap();
     let document = assert_config_loads(root);
     let scopes: Vec<&str> = document["summary"]["compliance"]

@@ -274,6 +274,13 @@ fn plumb_toml(survey: &Survey, registry: &Registry) -> String {
          # target-version = \"{}\"\n",
         survey.python_version, survey.python_version_source, survey.python_version
     );
+    out.push_str(
+        "\n# Beside `fail-on`: compliance floors per scope (percent) and budgets per rule, to\n\
+         # tighten as the counts fall:\n\
+         # [gate]\n\
+         # fail-under = { tests = 80, production = 95 }\n\
+         # max = { MCK001 = 100 }\n",
+    );
     out.push_str(&commented_scopes(&survey.top_dirs));
     out
 }
