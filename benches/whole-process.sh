@@ -12,7 +12,7 @@
 #   --summary DIR   only print the summary of an earlier run's results folder again
 #
 # Everything it downloads or writes goes to benches/.work/ (gitignored):
-#   corpus/      ../shared/corpus/make-corpus.sh output (django, celery, zod, msw, rxjs)
+#   corpus/      benches/corpus/make-corpus.sh output (django, celery, zod, msw, rxjs)
 #   py/          ruff, pinned, from `pip install --target`
 #   node/        oxlint, pinned, from `npm install --prefix`
 #   results/<timestamp>/   hyperfine JSON per target, peak RSS, findings, summary.md
@@ -44,8 +44,7 @@ done
 
 BENCHES=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$BENCHES/.." && pwd)
-# The repository is checked out next to a `shared/` folder.
-MAKE_CORPUS="$BENCHES/../../shared/corpus/make-corpus.sh"
+MAKE_CORPUS="$BENCHES/corpus/make-corpus.sh"
 WORK=$BENCHES/.work
 CORPUS=$WORK/corpus
 # Commands are word-split (hyperfine --shell=none, /usr/bin/time), so paths must not contain spaces.

@@ -5,7 +5,7 @@ finds imports of modules that do not exist when they are injected.
 Usage:
     python3 tools/corpus_imports.py [--plumb PATH] [CORPUS_DIR]
 
-CORPUS_DIR is the output of ../shared/corpus/make-corpus.sh (default: benches/.work/corpus).
+CORPUS_DIR is the output of benches/corpus/make-corpus.sh (default: benches/.work/corpus).
 For each tree it knows (django, celery, zod, msw, rxjs) that is present:
 
   1. runs `plumb check --isolated --select IMP --fail-on never --output-format json` inside the

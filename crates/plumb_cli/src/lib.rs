@@ -14,6 +14,8 @@ use plumb_engine::{ChangedFiles, ConfigError, Overrides, Settings};
 use plumb_report::{OutputFormat, RuleInfo, RunInfo};
 use plumb_rules::{Registry, RuleMeta};
 
+mod init;
+
 /// Exit codes, documented in the README.
 const EXIT_CLEAN: u8 = 0;
 const EXIT_VIOLATIONS: u8 = 1;
@@ -51,6 +53,9 @@ enum Command {
     /// Show how IMP001 resolves one import written in FILE: roots and configuration, every
     /// candidate tried, the verdict. Exit 0 when it resolves, 1 when it does not.
     ExplainImport(ExplainImportArgs),
+    /// Write a starter plumb.toml, a pre-commit hook and a GitHub Actions workflow into DIR
+    /// (default: the current directory). Never overwrites a file.
+    Init(init::InitArgs),
 }
 
 #[derive(Debug, Args)]
@@ -155,6 +160,7 @@ pub fn main() -> ExitCode {
         Command::Rules { format } => print_rules(format, &registry).map(|()| EXIT_CLEAN),
         Command::Explain { rule } => explain(&rule, &registry),
         Command::ExplainImport(args) => explain_import(&args, &registry),
+        Command::Init(args) => init::run(&args, &registry),
     };
     match result {
         Ok(code) => ExitCode::from(code),
