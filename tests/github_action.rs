@@ -249,7 +249,6 @@ fn action_config_errors_exit_2_with_outputs_written() {
 }
 
 #[test]
-#[ignore = "needs --output-format markdown (branch formats)"]
 fn action_appends_the_markdown_summary_to_the_step_summary() {
     let (_temp, workspace) = workspace();
     let run = run_action(&workspace, &[]);
@@ -259,7 +258,6 @@ fn action_appends_the_markdown_summary_to_the_step_summary() {
 }
 
 #[test]
-#[ignore = "needs plumb baseline (branch baseline)"]
 fn action_passes_with_a_baseline_that_lists_the_violation() {
     let (_temp, workspace) = workspace();
     let baseline = common::run_in(&workspace, &["baseline"]);
