@@ -816,7 +816,7 @@ fn check_project(
         (stats, violations)
     };
     let reads_imports = |check: &dyn ProjectRule| check.needed_facts().imports;
-    let (_, mut checked) = rayon::join(
+    let (_, checked) = rayon::join(
         || {
             if rules.iter().any(|(_, check, _)| reads_imports(*check)) {
                 index.import_findings();
