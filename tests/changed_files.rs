@@ -175,6 +175,57 @@ fn staged_files_are_checked_against_the_rest_of_the_project() {
     assert_eq!(violations, vec![finding("b/models.py", 1, "TYP001")]);
 }
 
+/// The project rules run side by side (TYP001 beside the import resolution the IMP rules
+/// share) and the walk for context beside the cache read: a staged file that each of them
+/// flags gets the same report, byte for byte, cold and warm, with one thread or several, and
+/// without the cache.
+#[test]
+fn staged_reports_are_the_same_whatever_the_threads_and_the_cache() {
+    let repo = repository();
+    let root = repo.path();
+    // Declared dependencies, so that IMP002 judges third-party imports.
+    write_tree(
+        root,
+        &[(
+            "pyproject.toml",
+            "[project]\nname = \"app\"\ndependencies = [\"attrs\"]\n",
+        )],
+    );
+    write_tree(
+        root,
+        &[(
+            "app/added.py",
+            "import requests\nimport app.missing\nfrom app.helpers import helper\n\n\nclass User:\n    name: str\n",
+        )],
+    );
+    git(root, &["add", "app/added.py"]);
+    let run = |args: &[&str]| {
+        let mut all = vec!["--staged"];
+        all.extend_from_slice(args);
+        let output = check(root, &all);
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let cold = run(&[]);
+    let report: serde_json::Value = serde_json::from_str(&cold).unwrap();
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|diagnostic| diagnostic["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["IMP002", "IMP001", "TYP001"], "{cold}");
+    assert_eq!(report["summary"]["types"]["duplicated_names"], 1, "{cold}");
+    for args in [
+        &[][..],
+        &["--threads", "1"],
+        &["--threads", "4"],
+        &["--no-cache"],
+    ] {
+        assert_eq!(run(args), cold, "{args:?}");
+    }
+}
+
 #[test]
 fn nothing_staged_exits_0_and_says_so() {
     let repo = repository();

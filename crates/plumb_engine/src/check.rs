@@ -16,7 +16,8 @@ use plumb_facts::{
     MockDetection, NeededFacts, ProjectIndex,
 };
 use plumb_rules::{
-    Configure, FileContext, FileRule, ProjectRule, ProjectViolation, Registry, RuleMeta, Violation,
+    Configure, FileContext, FileRule, ProjectRule, ProjectStats, ProjectViolation, Registry,
+    RuleMeta, Violation,
 };
 use rayon::prelude::*;
 
@@ -117,8 +118,14 @@ pub(crate) fn run(
         mock_detection,
         &pool,
     );
-    let type_counts =
-        run_project_rules(&discovery.files, &mut results, context, settings, registry);
+    let type_counts = run_project_rules(
+        &discovery.files,
+        &mut results,
+        context,
+        settings,
+        registry,
+        &pool,
+    );
 
     let mut outcome = CheckOutcome::default();
     let mut suppressed = 0;
@@ -318,6 +325,52 @@ fn parse_files(
     mock_detection: Option<&MockDetection>,
     pool: &rayon::ThreadPool,
 ) -> (Vec<FileResult>, Vec<IndexedFile>) {
+    // The walk for context is mostly waiting on the file system: it runs while the cache is
+    // read and the checked files are checked.
+    let wants_context = options.needed != NeededFacts::NONE
+        && !files.is_empty()
+        && !covers_root(inputs, settings)
+        && looks_like_a_project(settings);
+    std::thread::scope(|scope| {
+        let walk = wants_context.then(|| scope.spawn(|| walk_project(settings)));
+        let project = move || {
+            walk.map(|walk| {
+                walk.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+        };
+        parse_with_cache(
+            inputs,
+            files,
+            project,
+            settings,
+            active,
+            options,
+            mock_detection,
+            pool,
+        )
+    })
+}
+
+/// Every file of the project, for context.
+fn walk_project(settings: &Settings) -> walk::Discovery {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    walk::discover(std::slice::from_ref(&settings.project_root), settings, &cwd)
+}
+
+/// [`parse_files`] once the walk for context (`project`, `None` when no context is needed) is
+/// under way.
+#[allow(clippy::too_many_arguments)]
+fn parse_with_cache(
+    inputs: &[PathBuf],
+    files: &[DiscoveredFile],
+    project: impl FnOnce() -> Option<walk::Discovery>,
+    settings: &Settings,
+    active: &[ActiveRule<'_>],
+    options: ExtractOptions,
+    mock_detection: Option<&MockDetection>,
+    pool: &rayon::ThreadPool,
+) -> (Vec<FileResult>, Vec<IndexedFile>) {
     let cache = open_cache(settings, options);
     let mut stored = cache.as_ref().map(FactsCache::entries).unwrap_or_default();
     let loaded = stored.len();
@@ -340,11 +393,8 @@ fn parse_files(
             .collect()
     });
     // Nothing checked (no staged file): nothing to judge against the project either.
-    let context = if options.needed == NeededFacts::NONE || files.is_empty() {
-        None
-    } else {
-        pool.install(|| context_files(inputs, files, &stage, &mut stored))
-    };
+    let context = project()
+        .map(|project| pool.install(|| context_files(project, files, &stage, &mut stored)));
     if let Some(cache) = &cache {
         let checked_paths = files.iter().map(|file| file.project_path.as_str());
         let context_paths = context
@@ -421,22 +471,16 @@ fn covers_root(inputs: &[PathBuf], settings: &Settings) -> bool {
 
 /// The project's other files, when the inputs are only part of it (a pre-commit hook passes
 /// the staged files): parsed for the facts project rules read, so an import of an unstaged
-/// module resolves and a duplicate of an unstaged type is found. `None` when an input is the
-/// project root or above it, or the root is only the working directory of an unconfigured run
-/// and holds no project marker. Facts of unchanged files are taken out of `stored`.
+/// module resolves and a duplicate of an unstaged type is found. `project` is the walk of the
+/// project root, made only when an input is below the root and the root is a project (see
+/// [`looks_like_a_project`]). Facts of unchanged files are taken out of `stored`.
 fn context_files<'c>(
-    inputs: &[PathBuf],
+    project: walk::Discovery,
     checked: &[DiscoveredFile],
     stage: &PerFile<'_>,
     stored: &mut HashMap<&str, cache::Stored<'c>>,
-) -> Option<Vec<(IndexedFile, Option<Cacheable<'c>>)>> {
-    let settings = stage.settings;
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    if covers_root(inputs, settings) || !looks_like_a_project(settings) {
-        return None;
-    }
+) -> Vec<(IndexedFile, Option<Cacheable<'c>>)> {
     let checked_paths: HashSet<&Path> = checked.iter().map(|file| file.path.as_path()).collect();
-    let project = walk::discover(std::slice::from_ref(&settings.project_root), settings, &cwd);
     let jobs: Vec<(DiscoveredFile, Option<cache::Stored<'c>>)> = project
         .files
         .into_iter()
@@ -446,11 +490,9 @@ fn context_files<'c>(
             (file, entry)
         })
         .collect();
-    Some(
-        jobs.into_par_iter()
-            .map(|(file, entry)| context_file(file, entry, stage))
-            .collect(),
-    )
+    jobs.into_par_iter()
+        .map(|(file, entry)| context_file(file, entry, stage))
+        .collect()
 }
 
 /// What the cache needs to store a file's facts.
@@ -726,6 +768,7 @@ fn run_project_rules(
     context: Vec<IndexedFile>,
     settings: &Settings,
     registry: &Registry,
+    pool: &rayon::ThreadPool,
 ) -> Option<TypeCounts> {
     // Rules with `[rules.CODE]` options are built from them (validated with the settings).
     let configured: HashMap<&str, Box<dyn ProjectRule>> = registry
@@ -767,11 +810,10 @@ fn run_project_rules(
         .collect();
     let mut index = ProjectIndex::new(&settings.project_root, indexed);
     configure_python(&mut index, settings);
+    let checked = pool.install(|| check_project(&index, &project_rules));
     let mut occurrences: HashMap<(usize, &str, String, String), u32> = HashMap::new();
     let mut type_counts = None;
-    for (meta, check, severity) in project_rules {
-        let mut violations = Vec::new();
-        let stats = check.check_with_stats(&index, &mut violations);
+    for ((meta, _, severity), (stats, violations)) in project_rules.into_iter().zip(checked) {
         type_counts = type_counts.or(stats.types);
         for ProjectViolation {
             file,
@@ -812,6 +854,46 @@ fn run_project_rules(
         .name("plumb-drop-index".into())
         .spawn(move || drop(index));
     type_counts
+}
+
+/// Runs `rules` over `index`; returns each rule's stats and violations, in the order of
+/// `rules`. The import resolution the IMP rules share (through the index) runs on one worker
+/// while the rules that do not read imports (TYP001) run on another, then the rest: measured on
+/// a warm `--staged` run on Django, the two took 16 and 9 ms one after the other.
+fn check_project(
+    index: &ProjectIndex,
+    rules: &[(&RuleMeta, &dyn ProjectRule, Severity)],
+) -> Vec<(ProjectStats, Vec<ProjectViolation>)> {
+    let run = |check: &dyn ProjectRule| {
+        let mut violations = Vec::new();
+        let stats = check.check_with_stats(index, &mut violations);
+        (stats, violations)
+    };
+    let reads_imports = |check: &dyn ProjectRule| check.needed_facts().imports;
+    let (_, checked) = rayon::join(
+        || {
+            if rules.iter().any(|(_, check, _)| reads_imports(*check)) {
+                index.import_findings();
+            }
+        },
+        || {
+            let mut checked: Vec<Option<(ProjectStats, Vec<ProjectViolation>)>> =
+                rules.iter().map(|_| None).collect();
+            // Rules that wait for the resolution last.
+            for waits in [false, true] {
+                for ((_, check, _), slot) in rules.iter().zip(checked.iter_mut()) {
+                    if reads_imports(*check) == waits {
+                        *slot = Some(run(*check));
+                    }
+                }
+            }
+            checked
+        },
+    );
+    checked
+        .into_iter()
+        .map(|slot| slot.expect("every rule ran"))
+        .collect()
 }
 
 /// Where a diagnostic belongs: the path shown (relative to the working directory) and the
