@@ -12,7 +12,7 @@ use plumb_engine::baseline::{DEFAULT_BASELINE_FILE, rebuild};
 use plumb_engine::{Baseline, BaselineLocation, Overrides, Settings};
 use plumb_rules::Registry;
 
-use crate::{EXIT_CLEAN, EXIT_VIOLATIONS, active_virtual_env};
+use crate::{EXIT_CLEAN, EXIT_VIOLATIONS};
 
 /// How many refused new entries `--update` lists before "and N more".
 const LISTED: usize = 5;
@@ -69,50 +69,15 @@ pub(crate) struct BaselineArgs {
     /// With --update: add the new violations too.
     #[arg(long, requires = "update")]
     allow_new: bool,
-    /// Use this configuration file instead of discovering one.
-    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
-    config: Option<PathBuf>,
-    /// Ignore all configuration files.
-    #[arg(long)]
-    isolated: bool,
-    /// Rules to enable: codes or family prefixes, comma-separated (replaces config `select`).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    select: Option<Vec<String>>,
-    /// Rules to enable in addition to the selected ones.
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    extend_select: Vec<String>,
-    /// Rules to disable.
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    ignore: Vec<String>,
-    /// Python version whose syntax is valid, e.g. 3.11 (overrides config and requires-python).
-    #[arg(long, value_name = "VERSION")]
-    target_version: Option<String>,
-    /// Apply exclusions to files named on the command line too.
-    #[arg(long)]
-    force_exclude: bool,
-    /// Worker threads (default: all cores).
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
-    /// Neither read nor write the facts cache.
-    #[arg(long)]
-    no_cache: bool,
+    #[command(flatten)]
+    run: crate::RunFlags,
 }
 
 impl BaselineArgs {
     fn overrides(&self) -> Overrides {
         Overrides {
-            config_file: self.config.clone(),
-            isolated: self.isolated,
-            select: self.select.clone(),
-            extend_select: self.extend_select.clone(),
-            ignore: self.ignore.clone(),
-            target_version: self.target_version.clone(),
-            force_exclude: self.force_exclude,
-            threads: self.threads,
-            no_cache: self.no_cache,
-            active_virtual_env: active_virtual_env(),
             baseline: self.baseline.clone(),
-            ..Overrides::default()
+            ..self.run.overrides()
         }
     }
 }

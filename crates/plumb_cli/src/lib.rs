@@ -80,17 +80,10 @@ enum RulesFormat {
     Json,
 }
 
+/// The flags that decide what a run checks and how, shared by `check` and `baseline` so a
+/// baseline is written with exactly the selection the gate later compares it with.
 #[derive(Debug, Args)]
-struct CheckArgs {
-    /// Files or directories to check.
-    paths: Vec<PathBuf>,
-    /// Output format: full (default on a terminal), concise (default otherwise), json, sarif,
-    /// github, markdown, junit, gitlab.
-    #[arg(long, value_name = "FORMAT")]
-    output_format: Option<String>,
-    /// Write the report to this file instead of standard output (atomically).
-    #[arg(long, short = 'o', value_name = "FILE")]
-    output_file: Option<PathBuf>,
+pub(crate) struct RunFlags {
     /// Use this configuration file instead of discovering one.
     #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
     config: Option<PathBuf>,
@@ -109,6 +102,49 @@ struct CheckArgs {
     /// Python version whose syntax is valid, e.g. 3.11 (overrides config and requires-python).
     #[arg(long, value_name = "VERSION")]
     target_version: Option<String>,
+    /// Apply exclusions to files named on the command line too (for pre-commit).
+    #[arg(long)]
+    force_exclude: bool,
+    /// Worker threads (default: all cores). Output is identical for any value.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Neither read nor write the facts cache (the parsed facts of project files).
+    #[arg(long)]
+    no_cache: bool,
+}
+
+impl RunFlags {
+    /// These flags as engine overrides; the caller adds its own.
+    pub(crate) fn overrides(&self) -> Overrides {
+        Overrides {
+            config_file: self.config.clone(),
+            isolated: self.isolated,
+            select: self.select.clone(),
+            extend_select: self.extend_select.clone(),
+            ignore: self.ignore.clone(),
+            target_version: self.target_version.clone(),
+            force_exclude: self.force_exclude,
+            threads: self.threads,
+            no_cache: self.no_cache,
+            active_virtual_env: active_virtual_env(),
+            ..Overrides::default()
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Files or directories to check.
+    paths: Vec<PathBuf>,
+    /// Output format: full (default on a terminal), concise (default otherwise), json, sarif,
+    /// github, markdown, junit, gitlab.
+    #[arg(long, value_name = "FORMAT")]
+    output_format: Option<String>,
+    /// Write the report to this file instead of standard output (atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output_file: Option<PathBuf>,
+    #[command(flatten)]
+    run: RunFlags,
     /// Lowest severity that makes the exit code 1: error, warning, info or never.
     #[arg(long, value_name = "SEVERITY")]
     fail_on: Option<String>,
@@ -116,19 +152,10 @@ struct CheckArgs {
     /// (replaces `[gate] fail-under`).
     #[arg(long, value_delimiter = ',', value_name = "SCOPE=PERCENT")]
     fail_under: Option<Vec<String>>,
-    /// Apply exclusions to files named on the command line too (for pre-commit).
-    #[arg(long)]
-    force_exclude: bool,
-    /// Worker threads (default: all cores). Output is identical for any value.
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
     /// Print counts per rule instead of each violation (full and concise; markdown always has
     /// them, the other formats ignore it).
     #[arg(long)]
     statistics: bool,
-    /// Neither read nor write the facts cache (the parsed facts of unchecked project files).
-    #[arg(long)]
-    no_cache: bool,
     /// Check only the files staged in git under PATHs; the rest of the project is context.
     #[arg(long, conflicts_with = "changed_since")]
     staged: bool,
@@ -182,24 +209,14 @@ fn run_check(args: CheckArgs, registry: &Registry) -> anyhow::Result<u8> {
         args.paths.clone()
     };
     let mut overrides = Overrides {
-        config_file: args.config.clone(),
-        isolated: args.isolated,
-        select: args.select.clone(),
-        extend_select: args.extend_select.clone(),
-        ignore: args.ignore.clone(),
-        target_version: args.target_version.clone(),
         fail_on: args.fail_on.clone(),
         fail_under: args.fail_under.clone(),
-        force_exclude: args.force_exclude,
-        threads: args.threads,
-        no_cache: args.no_cache,
         changed: match (&args.changed_since, args.staged) {
             (Some(revision), _) => Some(ChangedFiles::Since(revision.clone())),
             (None, true) => Some(ChangedFiles::Staged),
             (None, false) => None,
         },
-        active_virtual_env: active_virtual_env(),
-        ..Overrides::default()
+        ..args.run.overrides()
     };
     args.baseline.apply(&mut overrides);
     let settings = Settings::resolve(&paths[0], &overrides, registry)?;

@@ -167,6 +167,18 @@ pub(crate) mod tests {
         BaselineEntry, BaselineState, BaselineSummary, Severity, Span, Summary,
     };
 
+    /// The run information unit tests render with: no rules, a working directory that is
+    /// not a git repository.
+    pub(crate) fn run() -> crate::RunInfo {
+        crate::RunInfo {
+            tool_version: "0.0.0".into(),
+            rules: Vec::new(),
+            working_directory: "/nonexistent-plumb-test-dir".into(),
+            color: false,
+            statistics: false,
+        }
+    }
+
     /// A diagnostic for unit tests of the renderers.
     pub(crate) fn diagnostic(
         code: &str,

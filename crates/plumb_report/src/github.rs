@@ -72,18 +72,8 @@ pub(crate) fn escape_property(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ci::tests::diagnostic;
+    use crate::ci::tests::{diagnostic, run};
     use plumb_diagnostics::{BaselineState, BaselineSummary, Summary};
-
-    fn run() -> RunInfo {
-        RunInfo {
-            tool_version: "0.0.0".into(),
-            rules: Vec::new(),
-            working_directory: "/nonexistent-plumb-test-dir".into(),
-            color: false,
-            statistics: false,
-        }
-    }
 
     #[test]
     fn escaping_matches_the_actions_toolkit() {

@@ -1,18 +1,8 @@
 use super::*;
-use crate::ci::tests::diagnostic;
+use crate::ci::tests::{diagnostic, run};
 use plumb_diagnostics::{BaselineState, FileRecord, FileRole, Language};
 use quick_xml::Reader;
 use quick_xml::events::BytesStart;
-
-fn run() -> RunInfo {
-    RunInfo {
-        tool_version: "0.0.0".into(),
-        rules: Vec::new(),
-        working_directory: "/nonexistent-plumb-test-dir".into(),
-        color: false,
-        statistics: false,
-    }
-}
 
 fn file(path: &str, status: FileStatus) -> FileRecord {
     FileRecord {

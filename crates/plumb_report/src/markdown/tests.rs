@@ -1,19 +1,9 @@
 use super::*;
-use crate::ci::tests::diagnostic;
+use crate::ci::tests::{diagnostic, run};
 use plumb_diagnostics::{
     BaselineEntry, BaselineState, BaselineSummary, FileCounts, GateFailure, MockCounts,
     ScopeCompliance, Severity,
 };
-
-fn run() -> RunInfo {
-    RunInfo {
-        tool_version: "0.0.0".into(),
-        rules: Vec::new(),
-        working_directory: "/nonexistent-plumb-test-dir".into(),
-        color: false,
-        statistics: false,
-    }
-}
 
 /// A large monorepo's day one: 20,000 violations over 4,000 files, a baseline that knows
 /// most of them, two failed gate conditions.
