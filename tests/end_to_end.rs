@@ -45,9 +45,12 @@ fn mixed_repo_reports_two_syntax_errors_and_one_unreadable_file() {
     assert_eq!(files["unreadable"], 1);
     assert_eq!(files["checked"], 3);
     let compliance = document["summary"]["compliance"].as_array().unwrap();
+    // The unreadable file was not judged: outside the denominator, counted beside it.
     assert_eq!(compliance[0]["scope"], "production");
-    assert_eq!(compliance[0]["files"], 5);
+    assert_eq!(compliance[0]["files"], 4);
     assert_eq!(compliance[0]["compliant"], 2);
+    assert_eq!(compliance[0]["not_checked"], 1);
+    assert_eq!(compliance[0]["percent"], 50.0);
     assert_eq!(compliance[1]["scope"], "tests");
     assert_eq!(compliance[1]["compliant"], 1);
 }

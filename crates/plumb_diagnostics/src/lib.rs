@@ -461,12 +461,20 @@ pub struct FileRecord {
 }
 
 /// Compliance of one scope: `percent = 100 * compliant / files`, always within 0..=100.
+///
+/// `files` counts the checked files only: a file that could not be read or was skipped (too
+/// large, binary) was not judged, so it is neither compliant nor non-compliant; it is counted
+/// in `not_checked` instead of inflating or deflating the percentage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScopeCompliance {
     pub scope: String,
+    /// Checked files in the scope: the denominator.
     pub files: usize,
     pub compliant: usize,
-    /// `None` when the scope has no files (a percentage of nothing is not 100%).
+    /// Files of the scope that were not checked (unreadable or skipped).
+    #[serde(default)]
+    pub not_checked: usize,
+    /// `None` when the scope has no checked files (a percentage of nothing is not 100%).
     pub percent: Option<f64>,
 }
 
@@ -477,8 +485,15 @@ impl ScopeCompliance {
             scope,
             files,
             compliant,
+            not_checked: 0,
             percent,
         }
+    }
+
+    /// The same scope with `not_checked` files beside the denominator.
+    pub fn with_not_checked(mut self, not_checked: usize) -> Self {
+        self.not_checked = not_checked;
+        self
     }
 }
 

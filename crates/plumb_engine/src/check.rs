@@ -1269,6 +1269,31 @@ fn directive_text(directive: &Directive) -> String {
     )
 }
 
+/// One scope's counts while the summary is built.
+#[derive(Default)]
+struct ScopeTotals {
+    checked: usize,
+    compliant: usize,
+    not_checked: usize,
+}
+
+impl ScopeTotals {
+    /// Unreadable and skipped files were not judged: counted apart, outside the denominator.
+    fn add(&mut self, record: &FileRecord) {
+        match record.status {
+            FileStatus::Ok | FileStatus::Unparseable => {
+                self.checked += 1;
+                self.compliant += usize::from(record.compliant);
+            }
+            FileStatus::Unreadable | FileStatus::Skipped => self.not_checked += 1,
+        }
+    }
+
+    fn compliance(self, scope: String) -> ScopeCompliance {
+        ScopeCompliance::new(scope, self.checked, self.compliant).with_not_checked(self.not_checked)
+    }
+}
+
 fn summarize(
     outcome: &CheckOutcome,
     excluded: BTreeMap<String, usize>,
@@ -1279,7 +1304,8 @@ fn summarize(
         total: outcome.files.len(),
         ..FileCounts::default()
     };
-    let mut scope_totals: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut scope_totals: BTreeMap<String, ScopeTotals> = BTreeMap::new();
+    let mut overall = ScopeTotals::default();
     let mut scope_of_path: HashMap<&str, &[String]> = HashMap::new();
     for record in &outcome.files {
         match record.status {
@@ -1293,10 +1319,9 @@ fn summarize(
             .entry(format!("{}/{}", record.language, record.role.as_str()))
             .or_default() += 1;
         for scope in &record.scopes {
-            let totals = scope_totals.entry(scope.clone()).or_default();
-            totals.0 += 1;
-            totals.1 += usize::from(record.compliant);
+            scope_totals.entry(scope.clone()).or_default().add(record);
         }
+        overall.add(record);
         scope_of_path.insert(&record.path, &record.scopes);
     }
     for builtin in ["production", "tests"] {
@@ -1325,24 +1350,14 @@ fn summarize(
     // Built-in scopes first, then configured ones in name order.
     let mut compliance: Vec<ScopeCompliance> = Vec::new();
     for builtin in ["production", "tests"] {
-        let (total, compliant) = scope_totals.remove(builtin).unwrap_or_default();
-        compliance.push(ScopeCompliance::new(builtin.to_string(), total, compliant));
+        let totals = scope_totals.remove(builtin).unwrap_or_default();
+        compliance.push(totals.compliance(builtin.to_string()));
     }
-    for (name, (total, compliant)) in scope_totals {
-        compliance.push(ScopeCompliance::new(name, total, compliant));
+    for (name, totals) in scope_totals {
+        compliance.push(totals.compliance(name));
     }
     // Every file is production or test code, so `overall` is their union.
-    let overall_files = outcome.files.len();
-    let overall_compliant = outcome
-        .files
-        .iter()
-        .filter(|record| record.compliant)
-        .count();
-    compliance.push(ScopeCompliance::new(
-        "overall".to_string(),
-        overall_files,
-        overall_compliant,
-    ));
+    compliance.push(overall.compliance("overall".to_string()));
     Summary {
         files,
         excluded,

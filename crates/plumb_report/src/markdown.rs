@@ -101,7 +101,7 @@ fn compliance(out: &mut String, summary: &Summary) {
         .map_or("error".to_string(), |gate| gate.to_string());
     let _ = writeln!(
         out,
-        "### Compliance\n\nFiles without {gate}-level violations.\n\n| Scope | Compliant | Files | % |\n|---|--:|--:|--:|"
+        "### Compliance\n\nChecked files without {gate}-level violations; files that could not be read or were skipped are not checked and not counted.\n\n| Scope | Compliant | Checked files | % | Not checked |\n|---|--:|--:|--:|--:|"
     );
     for scope in &summary.compliance {
         let percent = scope
@@ -109,10 +109,11 @@ fn compliance(out: &mut String, summary: &Summary) {
             .map_or("n/a".to_string(), |percent| format!("{percent:.1}%"));
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {percent} |",
+            "| {} | {} | {} | {percent} | {} |",
             escape(&scope.scope),
             group(scope.compliant),
-            group(scope.files)
+            group(scope.files),
+            group(scope.not_checked)
         );
     }
     out.push('\n');

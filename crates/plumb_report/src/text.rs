@@ -111,6 +111,16 @@ fn baseline_summary(baseline: &BaselineSummary) -> String {
     out
 }
 
+/// `; 4 not checked` beside a scope's denominator, when there are any: unreadable or skipped
+/// files, which the percentage leaves out.
+fn not_checked_note(not_checked: usize) -> String {
+    if not_checked == 0 {
+        String::new()
+    } else {
+        format!("; {not_checked} not checked")
+    }
+}
+
 /// The human summary: files, exclusions, violations by rule and severity, compliance per scope.
 pub(crate) fn summary(summary: &Summary) -> String {
     let mut out = String::new();
@@ -203,8 +213,11 @@ pub(crate) fn summary(summary: &Summary) -> String {
             .map_or("   n/a".to_string(), |percent| format!("{percent:5.1}%"));
         let _ = writeln!(
             out,
-            "  {:<12} {percent}  ({}/{} files)",
-            scope.scope, scope.compliant, scope.files
+            "  {:<12} {percent}  ({}/{} files{})",
+            scope.scope,
+            scope.compliant,
+            scope.files,
+            not_checked_note(scope.not_checked)
         );
     }
     for failure in &summary.gate_failures {
