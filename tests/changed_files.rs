@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use common::{json, run_in, stderr, stdout};
+use common::{cache_files, json, run_in, stderr, stdout};
 
 /// Writes `files` (path, contents) under `root`, creating directories.
 fn write_tree(root: &Path, files: &[(&str, &str)]) {
@@ -338,20 +338,6 @@ fn git_errors_exit_2_with_gits_message() {
         "{}",
         stderr(&output)
     );
-}
-
-/// The cache files (not `.gitignore` or `CACHEDIR.TAG`) in `dir`.
-fn cache_files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .map(|entry| entry.unwrap().path())
-                .filter(|path| path.extension().is_some_and(|ext| ext == "bin"))
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    files
 }
 
 #[cfg(unix)]

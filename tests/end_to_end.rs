@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{copy_tree, json, plumb, repo_root, run_in, stderr, stdout};
+use common::{cache_files, copy_tree, json, plumb, repo_root, run_in, stderr, stdout};
 
 fn mixed_repo() -> std::path::PathBuf {
     repo_root().join("fixtures/e2e/mixed-repo")
@@ -892,20 +892,6 @@ fn check_staged(dir: &std::path::Path, extra: &[&str]) -> (Option<i32>, String) 
         stderr(&output)
     );
     (output.status.code(), stdout(&output))
-}
-
-/// The cache files (not `.gitignore` or `CACHEDIR.TAG`) in `dir`.
-fn cache_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .map(|entry| entry.unwrap().path())
-                .filter(|path| path.extension().is_some_and(|ext| ext == "bin"))
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    files
 }
 
 #[test]

@@ -70,3 +70,17 @@ pub fn standalone(case: &Path) -> (tempfile::TempDir, PathBuf) {
     copy_tree(case, &copy);
     (temp, copy)
 }
+
+/// The facts-cache files (not `.gitignore` or `CACHEDIR.TAG`) in `dir`, sorted.
+pub fn cache_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .map(|entry| entry.unwrap().path())
+                .filter(|path| path.extension().is_some_and(|ext| ext == "bin"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
