@@ -1251,3 +1251,56 @@ fn written_reports_and_baselines_are_readable_like_plainly_written_files() {
         "the test's umask hides the difference"
     );
 }
+
+/// A FIFO named like a source file used to hang the run forever (opening it for reading waits
+/// for a writer). It is skipped as IO002 and counted, and the rest of the tree is checked.
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_like_source_is_skipped_not_waited_for() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[project]\nname = \"m\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("ok.py"), "x = 1\n").unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("pipe.py"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let mut child = plumb()
+        .current_dir(dir.path())
+        .args(["check", "--output-format", "json", "--no-cache"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            child.kill().unwrap();
+            panic!("plumb check hangs on a FIFO named pipe.py");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    let document = json(&output);
+    let skipped: Vec<_> = document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "IO002")
+        .collect();
+    assert_eq!(skipped.len(), 1, "{document}");
+    assert_eq!(skipped[0]["path"], "pipe.py");
+    assert!(
+        skipped[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("a FIFO (named pipe), not a regular file"),
+        "{}",
+        skipped[0]["message"]
+    );
+    assert_eq!(document["summary"]["files"]["skipped"], 1);
+    assert_eq!(document["summary"]["files"]["checked"], 1);
+}

@@ -1109,12 +1109,53 @@ enum ReadProblem {
 }
 
 /// Reads a file as UTF-8 text (BOM removed), refusing oversized and binary files.
+/// IO002 for a path that is not a regular file (a FIFO, socket or device named like source).
+fn not_a_regular_file(kind: std::fs::FileType) -> ReadProblem {
+    #[cfg(unix)]
+    let what = {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            "a FIFO (named pipe)"
+        } else if kind.is_socket() {
+            "a socket"
+        } else if kind.is_char_device() || kind.is_block_device() {
+            "a device"
+        } else if kind.is_dir() {
+            "a directory"
+        } else {
+            "a special file"
+        }
+    };
+    #[cfg(not(unix))]
+    let what = if kind.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    };
+    ReadProblem::Skipped(
+        format!("{what}, not a regular file: not read"),
+        "not a regular file",
+    )
+}
+
 fn read_source(path: &Path, max_size: u64) -> Result<String, ReadProblem> {
     let unreadable = |error: std::io::Error| {
         ReadProblem::Unreadable(format!("cannot read file: {error}"), "read")
     };
+    // Opening a FIFO for reading blocks until a writer appears, which would hang the run: only
+    // regular files are opened, anything else is skipped with what it is.
+    let kind = std::fs::symlink_metadata(path)
+        .map_err(unreadable)?
+        .file_type();
+    if !kind.is_file() {
+        return Err(not_a_regular_file(kind));
+    }
     let file = std::fs::File::open(path).map_err(unreadable)?;
-    let size = file.metadata().map_err(unreadable)?.len();
+    let metadata = file.metadata().map_err(unreadable)?;
+    if !metadata.file_type().is_file() {
+        return Err(not_a_regular_file(metadata.file_type()));
+    }
+    let size = metadata.len();
     if size > max_size {
         return Err(ReadProblem::Skipped(
             format!("file is {size} bytes, over max-file-size ({max_size} bytes)"),
