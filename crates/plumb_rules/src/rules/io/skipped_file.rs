@@ -2,9 +2,11 @@ use plumb_macros::Rule;
 
 /// ## What it does
 /// Reports a file that was deliberately not checked: it is larger than `max-file-size`, its
-/// content is binary (it contains NUL bytes), or it is not a regular file at all (a FIFO,
-/// socket or device with a source name, which is never opened: reading a FIFO would wait for a
-/// writer forever).
+/// content is binary (it contains NUL bytes), or it is not a regular file (a FIFO, socket or
+/// device).
+///
+/// A FIFO, socket or device with a source name is never opened: reading a FIFO would wait for
+/// a writer forever.
 ///
 /// ## Why is this bad?
 /// Generated bundles and binary blobs with a source extension are usually not worth checking,
