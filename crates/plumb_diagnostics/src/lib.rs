@@ -178,7 +178,9 @@ pub enum BaselineState {
 
 /// One violation as the baseline file records it: the fingerprint that identifies it and the
 /// readable context a reviewer needs to recognise it (no line numbers, which would churn).
+/// Unknown keys are errors when it is read, so a typo in a hand-edited baseline is not ignored.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BaselineEntry {
     pub code: String,
     /// Path inside the project root, with `/` separators.

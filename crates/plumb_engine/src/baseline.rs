@@ -78,24 +78,14 @@ pub struct Baseline {
     pub entries: Vec<BaselineEntry>,
 }
 
-/// The file's shape; unknown keys are errors, so a typo in a hand edit is not ignored.
+/// The file's shape, read with owned entries and written with borrowed ones; unknown keys are
+/// errors (here and in [`BaselineEntry`]), so a typo in a hand edit is not ignored.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct BaselineFile {
+struct BaselineFile<Entries> {
     version: u64,
     tool: String,
-    entries: Vec<EntryRecord>,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EntryRecord {
-    code: String,
-    path: String,
-    #[serde(default)]
-    symbol: String,
-    message: String,
-    fingerprint: String,
+    entries: Entries,
 }
 
 impl Baseline {
@@ -164,22 +154,12 @@ impl Baseline {
             }
         }
         // Typed from the text again, so shape errors carry a line and column.
-        let parsed: BaselineFile =
+        let parsed: BaselineFile<Vec<BaselineEntry>> =
             serde_json::from_str(text).map_err(|error| BaselineError::Shape {
                 file: file.clone(),
                 message: error.to_string(),
             })?;
-        let entries: Vec<BaselineEntry> = parsed
-            .entries
-            .into_iter()
-            .map(|record| BaselineEntry {
-                code: record.code,
-                path: record.path,
-                symbol: record.symbol,
-                message: record.message,
-                fingerprint: record.fingerprint,
-            })
-            .collect();
+        let entries = parsed.entries;
         validate(&entries, &file)?;
         Ok(Baseline { entries })
     }
@@ -216,16 +196,7 @@ fn render(entries: &[BaselineEntry]) -> String {
     let file = BaselineFile {
         version: BASELINE_VERSION,
         tool: TOOL.to_string(),
-        entries: entries
-            .iter()
-            .map(|entry| EntryRecord {
-                code: entry.code.clone(),
-                path: entry.path.clone(),
-                symbol: entry.symbol.clone(),
-                message: entry.message.clone(),
-                fingerprint: entry.fingerprint.clone(),
-            })
-            .collect(),
+        entries,
     };
     let mut text = serde_json::to_string_pretty(&file).expect("plain data serializes");
     text.push('\n');
