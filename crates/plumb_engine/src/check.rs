@@ -363,15 +363,7 @@ fn parse_files(
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
         };
-        parse_with_cache(
-            inputs,
-            files,
-            project,
-            settings,
-            selection,
-            pool,
-            timings,
-        )
+        parse_with_cache(inputs, files, project, settings, selection, pool, timings)
     })
 }
 
