@@ -10,7 +10,9 @@
 //!   does, and [`Corpus::sources`] reads every file plumb's walk selects into memory, so that the
 //!   parse, facts and rules benches measure CPU work and not the disk.
 
+pub mod monorepo;
 mod synthetic;
+mod templates;
 
 use std::path::{Path, PathBuf};
 
