@@ -424,12 +424,13 @@ fi
 if has_part rg; then
   if command -v rg >/dev/null; then
     log "warm facts cache vs rg -c . on the whole corpus"
-    # The files plumb checks, by extension; rg skips hidden and gitignored files as plumb does.
-    RG="$(command -v rg) -c . --type-add src:*.{py,pyi,ts,tsx,mts,cts,js,jsx,mjs,cjs} -t src ."
+    # The files plumb checks, by extension: rg skips gitignored files as plumb does, and with
+    # --hidden reads hidden ones as plumb does (a hidden folder of django's project template).
+    RG="$(command -v rg) -c . --hidden --type-add src:*.{py,pyi,ts,tsx,mts,cts,js,jsx,mjs,cjs} -t src ."
     $PLUMB_ALL . >/dev/null 2>&1 || true
     bench rg "$RUNS" plumb-warm "$PLUMB_ALL ." rg "$RG"
     printf 'command=%s\nrg_files=%s\nplumb_files=%s\n' "rg ${RG#*rg }" \
-      "$(rg --files --type-add 'src:*.{py,pyi,ts,tsx,mts,cts,js,jsx,mjs,cjs}' -t src . | wc -l)" \
+      "$(rg --files --hidden --type-add 'src:*.{py,pyi,ts,tsx,mts,cts,js,jsx,mjs,cjs}' -t src . | wc -l)" \
       "$("$PLUMB" check --isolated --select SYN --fail-on never --output-format json . | python3 -c 'import json,sys; print(json.load(sys.stdin)["summary"]["files"]["total"])')" \
       > "$RESULTS/rg.txt"
   else
