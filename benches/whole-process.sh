@@ -63,7 +63,7 @@ while (($#)); do
     --scale=*) SCALE=${1#--scale=} ;;
     --scale-runs) SCALE_RUNS=${2:?--scale-runs needs a number}; shift ;;
     --scale-runs=*) SCALE_RUNS=${1#--scale-runs=} ;;
-    -h|--help) sed -n '2,44p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
