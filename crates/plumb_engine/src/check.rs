@@ -1073,12 +1073,15 @@ fn check_file<'c>(
         .iter()
         .filter(|diagnostic| diagnostic.code == UNJUSTIFIED_MOCK)
         .count();
-    let directives = facts.directives.clone();
+    // Kept until the project rules have run, which read neither directives nor mock sites
+    // (they are not `NeededFacts`): moved out rather than copied, and the sites dropped. With
+    // ~16,000 mock sites in a large monorepo that is memory every file held to the end.
+    let mut facts = facts;
     let result = FileResult {
         status,
         diagnostics,
-        directives,
-        mock_sites: facts.mock_sites.as_ref().map(Vec::len),
+        directives: std::mem::take(&mut facts.directives),
+        mock_sites: facts.mock_sites.take().as_ref().map(Vec::len),
         unjustified_mocks,
         facts: Some(facts),
     };
