@@ -10,6 +10,7 @@ mod check;
 pub mod config;
 pub mod gate;
 mod input_path;
+mod progress;
 pub mod settings;
 pub mod walk;
 
@@ -22,4 +23,5 @@ pub use gate::GateSettings;
 pub use input_path::physical;
 pub use plumb_diagnostics::CheckOutcome;
 pub use plumb_facts::resolve::{Explanation, FindingKind, explain_import};
+pub use progress::Progress;
 pub use settings::{FailOn, Overrides, Settings};
