@@ -114,3 +114,6 @@ pub(crate) fn compliance_figure(scope: &plumb_diagnostics::ScopeCompliance) -> S
         scope.compliant, scope.files
     )
 }
+
+#[cfg(test)]
+mod tests;
