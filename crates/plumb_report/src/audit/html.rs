@@ -219,9 +219,9 @@ fn bar_chart(title: &str, bars: &[Bar], class: &str) -> String {
     out
 }
 
-fn compliance_bars(areas: &[Area]) -> Vec<Bar> {
+fn compliance_bars<'a>(areas: impl IntoIterator<Item = &'a Area>) -> Vec<Bar> {
     areas
-        .iter()
+        .into_iter()
         .take(MAX_BARS)
         .map(|area| Bar {
             label: area.compliance.scope.clone(),
@@ -239,19 +239,12 @@ fn compliance_section(audit: &Audit<'_>) -> String {
         "ok",
     ));
     out.push_str("<h2>Compliance per top-level directory</h2>\n");
+    // The largest directories first (a stable sort: ties stay in name order).
     let mut directories: Vec<&Area> = audit.directories.iter().collect();
-    directories.sort_by(|a, b| b.compliance.files.cmp(&a.compliance.files));
-    let directories: Vec<Area> = directories
-        .into_iter()
-        .map(|area| Area {
-            compliance: area.compliance.clone(),
-            violations: area.violations,
-            by_rule: Default::default(),
-        })
-        .collect();
+    directories.sort_by_key(|area| std::cmp::Reverse(area.compliance.files));
     out.push_str(&bar_chart(
         "compliance per directory",
-        &compliance_bars(&directories),
+        &compliance_bars(directories),
         "ok",
     ));
     if audit.directories.len() > MAX_BARS {
@@ -307,7 +300,7 @@ fn violations_per_directory(audit: &Audit<'_>) -> String {
         .iter()
         .filter(|area| area.violations > 0)
         .collect();
-    directories.sort_by(|a, b| b.violations.cmp(&a.violations));
+    directories.sort_by_key(|area| std::cmp::Reverse(area.violations));
     let max = directories.first().map_or(1, |area| area.violations.max(1));
     let bars: Vec<Bar> = directories
         .iter()
