@@ -522,3 +522,29 @@ fn the_html_page_in_a_real_browser() {
     let search = rendered_dom(browser, &page, "#q=broken.py");
     assert_eq!(rendered_rules(&search), ["SYN001"]);
 }
+
+#[test]
+fn every_format_is_identical_for_any_thread_count() {
+    let (_temp, dir) = audit_repo();
+    for format in ["text", "json", "markdown", "html"] {
+        let runs: Vec<String> = ["1", "3"]
+            .iter()
+            .map(|threads| {
+                let output = run_in(
+                    &dir,
+                    &[
+                        "audit",
+                        "--no-cache",
+                        "--threads",
+                        threads,
+                        "--output-format",
+                        format,
+                    ],
+                );
+                assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+                stdout(&output)
+            })
+            .collect();
+        assert_eq!(runs[0], runs[1], "{format}");
+    }
+}
