@@ -194,9 +194,11 @@ fn draw(progress: &Progress, stop: &AtomicBool) {
         let (done, total) = progress.position();
         let bar = bar.get_or_insert_with(|| {
             let bar = indicatif::ProgressBar::with_draw_target(
-                None,
+                Some(total as u64),
                 indicatif::ProgressDrawTarget::stderr(),
-            );
+            )
+            .with_elapsed(started.elapsed())
+            .with_message("checking");
             if let Ok(style) = indicatif::ProgressStyle::with_template(
                 "{spinner} {msg} [{bar:30}] {pos}/{len} files, {elapsed}",
             ) {
