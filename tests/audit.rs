@@ -521,6 +521,32 @@ fn the_html_page_in_a_real_browser() {
     assert!(filtered.contains(&format!("of {syntax} violations (filtered from {total})")));
     let search = rendered_dom(browser, &page, "#q=broken.py");
     assert_eq!(rendered_rules(&search), ["SYN001"]);
+    // Locations link to the file beside the page, each path segment percent-encoded.
+    assert!(
+        search.contains("href=\"./app/broken.py\">app/broken.py:1:"),
+        "{search}"
+    );
+    assert!(dom.contains("href=\"./app/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E.py\""));
+
+    let output = run_in(
+        &dir,
+        &[
+            "audit",
+            "--no-cache",
+            "--output-format",
+            "html",
+            "-o",
+            "linked.html",
+            "--link-base",
+            "https://example.invalid/blob/abc/",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let linked = rendered_dom(browser, &dir.join("linked.html"), "#q=broken.py");
+    assert!(
+        linked.contains("href=\"https://example.invalid/blob/abc/app/broken.py#L1\""),
+        "{linked}"
+    );
 }
 
 #[test]

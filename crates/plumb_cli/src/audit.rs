@@ -200,7 +200,7 @@ fn draw(progress: &Progress, stop: &AtomicBool) {
             .with_elapsed(started.elapsed())
             .with_message("checking");
             if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{spinner} {msg} [{bar:30}] {pos}/{len} files, {elapsed}",
+                "{spinner} {msg:<13} [{bar:30}] {pos}/{len} files, {elapsed}",
             ) {
                 bar.set_style(style.progress_chars("=> "));
             }
@@ -209,7 +209,7 @@ fn draw(progress: &Progress, stop: &AtomicBool) {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
         bar.set_message(if total > 0 && done >= total {
-            "project rules (types, imports)"
+            "project rules"
         } else {
             "checking"
         });
