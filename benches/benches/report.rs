@@ -109,6 +109,7 @@ fn synthetic_outcome(dir: &std::path::Path) -> CheckOutcome {
             status: FileStatus::Unparseable,
             violations: PER_FILE,
             compliant: false,
+            justified_mocks: 0,
         });
     }
     outcome

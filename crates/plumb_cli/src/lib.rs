@@ -1,7 +1,8 @@
-//! The `plumb` command line: `check`, `rules`, `explain`, `explain-import`. Parses flags with clap, resolves
+//! The `plumb` command line: `check`, `audit`, `rules`, `explain`, `explain-import`. Parses flags with clap, resolves
 //! settings, runs the engine, renders a report and maps the outcome to an exit code:
 //! 0 no violation at or above `--fail-on`, 1 violations, 2 usage, configuration or internal error.
 
+mod audit;
 mod baseline;
 
 use std::io::{IsTerminal, Write};
@@ -36,6 +37,10 @@ struct Cli {
 enum Command {
     /// Check files and directories (default: the current directory).
     Check(Box<CheckArgs>),
+    /// Audit a whole repository: headline figures, compliance per scope and top-level
+    /// directory, the worst files, duplicated types, mocks per test directory; as text,
+    /// json, markdown or one self-contained HTML page. Exits 0 whatever it finds.
+    Audit(Box<audit::AuditArgs>),
     /// Write the baseline: the current violations, which `check --baseline` then reports as
     /// known. `--update` rewrites it and refuses new entries unless `--allow-new`.
     Baseline(Box<baseline::BaselineArgs>),
@@ -186,6 +191,7 @@ pub fn main() -> ExitCode {
     let registry = Registry::builtin();
     let result = match cli.command {
         Command::Check(args) => run_check(*args, &registry),
+        Command::Audit(args) => audit::run_audit(&args, &registry),
         Command::Baseline(args) => baseline::run_baseline(&args, &registry),
         Command::Rules { format } => print_rules(format, &registry).map(|()| EXIT_CLEAN),
         Command::Explain { rule } => explain(&rule, &registry),
@@ -275,7 +281,7 @@ fn run_check(args: CheckArgs, registry: &Registry) -> anyhow::Result<u8> {
     })
 }
 
-fn rule_info(meta: &RuleMeta, enabled: bool) -> RuleInfo {
+pub(crate) fn rule_info(meta: &RuleMeta, enabled: bool) -> RuleInfo {
     RuleInfo {
         code: meta.code.to_string(),
         name: meta.name.to_string(),
@@ -288,7 +294,7 @@ fn rule_info(meta: &RuleMeta, enabled: bool) -> RuleInfo {
 
 /// Writes through a temporary file renamed into place (`plumb_engine::write_atomically`), so
 /// readers and concurrent `plumb` processes never see a half-written report.
-fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     plumb_engine::write_atomically(path, contents)
         .with_context(|| format!("cannot write {}", path.display()))
 }

@@ -459,6 +459,14 @@ pub struct FileRecord {
     pub violations: usize,
     /// Whether the file has no violation at or above the gate severity.
     pub compliant: bool,
+    /// Mock sites in this test file with an accepted justification (the unjustified ones are
+    /// its MCK001 violations), so the audit can break mocks down per test directory.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub justified_mocks: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 /// Compliance of one scope: `percent = 100 * compliant / files`, always within 0..=100.

@@ -156,6 +156,7 @@ pub(crate) fn run(
     for (file, mut result) in discovery.files.iter().zip(results) {
         suppressed += apply_suppressions(file, &mut result, settings);
         let role = role_of(file, settings);
+        let mut justified_mocks = 0;
         if mock_detection.is_some() && role == FileRole::Test {
             match result.mock_sites {
                 Some(sites) => {
@@ -165,7 +166,8 @@ pub(crate) fn run(
                         .filter(|diagnostic| diagnostic.code == UNJUSTIFIED_MOCK)
                         .count();
                     mocks.unjustified += reported;
-                    mocks.justified += sites.saturating_sub(result.unjustified_mocks);
+                    justified_mocks = sites.saturating_sub(result.unjustified_mocks);
+                    mocks.justified += justified_mocks;
                     mocks.files_with_unjustified += usize::from(reported > 0);
                 }
                 None => mocks.files_not_checked += 1,
@@ -195,6 +197,7 @@ pub(crate) fn run(
             status: result.status,
             violations: result.diagnostics.len(),
             compliant,
+            justified_mocks,
         });
         outcome.diagnostics.append(&mut result.diagnostics);
     }
@@ -419,9 +422,14 @@ fn parse_with_cache(
         timings.record("cache read", started);
     }
     let started = Instant::now();
+    settings.progress.start(jobs.len());
     let checked: Vec<(FileResult, Option<Cacheable<'_>>)> = pool.install(|| {
         jobs.into_par_iter()
-            .map(|(file, entry)| check_file(file, entry, &stage))
+            .map(|(file, entry)| {
+                let checked = check_file(file, entry, &stage);
+                settings.progress.file_done();
+                checked
+            })
             .collect()
     });
     timings.record("files", started);

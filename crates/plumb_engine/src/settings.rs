@@ -144,6 +144,8 @@ pub struct Settings {
     /// `--staged` / `--changed-since REV`: the files checked are the changed ones under the
     /// paths given, with exclusions applied to them (as `--force-exclude` does).
     pub changed: Option<ChangedFiles>,
+    /// Counted by the per-file stage; a caller that shows progress clones it before the run.
+    pub progress: crate::Progress,
 }
 
 impl Settings {
@@ -340,6 +342,7 @@ impl Settings {
             baseline,
             fail_on_stale_baseline: overrides.fail_on_stale_baseline.unwrap_or(false),
             changed: overrides.changed.clone(),
+            progress: crate::Progress::default(),
         })
     }
 

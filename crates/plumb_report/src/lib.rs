@@ -1,6 +1,7 @@
 //! Every output format. Depends on the plain diagnostic data only; rule metadata is passed in as
 //! [`RuleInfo`] so this crate never needs the rule engine.
 
+mod audit;
 mod ci;
 mod full;
 mod github;
@@ -16,6 +17,10 @@ use std::str::FromStr;
 
 use plumb_diagnostics::{CheckOutcome, Severity};
 
+pub use audit::{
+    AUDIT_JSON_VERSION, AuditFormat, AuditOptions, Headline, HistoryEntry, RoleCounts, headline,
+    render_audit,
+};
 pub use json::JSON_SCHEMA_VERSION;
 
 /// What a reporter needs to know about a rule.

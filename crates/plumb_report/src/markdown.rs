@@ -317,7 +317,7 @@ pub(crate) fn escape(text: &str) -> String {
 
 /// A file name as inline code; backticks inside are impossible to escape in a code span, so
 /// such a name is shown escaped instead.
-fn code_span(text: &str) -> String {
+pub(crate) fn code_span(text: &str) -> String {
     if text.contains('`') || text.contains('\n') || text.contains('|') {
         escape(text)
     } else {

@@ -13,6 +13,7 @@ fn file(path: &str, status: FileStatus) -> FileRecord {
         status,
         violations: 0,
         compliant: true,
+        justified_mocks: 0,
     }
 }
 
