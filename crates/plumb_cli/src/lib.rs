@@ -295,6 +295,7 @@ fn print_rules(format: RulesFormat, registry: &Registry) -> anyhow::Result<()> {
                         "languages": rule.meta.languages,
                         "default_severity": rule.meta.default_severity,
                         "since": rule.meta.since,
+                        "default_enabled": rule.meta.default_enabled,
                         "summary": rule.meta.summary,
                     })
                 })
@@ -305,8 +306,12 @@ fn print_rules(format: RulesFormat, registry: &Registry) -> anyhow::Result<()> {
             let mut out = String::new();
             for rule in registry.iter() {
                 out.push_str(&format!(
-                    "{:<8} {:<22} {:<8} {}\n",
-                    rule.meta.code, rule.meta.name, rule.meta.default_severity, rule.meta.summary
+                    "{:<8} {:<26} {:<8} {:<4} {}\n",
+                    rule.meta.code,
+                    rule.meta.name,
+                    rule.meta.default_severity.as_str(),
+                    on_by_default(rule.meta),
+                    rule.meta.summary
                 ));
             }
             out
@@ -316,10 +321,15 @@ fn print_rules(format: RulesFormat, registry: &Registry) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `on` for a rule that runs unless deselected, `off` for one that must be selected by name.
+fn on_by_default(meta: &RuleMeta) -> &'static str {
+    if meta.default_enabled { "on" } else { "off" }
+}
+
 /// The README's rule table; a test keeps the README copy in sync with this output.
 pub fn rules_markdown_table(registry: &Registry) -> String {
     let mut out = String::from(
-        "| Code | Name | Default severity | Languages | What it does |\n|---|---|---|---|---|\n",
+        "| Code | Name | Default severity | On by default | Languages | What it does |\n|---|---|---|---|---|---|\n",
     );
     for rule in registry.iter() {
         let languages: Vec<&str> = rule
@@ -329,10 +339,15 @@ pub fn rules_markdown_table(registry: &Registry) -> String {
             .map(|language| language.as_str())
             .collect();
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} |\n",
             rule.meta.code,
             rule.meta.name,
             rule.meta.default_severity,
+            if rule.meta.default_enabled {
+                "yes"
+            } else {
+                "no"
+            },
             languages.join(", "),
             rule.meta.summary.replace('|', "\\|")
         ));

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use plumb_diagnostics::Severity;
-use plumb_rules::Registry;
+use plumb_rules::{Registry, RuleMeta};
 use plumb_syntax::PythonVersion;
 
 use crate::baseline::BaselineLocation;
@@ -616,17 +616,16 @@ fn select_rules(
             _ => ConfigError::plain(message),
         }
     };
-    let matches = |selector: &str, code: &str| {
-        selector == "ALL"
+    // `ALL` is every rule that is on by default; one that is off by default must be named.
+    let matches = |selector: &str, meta: &RuleMeta| {
+        let code = meta.code;
+        (selector == "ALL" && meta.default_enabled)
             || code.eq_ignore_ascii_case(selector)
             || (code.starts_with(selector) && !selector.is_empty())
     };
     let check_known = |selectors: &[String], from_config: bool| -> Result<(), ConfigError> {
         for selector in selectors {
-            if !registry
-                .iter()
-                .any(|rule| matches(selector, rule.meta.code))
-            {
+            if selector != "ALL" && !registry.iter().any(|rule| matches(selector, rule.meta)) {
                 return Err(unknown(selector, from_config));
             }
         }
@@ -651,11 +650,11 @@ fn select_rules(
             .iter()
             .chain(&config_extend)
             .chain(&overrides.extend_select)
-            .any(|s| matches(s, code));
+            .any(|s| matches(s, rule.meta));
         let ignored = config_ignore
             .iter()
             .chain(&overrides.ignore)
-            .any(|s| matches(s, code));
+            .any(|s| matches(s, rule.meta) || s == "ALL");
         if selected && !ignored {
             enabled.insert(code, rule.meta.default_severity);
         }

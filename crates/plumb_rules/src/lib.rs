@@ -43,6 +43,10 @@ pub struct RuleMeta {
     pub languages: &'static [Language],
     pub default_severity: Severity,
     pub since: &'static str,
+    /// Enabled when the configuration selects nothing in particular, or selects `ALL`. A rule
+    /// that is off by default (a size limit, a team policy) runs only when a selector names it:
+    /// its code, a prefix of it, or its family.
+    pub default_enabled: bool,
     /// First sentence of "What it does".
     pub summary: &'static str,
     /// The whole doc comment, Markdown.
@@ -90,6 +94,12 @@ pub struct FileContext<'a> {
 /// A rule that looks at one file at a time.
 pub trait FileRule: Send + Sync {
     fn check(&self, file: &FileContext<'_>, facts: &FileFacts, violations: &mut Vec<Violation>);
+
+    /// The optional facts [`FileRule::check`] reads; the engine extracts only what the enabled
+    /// rules need.
+    fn needed_facts(&self) -> NeededFacts {
+        NeededFacts::NONE
+    }
 
     /// What counts as a mock, when this rule reads mock sites: the engine then extracts them
     /// from test files (and only from those).
