@@ -3,6 +3,8 @@
 //! 0 no violation at or above `--fail-on`, 1 violations, 2 usage, configuration or internal error.
 
 mod baseline;
+mod declared;
+mod test_rules;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -56,6 +58,9 @@ enum Command {
     /// Write a starter plumb.toml, a pre-commit hook and a GitHub Actions workflow into DIR
     /// (default: the current directory). Never overwrites a file.
     Init(init::InitArgs),
+    /// Run the inline `[tests]` of declarative rules (default: the bundled rules and the
+    /// configuration's `[rules] dirs`) and print a pass/fail table. Exit 1 when one fails.
+    TestRules(test_rules::TestRulesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -111,6 +116,10 @@ pub(crate) struct RunFlags {
     /// Neither read nor write the facts cache (the parsed facts of project files).
     #[arg(long)]
     no_cache: bool,
+    /// A directory of declarative rules (`<language>/<name>.toml`), loaded after the bundled
+    /// ones and the configuration's `[rules] dirs`. Repeatable.
+    #[arg(long = "rules", value_name = "DIR")]
+    rule_dirs: Vec<PathBuf>,
 }
 
 impl RunFlags {
@@ -180,14 +189,16 @@ pub fn main() -> ExitCode {
             });
         }
     };
-    let registry = Registry::builtin();
     let result = match cli.command {
-        Command::Check(args) => run_check(*args, &registry),
-        Command::Baseline(args) => baseline::run_baseline(&args, &registry),
-        Command::Rules { format } => print_rules(format, &registry).map(|()| EXIT_CLEAN),
-        Command::Explain { rule } => explain(&rule, &registry),
-        Command::ExplainImport(args) => explain_import(&args, &registry),
-        Command::Init(args) => init::run(&args, &registry),
+        Command::Check(args) => run_check(*args),
+        Command::Baseline(args) => baseline::run_baseline(&args),
+        Command::Rules { format } => {
+            cwd_registry().and_then(|registry| print_rules(format, &registry).map(|()| EXIT_CLEAN))
+        }
+        Command::Explain { rule } => cwd_registry().and_then(|registry| explain(&rule, &registry)),
+        Command::ExplainImport(args) => explain_import(&args, &Registry::builtin()),
+        Command::Init(args) => init::run(&args, &Registry::builtin()),
+        Command::TestRules(args) => test_rules::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -202,12 +213,28 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run_check(args: CheckArgs, registry: &Registry) -> anyhow::Result<u8> {
+/// The built-in rules and the declarative rules the configuration of the working directory
+/// loads: what `plumb rules` lists and `plumb explain` documents.
+fn cwd_registry() -> anyhow::Result<Registry> {
+    let sources = declared::rule_sources(Path::new("."), &Overrides::default(), &[])?;
+    declared::registry(&sources)
+}
+
+impl RunFlags {
+    /// The built-in rules and the declarative rules this run loads.
+    pub(crate) fn registry(&self, first_path: &Path) -> anyhow::Result<Registry> {
+        let sources = declared::rule_sources(first_path, &self.overrides(), &self.rule_dirs)?;
+        declared::registry(&sources)
+    }
+}
+
+fn run_check(args: CheckArgs) -> anyhow::Result<u8> {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
+    let registry = &args.run.registry(&paths[0])?;
     let mut overrides = Overrides {
         fail_on: args.fail_on.clone(),
         fail_under: args.fail_under.clone(),

@@ -989,10 +989,23 @@ fn check_file<'c>(
         }
     };
 
+    let language = file.kind.language();
+    // The text, for rules that read it (declarative rules) and only for a file that compiles.
+    let source = (facts.syntax_error.is_none()
+        && stage
+            .active
+            .iter()
+            .any(|rule| rule.check.reads_source(language)))
+    .then(|| read_source(&file.path, settings.max_file_size).ok())
+    .flatten();
+    let shared = plumb_rules::Shared::default();
     let context = FileContext {
         path: &file.display_path,
-        language: file.kind.language(),
+        project_path: &file.project_path,
+        language,
         is_test,
+        source: source.as_deref(),
+        shared: &shared,
     };
     let mut diagnostics = Vec::new();
     let mut occurrences: HashMap<(String, String, String), u32> = HashMap::new();

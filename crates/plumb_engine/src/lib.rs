@@ -22,4 +22,4 @@ pub use gate::GateSettings;
 pub use input_path::physical;
 pub use plumb_diagnostics::CheckOutcome;
 pub use plumb_facts::resolve::{Explanation, FindingKind, explain_import};
-pub use settings::{FailOn, Overrides, Settings};
+pub use settings::{FailOn, Overrides, Settings, declarative_rule_dirs};

@@ -122,6 +122,13 @@ impl Registry {
         Registry { rules }
     }
 
+    /// Adds rules defined outside the binary (declarative rules), keeping the order by code.
+    /// Their codes must not be taken: the loader checks that first.
+    pub fn extend(&mut self, rules: impl IntoIterator<Item = RegisteredRule>) {
+        self.rules.extend(rules);
+        self.rules.sort_by_key(|rule| rule.meta.code);
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &RegisteredRule> {
         self.rules.iter()
     }
