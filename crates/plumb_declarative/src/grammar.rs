@@ -1,13 +1,11 @@
 //! The tree-sitter grammars a declarative rule can target, and which files each parses.
 
 use plumb_diagnostics::Language;
-use serde::Deserialize;
 
 /// A rule's `language`. `typescript` covers `.ts`, `.mts`, `.cts`, `.d.ts` and `.tsx` (the last
 /// with the TSX grammar, so the query must compile for both); `tsx` only `.tsx`; `javascript`
 /// `.js`, `.jsx`, `.mjs`, `.cjs` (its grammar reads JSX).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuleLanguage {
     Python,
     Typescript,
@@ -46,6 +44,17 @@ impl Grammar {
 }
 
 impl RuleLanguage {
+    /// The language named `name` in a rule file.
+    pub fn parse(name: &str) -> Option<RuleLanguage> {
+        Some(match name {
+            "python" => RuleLanguage::Python,
+            "typescript" => RuleLanguage::Typescript,
+            "tsx" => RuleLanguage::Tsx,
+            "javascript" => RuleLanguage::Javascript,
+            _ => return None,
+        })
+    }
+
     /// The grammars files of this language are parsed with.
     pub(crate) fn grammars(self) -> &'static [Grammar] {
         match self {

@@ -43,8 +43,8 @@ struct RawRule {
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 enum Languages {
-    One(RuleLanguage),
-    Many(Vec<RuleLanguage>),
+    One(String),
+    Many(Vec<String>),
 }
 
 /// Where the text of one rule file came from, for messages.
@@ -84,13 +84,22 @@ pub(crate) fn compile(file: &RuleFile<'_>) -> Result<DeclarativeRule, LoadError>
             ),
         )
     })?;
-    let languages = match raw.language.get_ref() {
-        Languages::One(language) => vec![*language],
-        Languages::Many(languages) if !languages.is_empty() => languages.clone(),
-        Languages::Many(_) => {
-            return Err(file.error(Some(raw.language.span()), "`language` lists no language"));
-        }
+    let names = match raw.language.get_ref() {
+        Languages::One(language) => vec![language.as_str()],
+        Languages::Many(languages) => languages.iter().map(String::as_str).collect(),
     };
+    if names.is_empty() {
+        return Err(file.error(Some(raw.language.span()), "`language` lists no language"));
+    }
+    let mut languages = Vec::new();
+    for name in names {
+        languages.push(RuleLanguage::parse(name).ok_or_else(|| {
+            file.error(
+                Some(raw.language.span()),
+                format!("unknown language `{name}`: use python, typescript, tsx or javascript"),
+            )
+        })?);
+    }
     let files = globs(file, &raw.files, "files")?;
     let ignores = globs(file, &raw.ignores, "ignores")?;
     let queries = queries(file, &raw.query, &languages)?;
