@@ -43,7 +43,10 @@ fn test_rules_passes_on_the_bundled_rules() {
         "X-console-in-production",
         "X-deep-relative-import",
     ] {
-        assert!(table.contains(&format!("PASS   {id}")), "{id} missing:\n{table}");
+        assert!(
+            table.contains(&format!("PASS   {id}")),
+            "{id} missing:\n{table}"
+        );
     }
 }
 
@@ -54,7 +57,10 @@ fn test_rules_fails_a_rule_whose_tests_do_not_hold() {
     let table = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{table}");
     assert!(table.contains("FAIL   X-too-broad"), "{table}");
-    assert!(table.contains("valid #1 (Python): matched at line 1"), "{table}");
+    assert!(
+        table.contains("valid #1 (Python): matched at line 1"),
+        "{table}"
+    );
     assert!(table.contains("invalid #2 (Python): no match"), "{table}");
     assert!(table.contains("1 rules, 0 passed, 1 failed"), "{table}");
 }
@@ -65,7 +71,13 @@ fn sarif_describes_a_declarative_rule_from_its_file() {
     let (_temp, copy) = standalone(&case);
     let output = run_in(
         &copy,
-        &["check", "--config", "plumb.toml", "--output-format", "sarif"],
+        &[
+            "check",
+            "--config",
+            "plumb.toml",
+            "--output-format",
+            "sarif",
+        ],
     );
     let sarif = json(&output);
     let run = &sarif["runs"][0];
@@ -75,8 +87,14 @@ fn sarif_describes_a_declarative_rule_from_its_file() {
         .find(|rule| rule["id"] == "X-test-scoped")
         .expect("the declarative rule is listed");
     let text = rule.to_string();
-    assert!(text.contains("Reports `eval` in source files under app/"), "{text}");
-    assert!(text.contains("https://example.invalid/rules/scoped"), "{text}");
+    assert!(
+        text.contains("Reports `eval` in source files under app/"),
+        "{text}"
+    );
+    assert!(
+        text.contains("https://example.invalid/rules/scoped"),
+        "{text}"
+    );
     let results = run["results"].as_array().unwrap();
     let hit = results
         .iter()

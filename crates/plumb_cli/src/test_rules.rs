@@ -27,7 +27,10 @@ pub(crate) fn run(args: &TestRulesArgs) -> anyhow::Result<u8> {
     };
     let rules = plumb_declarative::load(&sources).map_err(crate::declared::as_config_error)?;
     let mut failed = 0;
-    println!("{:<6} {:<44} {:>7} {:>9}", "result", "rule", "valid", "invalid");
+    println!(
+        "{:<6} {:<44} {:>7} {:>9}",
+        "result", "rule", "valid", "invalid"
+    );
     for rule in &rules {
         let report = plumb_declarative::run_inline_tests(rule);
         println!(

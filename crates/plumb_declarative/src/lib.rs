@@ -49,7 +49,9 @@ pub fn load(sources: &[RuleSource]) -> Result<Vec<DeclarativeRule>, LoadError> {
             let rule = spec::compile(&file)?;
             let code = rule.meta().code;
             if let Some(first) = seen.get(code) {
-                let span = text.find(&format!("\"{code}\"")).map(|at| at..at + code.len() + 2);
+                let span = text
+                    .find(&format!("\"{code}\""))
+                    .map(|at| at..at + code.len() + 2);
                 return Err(LoadError {
                     message: format!(
                         "{}: duplicate rule id `{code}`: already defined in {}",

@@ -340,7 +340,10 @@ fn docs(parts: &Parts, summary: &str) -> String {
         ("## Use instead", &parts.tests.valid),
     ] {
         if let Some(first) = snippets.first() {
-            docs.push_str(&format!("{title}\n```{fence}\n{}\n```\n\n", first.trim_end()));
+            docs.push_str(&format!(
+                "{title}\n```{fence}\n{}\n```\n\n",
+                first.trim_end()
+            ));
         }
     }
     docs.push_str(&format!(
@@ -357,7 +360,10 @@ mod tests {
 
     #[test]
     fn placeholders_skip_escaped_braces() {
-        assert_eq!(placeholders("{{x}} {module} and {name}"), ["module", "name"]);
+        assert_eq!(
+            placeholders("{{x}} {module} and {name}"),
+            ["module", "name"]
+        );
     }
 
     #[test]

@@ -147,7 +147,10 @@ fn globs(
             .iter()
             .find(|p| *p.get_ref() == pattern)
             .map(Spanned::span);
-        file.error(span, format!("invalid glob `{pattern}` in `{key}`: {error}"))
+        file.error(
+            span,
+            format!("invalid glob `{pattern}` in `{key}`: {error}"),
+        )
     })
 }
 
@@ -163,7 +166,9 @@ fn queries(
     let text = query.get_ref();
     // Where the query's text starts in the file (a literal string is copied verbatim).
     let span = query.span();
-    let base = file.text[span.clone()].find(text.as_str()).map(|at| span.start + at);
+    let base = file.text[span.clone()]
+        .find(text.as_str())
+        .map(|at| span.start + at);
     let at = |offset: usize, length: usize| match base {
         Some(base) => Some(base + offset..base + offset + length.max(1)),
         None => Some(span.clone()),

@@ -396,7 +396,11 @@ pub fn declarative_rule_dirs(
         .path
         .parent()
         .map_or(cwd.clone(), |dir| physical(&cwd, dir));
-    let dirs = loaded.config.rules.as_ref().and_then(|rules| rules.dirs.as_ref());
+    let dirs = loaded
+        .config
+        .rules
+        .as_ref()
+        .and_then(|rules| rules.dirs.as_ref());
     let mut found = Vec::new();
     for dir in dirs.into_iter().flatten() {
         let path = base.join(dir);
