@@ -482,6 +482,46 @@ fn statistics_prints_counts_per_rule() {
     );
 }
 
+/// `--verbose` says where the time went, on stderr only: the report on stdout is unchanged.
+#[test]
+fn verbose_prints_stage_timings_to_stderr() {
+    let quiet = run_in(
+        &mixed_repo(),
+        &["check", "--isolated", "--output-format", "json"],
+    );
+    let verbose = run_in(
+        &mixed_repo(),
+        &[
+            "check",
+            "--isolated",
+            "--output-format",
+            "json",
+            "--verbose",
+        ],
+    );
+    assert_eq!(verbose.status.code(), quiet.status.code());
+    assert_eq!(stdout(&verbose), stdout(&quiet));
+    let timing = stderr(&verbose);
+    for stage in [
+        "walk",
+        "files",
+        "read",
+        "parse + facts",
+        "file rules",
+        "project rules",
+        "report",
+        "total",
+    ] {
+        assert!(
+            timing
+                .lines()
+                .any(|line| line.trim_start().starts_with(stage) && line.ends_with(" ms")),
+            "no `{stage}` line: {timing}"
+        );
+    }
+    assert!(!stderr(&quiet).contains("timing"), "{}", stderr(&quiet));
+}
+
 #[test]
 fn explain_import_lists_candidates_and_sets_the_exit_code() {
     let repo = repo_root().join("fixtures/e2e/explain-import");

@@ -9,8 +9,13 @@
 //! - [`Corpus::settings`] resolves plumb's settings for that tree the way `plumb check --isolated`
 //!   does, and [`Corpus::sources`] reads every file plumb's walk selects into memory, so that the
 //!   parse, facts and rules benches measure CPU work and not the disk.
+//! - [`monorepo::write_monorepo`] writes a synthetic application monorepo of any size with
+//!   defects injected at known places and the counts plumb must report (the `synth-monorepo`
+//!   binary, `whole-process.sh`'s scale curve and the root package's count test use it).
 
+pub mod monorepo;
 mod synthetic;
+mod templates;
 
 use std::path::{Path, PathBuf};
 

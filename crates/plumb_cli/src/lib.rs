@@ -165,6 +165,9 @@ struct CheckArgs {
     /// them, the other formats ignore it).
     #[arg(long)]
     statistics: bool,
+    /// Print how long each stage took (walk, read, parse, rules, report...) to stderr.
+    #[arg(short, long)]
+    verbose: bool,
     /// Check only the files staged in git under PATHs; the rest of the project is context.
     #[arg(long, conflicts_with = "changed_since")]
     staged: bool,
@@ -253,8 +256,9 @@ fn run_check(args: CheckArgs) -> anyhow::Result<u8> {
         None if stdout_is_terminal => OutputFormat::Full,
         None => OutputFormat::Concise,
     };
-    let mut outcome = plumb_engine::check(&paths, &settings, registry)?;
+    let (mut outcome, mut timings) = plumb_engine::check_timed(&paths, &settings, registry)?;
     plumb_engine::gate::evaluate(&mut outcome, &settings);
+    let started = std::time::Instant::now();
 
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
     let run = RunInfo {
@@ -281,6 +285,15 @@ fn run_check(args: CheckArgs) -> anyhow::Result<u8> {
                 return Err(error).context("cannot write to standard output");
             }
         }
+    }
+    if args.verbose {
+        timings.stages.push(plumb_engine::StageTime {
+            name: "report",
+            wall: started.elapsed(),
+            busy: None,
+            nested: false,
+        });
+        eprint!("{}", timings.render());
     }
     Ok(if outcome.summary.gate_failures.is_empty() {
         EXIT_CLEAN

@@ -49,8 +49,9 @@ use plumb_facts::{ExtractOptions, FileFacts, MockDetection};
 use plumb_syntax::SourceKind;
 use serde::{Deserialize, Serialize};
 
-/// The cache file format; raised whenever what is stored changes shape.
-const FORMAT: u8 = 3;
+/// The cache file format; raised whenever what is stored changes shape or meaning (4: type
+/// body hashes are xxh3).
+const FORMAT: u8 = 4;
 
 const MAGIC: &[u8; 8] = &[b'P', b'L', b'U', b'M', b'B', b'F', b'C', FORMAT];
 

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use plumb_diagnostics::{
     CheckOutcome, Diagnostic, FileCounts, FileRecord, FileRole, FileStatus, Fingerprint,
@@ -27,6 +28,7 @@ use crate::changed::{self, GitError};
 use crate::input_path::physical;
 use crate::settings::Settings;
 use crate::settings::has_project_marker;
+use crate::timing::{BusyTime, Timings};
 use crate::walk::{self, DiscoveredFile};
 
 /// Rule codes the engine emits itself.
@@ -57,6 +59,7 @@ pub(crate) struct Run {
     /// Directories named as inputs, project-relative (empty: the project root or above it):
     /// a baseline entry of a file under one that was not checked is gone from the project.
     pub(crate) walked: Vec<String>,
+    pub(crate) timings: Timings,
 }
 
 /// What checking one file produced, before suppressions.
@@ -83,12 +86,23 @@ pub fn check(
     settings: &Settings,
     registry: &Registry,
 ) -> Result<CheckOutcome, CheckError> {
+    check_timed(inputs, settings, registry).map(|(outcome, _)| outcome)
+}
+
+/// [`check`], also saying how long each stage took (`plumb check --verbose`).
+pub fn check_timed(
+    inputs: &[PathBuf],
+    settings: &Settings,
+    registry: &Registry,
+) -> Result<(CheckOutcome, Timings), CheckError> {
     let baseline = settings.baseline.as_ref().map(Baseline::load).transpose()?;
     let mut run = run(inputs, settings, registry)?;
     if let Some(baseline) = &baseline {
+        let started = Instant::now();
         crate::baseline::apply(baseline, &mut run, settings, registry);
+        run.timings.record("baseline", started);
     }
-    Ok(run.outcome)
+    Ok((run.outcome, run.timings))
 }
 
 /// One run without a baseline: see [`check`].
@@ -97,8 +111,11 @@ pub(crate) fn run(
     settings: &Settings,
     registry: &Registry,
 ) -> Result<Run, CheckError> {
+    let mut timings = Timings::default();
+    let started = Instant::now();
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let (inputs, discovery, changed) = discover_inputs(inputs, settings, &cwd)?;
+    timings.record("walk", started);
     let inputs = inputs.as_slice();
     let pool = worker_pool(settings)?;
     let options = ExtractOptions {
@@ -109,14 +126,18 @@ pub(crate) fn run(
     let active = active_rules(settings, registry, &configured);
     // Mock sites are extracted only when an enabled rule reads them.
     let mock_detection = active.iter().find_map(|rule| rule.check.mock_detection());
+    let selection = Selection {
+        active: &active,
+        options,
+        mock_detection,
+    };
     let (mut results, context) = parse_files(
         inputs,
         &discovery.files,
         settings,
-        &active,
-        options,
-        mock_detection,
+        selection,
         &pool,
+        &mut timings,
     );
     let type_counts = run_project_rules(
         &discovery.files,
@@ -125,7 +146,9 @@ pub(crate) fn run(
         settings,
         registry,
         &pool,
+        &mut timings,
     );
+    let started = Instant::now();
 
     let mut outcome = CheckOutcome::default();
     let mut suppressed = 0;
@@ -187,10 +210,12 @@ pub(crate) fn run(
             changed.and_then(|listed| nothing_changed_notice(&discovery.files, settings, listed)),
         )
         .collect();
+    timings.record("suppressions + summary", started);
     Ok(Run {
         outcome,
         files: discovery.files,
         walked: walked_directories(inputs, settings),
+        timings,
     })
 }
 
@@ -320,14 +345,13 @@ fn parse_files(
     inputs: &[PathBuf],
     files: &[DiscoveredFile],
     settings: &Settings,
-    active: &[ActiveRule<'_>],
-    options: ExtractOptions,
-    mock_detection: Option<&MockDetection>,
+    selection: Selection<'_>,
     pool: &rayon::ThreadPool,
+    timings: &mut Timings,
 ) -> (Vec<FileResult>, Vec<IndexedFile>) {
     // The walk for context is mostly waiting on the file system: it runs while the cache is
     // read and the checked files are checked.
-    let wants_context = options.needed.across_files()
+    let wants_context = selection.options.needed.across_files()
         && !files.is_empty()
         && !covers_root(inputs, settings)
         && looks_like_a_project(settings);
@@ -339,16 +363,7 @@ fn parse_files(
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
         };
-        parse_with_cache(
-            inputs,
-            files,
-            project,
-            settings,
-            active,
-            options,
-            mock_detection,
-            pool,
-        )
+        parse_with_cache(inputs, files, project, settings, selection, pool, timings)
     })
 }
 
@@ -358,19 +373,31 @@ fn walk_project(settings: &Settings) -> walk::Discovery {
     walk::discover(std::slice::from_ref(&settings.project_root), settings, &cwd)
 }
 
+/// What the per-file stage extracts and which file rules it runs.
+#[derive(Clone, Copy)]
+struct Selection<'a> {
+    active: &'a [ActiveRule<'a>],
+    options: ExtractOptions,
+    mock_detection: Option<&'a MockDetection>,
+}
+
 /// [`parse_files`] once the walk for context (`project`, `None` when no context is needed) is
 /// under way.
-#[allow(clippy::too_many_arguments)]
 fn parse_with_cache(
     inputs: &[PathBuf],
     files: &[DiscoveredFile],
     project: impl FnOnce() -> Option<walk::Discovery>,
     settings: &Settings,
-    active: &[ActiveRule<'_>],
-    options: ExtractOptions,
-    mock_detection: Option<&MockDetection>,
+    selection: Selection<'_>,
     pool: &rayon::ThreadPool,
+    timings: &mut Timings,
 ) -> (Vec<FileResult>, Vec<IndexedFile>) {
+    let started = Instant::now();
+    let Selection {
+        active,
+        options,
+        mock_detection,
+    } = selection;
     let cache = open_cache(settings, options);
     let mut stored = cache.as_ref().map(FactsCache::entries).unwrap_or_default();
     let loaded = stored.len();
@@ -386,15 +413,27 @@ fn parse_with_cache(
         mock_detection,
         caching: cache.is_some(),
         now: std::time::SystemTime::now(),
+        busy: StageParts::default(),
     };
+    if cache.is_some() {
+        timings.record("cache read", started);
+    }
+    let started = Instant::now();
     let checked: Vec<(FileResult, Option<Cacheable<'_>>)> = pool.install(|| {
         jobs.into_par_iter()
             .map(|(file, entry)| check_file(file, entry, &stage))
             .collect()
     });
+    timings.record("files", started);
     // Nothing checked (no staged file): nothing to judge against the project either.
+    let started = Instant::now();
     let context = project()
         .map(|project| pool.install(|| context_files(project, files, &stage, &mut stored)));
+    if context.is_some() {
+        timings.record("context files", started);
+    }
+    stage.busy.record(timings);
+    let started = Instant::now();
     if let Some(cache) = &cache {
         let checked_paths = files.iter().map(|file| file.project_path.as_str());
         let context_paths = context
@@ -424,6 +463,7 @@ fn parse_with_cache(
         // A run that saw every file of the project knows which entries are of files gone.
         let walked = context.is_some() || covers_root(inputs, settings);
         cache.save(loaded, &known, &stored, !walked);
+        timings.record("cache write", started);
     }
     let results = checked.into_iter().map(|(result, _)| result).collect();
     let context = context
@@ -444,6 +484,23 @@ struct PerFile<'a> {
     caching: bool,
     /// When the run started, for [`cache::stamp`].
     now: std::time::SystemTime,
+    busy: StageParts,
+}
+
+/// Where the workers of the per-file stage spend their time.
+#[derive(Default)]
+struct StageParts {
+    read: BusyTime,
+    extract: BusyTime,
+    rules: BusyTime,
+}
+
+impl StageParts {
+    fn record(&self, timings: &mut Timings) {
+        timings.record_part("read", &self.read);
+        timings.record_part("parse + facts", &self.extract);
+        timings.record_part("file rules", &self.rules);
+    }
 }
 
 /// The facts cache for this run's extraction settings: only for a real project (a
@@ -556,11 +613,20 @@ fn facts_of<'c>(
     {
         return Ok(found);
     }
-    let text = read_source(&file.path, max_size).map_err(FactsProblem::Read)?;
+    let text = stage
+        .busy
+        .read
+        .measure(|| read_source(&file.path, max_size))
+        .map_err(FactsProblem::Read)?;
+    let extract = || {
+        stage
+            .busy
+            .extract
+            .measure(|| extract_facts(&text, file, stage.options, mocks))
+            .map_err(FactsProblem::Crashed)
+    };
     if !stage.caching {
-        let facts =
-            extract_facts(&text, file, stage.options, mocks).map_err(FactsProblem::Crashed)?;
-        return Ok((facts, None));
+        return Ok((extract()?, None));
     }
     let hash = cache::content_hash(&text);
     if let Some(entry) = &stored
@@ -569,7 +635,7 @@ fn facts_of<'c>(
     {
         return Ok(found);
     }
-    let facts = extract_facts(&text, file, stage.options, mocks).map_err(FactsProblem::Crashed)?;
+    let facts = extract()?;
     let cacheable = cache::encode_facts(&facts).map(|encoded| Cacheable {
         hash,
         stamp,
@@ -774,6 +840,7 @@ fn run_project_rules(
     settings: &Settings,
     registry: &Registry,
     pool: &rayon::ThreadPool,
+    timings: &mut Timings,
 ) -> Option<TypeCounts> {
     // Rules with `[rules.CODE]` options are built from them (validated with the settings).
     let configured: HashMap<&str, Box<dyn ProjectRule>> = registry
@@ -799,6 +866,7 @@ fn run_project_rules(
     if project_rules.is_empty() {
         return None;
     }
+    let started = Instant::now();
     let indexed = files
         .iter()
         .zip(results.iter_mut())
@@ -815,7 +883,10 @@ fn run_project_rules(
         .collect();
     let mut index = ProjectIndex::new(&settings.project_root, indexed);
     configure_python(&mut index, settings);
+    timings.record("project index", started);
+    let started = Instant::now();
     let checked = pool.install(|| check_project(&index, &project_rules));
+    timings.record("project rules", started);
     let mut occurrences: HashMap<(usize, &str, String, String), u32> = HashMap::new();
     let mut type_counts = None;
     for ((meta, _, severity), (stats, violations)) in project_rules.into_iter().zip(checked) {
@@ -1007,15 +1078,50 @@ fn check_file<'c>(
         source: source.as_deref(),
         shared: &shared,
     };
+    let diagnostics = stage
+        .busy
+        .rules
+        .measure(|| run_file_rules(file, &context, &facts, stage.active));
+    let status = if facts.syntax_error.is_some() {
+        FileStatus::Unparseable
+    } else {
+        FileStatus::Ok
+    };
+    let unjustified_mocks = diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.code == UNJUSTIFIED_MOCK)
+        .count();
+    // Kept until the project rules have run, which read neither directives nor mock sites
+    // (they are not `NeededFacts`): moved out rather than copied, and the sites dropped. With
+    // ~16,000 mock sites in a large monorepo that is memory every file held to the end.
+    let mut facts = facts;
+    let result = FileResult {
+        status,
+        diagnostics,
+        directives: std::mem::take(&mut facts.directives),
+        mock_sites: facts.mock_sites.take().as_ref().map(Vec::len),
+        unjustified_mocks,
+        facts: Some(facts),
+    };
+    (result, cacheable)
+}
+
+/// The enabled file rules of `file`'s language over its facts, as diagnostics.
+fn run_file_rules(
+    file: &DiscoveredFile,
+    context: &FileContext<'_>,
+    facts: &FileFacts,
+    active: &[ActiveRule<'_>],
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut occurrences: HashMap<(String, String, String), u32> = HashMap::new();
-    for rule in stage.active {
+    for rule in active {
         let severity = rule.severity;
         if !rule.meta.languages.contains(&context.language) {
             continue;
         }
         let mut violations: Vec<Violation> = Vec::new();
-        rule.check.check(&context, &facts, &mut violations);
+        rule.check.check(context, facts, &mut violations);
         for violation in violations {
             // Keyed by the normalized snippet, as hashed (see `run_project_rules`).
             let key = (
@@ -1034,25 +1140,7 @@ fn check_file<'c>(
             *occurrence += 1;
         }
     }
-    let status = if facts.syntax_error.is_some() {
-        FileStatus::Unparseable
-    } else {
-        FileStatus::Ok
-    };
-    let unjustified_mocks = diagnostics
-        .iter()
-        .filter(|diagnostic| diagnostic.code == UNJUSTIFIED_MOCK)
-        .count();
-    let directives = facts.directives.clone();
-    let result = FileResult {
-        status,
-        diagnostics,
-        directives,
-        mock_sites: facts.mock_sites.as_ref().map(Vec::len),
-        unjustified_mocks,
-        facts: Some(facts),
-    };
-    (result, cacheable)
+    diagnostics
 }
 
 /// A file that produced only an engine diagnostic (it could not be read or was skipped).
@@ -1191,7 +1279,7 @@ fn read_source(path: &Path, max_size: u64) -> Result<String, ReadProblem> {
             "too large",
         ));
     }
-    if let Some(offset) = bytes.iter().position(|&byte| byte == 0) {
+    if let Some(offset) = memchr::memchr(0, &bytes) {
         return Err(ReadProblem::Skipped(
             format!("binary content (NUL byte at offset {offset})"),
             "binary",

@@ -11,15 +11,17 @@ pub mod config;
 pub mod gate;
 mod input_path;
 pub mod settings;
+mod timing;
 pub mod walk;
 
 pub use atomic_write::write_atomically;
 pub use baseline::{Baseline, BaselineError, BaselineLocation};
 pub use changed::{ChangedFiles, GitError};
-pub use check::{CheckError, check, project_index};
+pub use check::{CheckError, check, check_timed, project_index};
 pub use config::ConfigError;
 pub use gate::GateSettings;
 pub use input_path::physical;
 pub use plumb_diagnostics::CheckOutcome;
 pub use plumb_facts::resolve::{Explanation, FindingKind, explain_import};
 pub use settings::{FailOn, Overrides, Settings, declarative_rule_dirs};
+pub use timing::{StageTime, Timings};

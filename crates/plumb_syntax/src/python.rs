@@ -18,6 +18,9 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::{PythonVersion, SyntaxError};
 
+mod nesting;
+use nesting::nesting_limit_error;
+
 /// A parsed Python module and every syntax error CPython would raise for it, sorted by position.
 pub struct ParsedPython {
     /// `None` when the file was rejected before parsing (nesting beyond CPython's limits), which
@@ -83,105 +86,6 @@ pub fn parse(source: &str, target: PythonVersion, is_stub: bool) -> ParsedPython
         parsed: Some(parsed),
         errors,
     }
-}
-
-/// CPython's tokenizer allows at most 200 nested brackets (`MAXLEVEL`) and 100 indentation levels
-/// (`MAXINDENT`). A byte count that ignores strings is an upper bound, so the exact token-based
-/// count only runs for the rare file that might exceed a limit.
-fn nesting_limit_error(source: &str) -> Option<SyntaxError> {
-    const MAX_BRACKETS: u32 = 200;
-    const MAX_INDENT_LEVELS: u32 = 99;
-    let mut naive_depth = 0u32;
-    let mut naive_max = 0u32;
-    for byte in source.bytes() {
-        match byte {
-            b'(' | b'[' | b'{' => {
-                naive_depth += 1;
-                naive_max = naive_max.max(naive_depth);
-            }
-            b')' | b']' | b'}' => naive_depth = naive_depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    let deepest_indent = source
-        .lines()
-        .map(|line| line.len() - line.trim_start().len())
-        .max()
-        .unwrap_or(0);
-    if naive_max <= MAX_BRACKETS && deepest_indent < MAX_INDENT_LEVELS as usize {
-        return None;
-    }
-    let mut lexer = ruff_python_parser::lexer::lex(source, Mode::Module);
-    let (mut depth, mut indents) = (0u32, 0u32);
-    loop {
-        let message = match lexer.next_token() {
-            TokenKind::EndOfFile => return None,
-            TokenKind::Lpar | TokenKind::Lsqb | TokenKind::Lbrace => {
-                depth += 1;
-                if depth <= MAX_BRACKETS {
-                    continue;
-                }
-                "too many nested parentheses"
-            }
-            TokenKind::Rpar | TokenKind::Rsqb | TokenKind::Rbrace => {
-                depth = depth.saturating_sub(1);
-                continue;
-            }
-            TokenKind::Indent => {
-                indents += 1;
-                if indents < MAX_INDENT_LEVELS {
-                    continue;
-                }
-                "too many levels of indentation"
-            }
-            TokenKind::Dedent => {
-                indents = indents.saturating_sub(1);
-                continue;
-            }
-            _ => continue,
-        };
-        // The lexer does not expose positions; the first bracket or line past the limit is where
-        // CPython stops, found again from the text.
-        let offset = offset_of_limit(
-            source,
-            message == "too many nested parentheses",
-            MAX_BRACKETS,
-        );
-        let at = ruff_text_size::TextSize::new(offset);
-        return Some(SyntaxError::new(
-            TextRange::new(at, at),
-            message.to_string(),
-        ));
-    }
-}
-
-fn offset_of_limit(source: &str, brackets: bool, max_brackets: u32) -> u32 {
-    if brackets {
-        let mut depth = 0u32;
-        for (offset, byte) in source.bytes().enumerate() {
-            match byte {
-                b'(' | b'[' | b'{' => {
-                    depth += 1;
-                    if depth > max_brackets {
-                        return offset as u32;
-                    }
-                }
-                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-        }
-        return 0;
-    }
-    let mut offset = 0;
-    let mut widest = (0usize, 0u32);
-    for line in source.split_inclusive('\n') {
-        let indent = line.len() - line.trim_start().len();
-        if indent > widest.0 && !line.trim().is_empty() {
-            widest = (indent, offset as u32);
-        }
-        offset += line.len();
-    }
-    widest.1
 }
 
 /// CPython's `TabError`: at the start of each logical line outside brackets, the indentation is

@@ -1,23 +1,25 @@
 //! Directory listings under the project root, read once each. Links are reported as existing
 //! entries but never followed.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// One directory's entries: name and whether it is a directory (a link counts as both).
 type Listing = Vec<(String, bool)>;
 
+/// Shared by the threads that resolve imports in parallel: a listing read twice by two threads
+/// at once is harmless (both read the same directory).
 pub(crate) struct FsCache {
     root: PathBuf,
-    listings: RefCell<HashMap<String, Option<std::rc::Rc<Listing>>>>,
+    listings: Mutex<HashMap<String, Option<Arc<Listing>>>>,
 }
 
 impl FsCache {
     pub(crate) fn new(root: &Path) -> Self {
         FsCache {
             root: root.to_path_buf(),
-            listings: RefCell::new(HashMap::new()),
+            listings: Mutex::new(HashMap::new()),
         }
     }
 
@@ -28,8 +30,8 @@ impl FsCache {
 
     /// Entries of the project-relative directory `dir` (`""` is the root); `None` when it is
     /// not a directory or cannot be read.
-    pub(crate) fn list(&self, dir: &str) -> Option<std::rc::Rc<Listing>> {
-        if let Some(cached) = self.listings.borrow().get(dir) {
+    pub(crate) fn list(&self, dir: &str) -> Option<Arc<Listing>> {
+        if let Some(cached) = self.listings().get(dir) {
             return cached.clone();
         }
         let path = if dir.is_empty() {
@@ -47,12 +49,16 @@ impl FsCache {
                 })
                 .collect();
             listing.sort();
-            std::rc::Rc::new(listing)
+            Arc::new(listing)
         });
-        self.listings
-            .borrow_mut()
-            .insert(dir.to_string(), listing.clone());
+        self.listings().insert(dir.to_string(), listing.clone());
         listing
+    }
+
+    /// The listings read so far. A thread that panicked while holding the lock left at most
+    /// one entry unwritten: the map is still sound.
+    fn listings(&self) -> std::sync::MutexGuard<'_, HashMap<String, Option<Arc<Listing>>>> {
+        self.listings.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(crate) fn is_dir(&self, dir: &str, name: &str) -> bool {

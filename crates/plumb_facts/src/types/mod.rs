@@ -95,34 +95,127 @@ pub struct TypeDefinition {
 }
 
 /// `text` with whitespace removed except where it separates two word characters, so that
-/// `a:string` and `a : string` compare equal while `readonly x` keeps its space.
+/// `a:string` and `a : string` compare equal while `readonly x` keeps its space; trailing `;`
+/// and `,` are dropped.
 pub(crate) fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut pending_space = false;
-    for character in text.chars() {
-        if character.is_whitespace() {
-            pending_space = true;
-            continue;
-        }
-        if pending_space && is_word(character) && out.chars().next_back().is_some_and(is_word) {
-            out.push(' ');
-        }
-        pending_space = false;
-        out.push(character);
-    }
-    let trimmed = out.trim_end_matches([';', ',']).len();
-    out.truncate(trimmed);
-    out
+    let mut out = Vec::with_capacity(text.len());
+    normalize_into(text, &mut out);
+    String::from_utf8(out).expect("whole characters are copied, so the output is UTF-8")
 }
 
-/// A stable hash (64-bit FNV-1a) of `text` normalised: facts are cached, so it must not vary
-/// between runs or builds as `std`'s hasher may.
+/// A stable hash of `text` normalised: facts are cached, so it must not vary between runs or
+/// builds as `std`'s hasher may. xxh3 rather than the byte-at-a-time FNV-1a it replaced, whose
+/// multiply chain cost more than the normalising. Class bodies are most of a Python file:
+/// normalised into a buffer each worker keeps, not a fresh allocation per class.
 pub(crate) fn body_hash(text: &str) -> u64 {
-    normalize(text)
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-        })
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with_borrow_mut(|buffer| {
+        buffer.clear();
+        normalize_into(text, buffer);
+        let hash = xxhash_rust::xxh3::xxh3_64(buffer);
+        // A huge class once should not pin its size for the rest of the run.
+        buffer.shrink_to(1 << 20);
+        hash
+    })
+}
+
+/// What a byte of the text is to [`normalize_into`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ByteClass {
+    /// Copied as it is.
+    Plain,
+    /// ASCII whitespace (as `char::is_whitespace`): dropped.
+    Space,
+    /// `;` or `,`: held back while it may be trailing.
+    Separator,
+    /// Starts a multi-byte character, which may be Unicode whitespace.
+    Lead,
+}
+
+const BYTE_CLASS: [ByteClass; 256] = {
+    let mut table = [ByteClass::Plain; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = match byte as u8 {
+            b'\t'..=b'\r' | b' ' => ByteClass::Space,
+            b';' | b',' => ByteClass::Separator,
+            0xC0.. => ByteClass::Lead,
+            _ => ByteClass::Plain,
+        };
+        byte += 1;
+    }
+    table
+};
+
+/// Appends [`normalize`]`(text)` to `out`. Runs of plain bytes are found with one table lookup
+/// per byte and copied at once: a loop over `char`s, then one over bytes that copied each on
+/// its own, took 5-9% of an all-rules run on Django.
+fn normalize_into(text: &str, out: &mut Vec<u8>) {
+    let bytes = text.as_bytes();
+    let class = |at: usize| BYTE_CLASS[usize::from(bytes[at])];
+    // Where the held run of separators starts in `out`: they are written, then cut off if
+    // nothing but whitespace follows them.
+    let mut held_from: Option<usize> = None;
+    let mut pending_space = false;
+    let mut at = 0;
+    while at < bytes.len() {
+        let width = match class(at) {
+            ByteClass::Space => {
+                pending_space = true;
+                at += 1;
+                while at < bytes.len() && class(at) == ByteClass::Space {
+                    at += 1;
+                }
+                continue;
+            }
+            ByteClass::Separator => {
+                held_from.get_or_insert(out.len());
+                out.push(bytes[at]);
+                pending_space = false;
+                at += 1;
+                continue;
+            }
+            ByteClass::Plain => 1,
+            ByteClass::Lead => {
+                let character = text[at..].chars().next().expect("at a character boundary");
+                if character.is_whitespace() {
+                    pending_space = true;
+                    at += character.len_utf8();
+                    continue;
+                }
+                character.len_utf8()
+            }
+        };
+        if pending_space {
+            pending_space = false;
+            // A space only between two word characters, never after a separator.
+            if held_from.is_none() {
+                let next = text[at..].chars().next().expect("at a character boundary");
+                if is_word(next) && last_char(out).is_some_and(is_word) {
+                    out.push(b' ');
+                }
+            }
+        }
+        held_from = None;
+        let start = at;
+        at += width;
+        while at < bytes.len() && class(at) == ByteClass::Plain {
+            at += 1;
+        }
+        out.extend_from_slice(&bytes[start..at]);
+    }
+    if let Some(from) = held_from {
+        out.truncate(from);
+    }
+}
+
+/// The last character of `out`, which holds whole characters.
+fn last_char(out: &[u8]) -> Option<char> {
+    let start =
+        (out.len().saturating_sub(4)..out.len()).find(|&index| (out[index] & 0xC0) != 0x80)?;
+    std::str::from_utf8(&out[start..]).ok()?.chars().next_back()
 }
 
 fn is_word(character: char) -> bool {
@@ -168,6 +261,63 @@ mod tests {
     fn whitespace_is_normalised_but_words_stay_apart() {
         assert_eq!(normalize("readonly  a :\n string;"), "readonly a:string");
         assert_eq!(normalize("x: Array< T >,"), "x:Array<T>");
+        assert_eq!(normalize("a ; b ,; c ;, "), "a;b,;c");
+        assert_eq!(normalize("f(a, b) ;"), "f(a,b)");
+    }
+
+    /// `normalize` copies runs; it must equal the character-by-character definition.
+    #[test]
+    fn normalize_equals_the_character_by_character_definition() {
+        for text in [
+            "",
+            ";;",
+            " a b ",
+            "x = 1;\n  y : int ,\n",
+            "class A:\n    \"\"\"Doc.\"\"\"\n    x: int = 1 ; ,\n",
+            "a ; b ,; c ;, d",
+            "a;\tb , ;c",
+            "é ü\u{3000}ß ;",
+            "x\u{a0}y\u{2028}z \u{b}w",
+            "interface I { readonly a : string; b?: Array< T >, }",
+        ] {
+            assert_eq!(normalize(text), normalize_by_char(text), "{text:?}");
+        }
+        // Pseudo-random texts over the characters that matter (deterministic: a fixed LCG).
+        let alphabet: Vec<char> = "ab_1$ \t\n\r\u{b};,:()é\u{a0}\u{3000}漢".chars().collect();
+        let mut state = 0x2545_f491_u64;
+        for _ in 0..2_000 {
+            let text: String = (0..24)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1);
+                    alphabet[(state >> 33) as usize % alphabet.len()]
+                })
+                .collect();
+            assert_eq!(normalize(&text), normalize_by_char(&text), "{text:?}");
+        }
+        assert_eq!(body_hash("a : b"), body_hash("a:b"));
+        assert_ne!(body_hash("a b"), body_hash("ab"));
+    }
+
+    /// The definition [`normalize`] had before it copied runs, kept as the reference.
+    fn normalize_by_char(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut pending_space = false;
+        for character in text.chars() {
+            if character.is_whitespace() {
+                pending_space = true;
+                continue;
+            }
+            if pending_space && is_word(character) && out.chars().next_back().is_some_and(is_word) {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(character);
+        }
+        let trimmed = out.trim_end_matches([';', ',']).len();
+        out.truncate(trimmed);
+        out
     }
 
     #[test]

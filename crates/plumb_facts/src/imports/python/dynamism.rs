@@ -407,23 +407,61 @@ fn is_reader(func: &Expr) -> bool {
     READERS.contains(&name)
 }
 
-/// `a.b.c` written as a name and attribute chain (also reached through `os.sys.path`).
+/// `a.b.c` written as a name and attribute chain (also reached through `os.sys.path`): the
+/// chain's last parts are `path`. Compared from the outermost attribute inward, without
+/// collecting the parts: it runs for every call in every Python file.
 pub(super) fn is_dotted(expr: &Expr, path: &[&str]) -> bool {
-    let mut parts = Vec::new();
+    let mut wanted = path.iter().rev();
     let mut current = expr;
     loop {
-        match current {
-            Expr::Attribute(attribute) => {
-                parts.push(attribute.attr.as_str());
-                current = &attribute.value;
-            }
-            Expr::Name(name) => {
-                parts.push(name.id.as_str());
-                break;
-            }
+        let (part, inner) = match current {
+            Expr::Attribute(attribute) => (attribute.attr.as_str(), Some(&*attribute.value)),
+            Expr::Name(name) => (name.id.as_str(), None),
+            _ => return false,
+        };
+        match wanted.next() {
+            Some(&want) if want != part => return false,
+            Some(_) => {}
+            // All of `path` matched: the rest must still be a plain chain.
+            None => return is_chain(current),
+        }
+        match inner {
+            Some(inner) => current = inner,
+            None => return wanted.next().is_none(),
+        }
+    }
+}
+
+/// A name followed by attributes only.
+fn is_chain(mut expr: &Expr) -> bool {
+    loop {
+        match expr {
+            Expr::Attribute(attribute) => expr = &attribute.value,
+            Expr::Name(_) => return true,
             _ => return false,
         }
     }
-    parts.reverse();
-    parts.ends_with(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dotted_names_match_by_their_last_parts() {
+        let expr = |text: &str| {
+            ruff_python_parser::parse_expression(text)
+                .unwrap()
+                .into_expr()
+        };
+        assert!(is_dotted(&expr("sys.path"), &["sys", "path"]));
+        assert!(is_dotted(&expr("os.sys.path"), &["sys", "path"]));
+        assert!(is_dotted(&expr("path"), &["path"]));
+        assert!(!is_dotted(&expr("path"), &["sys", "path"]));
+        assert!(!is_dotted(&expr("sys.paths"), &["sys", "path"]));
+        assert!(!is_dotted(&expr("f().sys.path"), &["sys", "path"]));
+        assert!(!is_dotted(&expr("sys.path.x"), &["sys", "path"]));
+        assert!(is_dotted(&expr("a.b"), &[]));
+        assert!(!is_dotted(&expr("f()"), &[]));
+    }
 }
