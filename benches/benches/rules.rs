@@ -114,10 +114,14 @@ fn run(
     let mut count = 0;
     let mut violations = Vec::new();
     for file in files {
+        let shared = plumb_rules::Shared::default();
         let context = FileContext {
             path: &file.path,
+            project_path: &file.path,
             language: file.language,
             is_test: file.is_test,
+            source: None,
+            shared: &shared,
         };
         for rule in rules {
             let Some(check) = &rule.file_check else {

@@ -13,7 +13,6 @@ use anyhow::Context;
 use clap::Args;
 use plumb_engine::{Progress, Settings};
 use plumb_report::{AuditFormat, AuditOptions, HistoryEntry, RunInfo};
-use plumb_rules::Registry;
 
 use crate::{EXIT_CLEAN, RunFlags, rule_info, write_atomically};
 
@@ -42,8 +41,9 @@ pub(crate) struct AuditArgs {
     quiet: bool,
 }
 
-pub(crate) fn run_audit(args: &AuditArgs, registry: &Registry) -> anyhow::Result<u8> {
+pub(crate) fn run_audit(args: &AuditArgs) -> anyhow::Result<u8> {
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let registry = &args.run.registry(&path)?;
     let format = args
         .output_format
         .parse::<AuditFormat>()

@@ -10,7 +10,6 @@ use clap::Args;
 use plumb_diagnostics::BaselineEntry;
 use plumb_engine::baseline::{DEFAULT_BASELINE_FILE, rebuild};
 use plumb_engine::{Baseline, BaselineLocation, Overrides, Settings};
-use plumb_rules::Registry;
 
 use crate::{EXIT_CLEAN, EXIT_VIOLATIONS};
 
@@ -83,12 +82,13 @@ impl BaselineArgs {
 }
 
 /// Writes the baseline, or refuses; returns the exit code.
-pub(crate) fn run_baseline(args: &BaselineArgs, registry: &Registry) -> anyhow::Result<u8> {
+pub(crate) fn run_baseline(args: &BaselineArgs) -> anyhow::Result<u8> {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
+    let registry = &args.run.registry(&paths[0])?;
     let settings = Settings::resolve(&paths[0], &args.overrides(), registry)?;
     let location = settings
         .baseline

@@ -229,7 +229,8 @@ fn write_new(dir: &Path, name: &str, contents: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The starter configuration: every rule family selected (with its rules named), the test
+/// The starter configuration: every rule family selected (with its rules named; families that
+/// are off by default commented out), the test
 /// conventions found, and the choices that need a human (scopes, type boundaries, baseline)
 /// left as comments.
 fn plumb_toml(survey: &Survey, registry: &Registry) -> String {
@@ -245,11 +246,17 @@ fn plumb_toml(survey: &Survey, registry: &Registry) -> String {
             .filter(|rule| rule.meta.family == family)
             .map(|rule| format!("{} {}", rule.meta.code, rule.meta.name))
             .collect();
+        // A family whose rules are all off by default stays a suggestion.
+        let on = registry
+            .iter()
+            .any(|rule| rule.meta.family == family && rule.meta.default_enabled);
         let _ = writeln!(
             out,
-            "    {:<8}# {}",
+            "    {}{:<8}# {}{}",
+            if on { "" } else { "# " },
             format!("\"{family}\","),
-            rules.join(", ")
+            rules.join(", "),
+            if on { "" } else { " (off by default)" }
         );
     }
     out.push_str("]\n");

@@ -4,6 +4,8 @@
 
 mod audit;
 mod baseline;
+mod declared;
+mod test_rules;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -61,6 +63,9 @@ enum Command {
     /// Write a starter plumb.toml, a pre-commit hook and a GitHub Actions workflow into DIR
     /// (default: the current directory). Never overwrites a file.
     Init(init::InitArgs),
+    /// Run the inline `[tests]` of declarative rules (default: the bundled rules and the
+    /// configuration's `[rules] dirs`) and print a pass/fail table. Exit 1 when one fails.
+    TestRules(test_rules::TestRulesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -116,6 +121,10 @@ pub(crate) struct RunFlags {
     /// Neither read nor write the facts cache (the parsed facts of project files).
     #[arg(long)]
     no_cache: bool,
+    /// A directory of declarative rules (`<language>/<name>.toml`), loaded after the bundled
+    /// ones and the configuration's `[rules] dirs`. Repeatable.
+    #[arg(long = "rules", value_name = "DIR")]
+    rule_dirs: Vec<PathBuf>,
 }
 
 impl RunFlags {
@@ -188,15 +197,17 @@ pub fn main() -> ExitCode {
             });
         }
     };
-    let registry = Registry::builtin();
     let result = match cli.command {
-        Command::Check(args) => run_check(*args, &registry),
-        Command::Audit(args) => audit::run_audit(&args, &registry),
-        Command::Baseline(args) => baseline::run_baseline(&args, &registry),
-        Command::Rules { format } => print_rules(format, &registry).map(|()| EXIT_CLEAN),
-        Command::Explain { rule } => explain(&rule, &registry),
-        Command::ExplainImport(args) => explain_import(&args, &registry),
-        Command::Init(args) => init::run(&args, &registry),
+        Command::Check(args) => run_check(*args),
+        Command::Audit(args) => audit::run_audit(&args),
+        Command::Baseline(args) => baseline::run_baseline(&args),
+        Command::Rules { format } => {
+            cwd_registry().and_then(|registry| print_rules(format, &registry).map(|()| EXIT_CLEAN))
+        }
+        Command::Explain { rule } => cwd_registry().and_then(|registry| explain(&rule, &registry)),
+        Command::ExplainImport(args) => explain_import(&args, &Registry::builtin()),
+        Command::Init(args) => init::run(&args, &Registry::builtin()),
+        Command::TestRules(args) => test_rules::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -211,12 +222,28 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run_check(args: CheckArgs, registry: &Registry) -> anyhow::Result<u8> {
+/// The built-in rules and the declarative rules the configuration of the working directory
+/// loads: what `plumb rules` lists and `plumb explain` documents.
+fn cwd_registry() -> anyhow::Result<Registry> {
+    let sources = declared::rule_sources(Path::new("."), &Overrides::default(), &[])?;
+    declared::registry(&sources)
+}
+
+impl RunFlags {
+    /// The built-in rules and the declarative rules this run loads.
+    pub(crate) fn registry(&self, first_path: &Path) -> anyhow::Result<Registry> {
+        let sources = declared::rule_sources(first_path, &self.overrides(), &self.rule_dirs)?;
+        declared::registry(&sources)
+    }
+}
+
+fn run_check(args: CheckArgs) -> anyhow::Result<u8> {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
+    let registry = &args.run.registry(&paths[0])?;
     let mut overrides = Overrides {
         fail_on: args.fail_on.clone(),
         fail_under: args.fail_under.clone(),
@@ -314,6 +341,7 @@ fn print_rules(format: RulesFormat, registry: &Registry) -> anyhow::Result<()> {
                         "languages": rule.meta.languages,
                         "default_severity": rule.meta.default_severity,
                         "since": rule.meta.since,
+                        "default_enabled": rule.meta.default_enabled,
                         "summary": rule.meta.summary,
                     })
                 })
@@ -324,8 +352,12 @@ fn print_rules(format: RulesFormat, registry: &Registry) -> anyhow::Result<()> {
             let mut out = String::new();
             for rule in registry.iter() {
                 out.push_str(&format!(
-                    "{:<8} {:<22} {:<8} {}\n",
-                    rule.meta.code, rule.meta.name, rule.meta.default_severity, rule.meta.summary
+                    "{:<8} {:<26} {:<8} {:<4} {}\n",
+                    rule.meta.code,
+                    rule.meta.name,
+                    rule.meta.default_severity.as_str(),
+                    on_by_default(rule.meta),
+                    rule.meta.summary
                 ));
             }
             out
@@ -335,10 +367,15 @@ fn print_rules(format: RulesFormat, registry: &Registry) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `on` for a rule that runs unless deselected, `off` for one that must be selected by name.
+fn on_by_default(meta: &RuleMeta) -> &'static str {
+    if meta.default_enabled { "on" } else { "off" }
+}
+
 /// The README's rule table; a test keeps the README copy in sync with this output.
 pub fn rules_markdown_table(registry: &Registry) -> String {
     let mut out = String::from(
-        "| Code | Name | Default severity | Languages | What it does |\n|---|---|---|---|---|\n",
+        "| Code | Name | Default severity | On by default | Languages | What it does |\n|---|---|---|---|---|---|\n",
     );
     for rule in registry.iter() {
         let languages: Vec<&str> = rule
@@ -348,10 +385,15 @@ pub fn rules_markdown_table(registry: &Registry) -> String {
             .map(|language| language.as_str())
             .collect();
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} |\n",
             rule.meta.code,
             rule.meta.name,
             rule.meta.default_severity,
+            if rule.meta.default_enabled {
+                "yes"
+            } else {
+                "no"
+            },
             languages.join(", "),
             rule.meta.summary.replace('|', "\\|")
         ));

@@ -228,10 +228,10 @@ fn validate(entries: &[BaselineEntry], file: &str) -> Result<(), BaselineError> 
             ));
         }
         let letters = entry.code.trim_end_matches(|c: char| c.is_ascii_digit());
-        if letters.is_empty()
-            || letters.len() == entry.code.len()
-            || !letters.bytes().all(|byte| byte.is_ascii_uppercase())
-        {
+        let builtin_like = !letters.is_empty()
+            && letters.len() != entry.code.len()
+            && letters.bytes().all(|byte| byte.is_ascii_uppercase());
+        if !builtin_like && !plumb_rules::is_declarative_id(&entry.code) {
             return Err(entry_error(
                 index,
                 format!("code \"{}\" is not a rule code like SYN001", entry.code),

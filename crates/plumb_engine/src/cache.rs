@@ -214,12 +214,13 @@ impl FactsCache {
     /// [`build_id`]): then nothing is cached.
     pub(crate) fn open(dir: &Path, options: ExtractOptions) -> Option<FactsCache> {
         let key = format!(
-            "plumb {} format {FORMAT} build {}; python {}; type definitions {}; imports {}",
+            "plumb {} format {FORMAT} build {}; python {}; type definitions {}; imports {}; functions {}",
             env!("CARGO_PKG_VERSION"),
             build_id()?,
             options.python_version,
             options.needed.type_definitions,
             options.needed.imports,
+            options.needed.functions,
         );
         let needed = match (options.needed.type_definitions, options.needed.imports) {
             (true, true) => "types-imports",
@@ -227,8 +228,9 @@ impl FactsCache {
             (false, true) => "imports",
             (false, false) => "none",
         };
+        let functions = if options.needed.functions { "-fn" } else { "" };
         let file = dir.join(format!(
-            "facts-{}-f{FORMAT}-py{}-{needed}.bin",
+            "facts-{}-f{FORMAT}-py{}-{needed}{functions}.bin",
             env!("CARGO_PKG_VERSION"),
             options.python_version
         ));
@@ -502,6 +504,7 @@ mod tests {
             needed: NeededFacts {
                 type_definitions: false,
                 imports: true,
+                functions: false,
             },
             ..options()
         };

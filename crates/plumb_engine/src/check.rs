@@ -354,7 +354,7 @@ fn parse_files(
 ) -> (Vec<FileResult>, Vec<IndexedFile>) {
     // The walk for context is mostly waiting on the file system: it runs while the cache is
     // read and the checked files are checked.
-    let wants_context = selection.options.needed != NeededFacts::NONE
+    let wants_context = selection.options.needed.across_files()
         && !files.is_empty()
         && !covers_root(inputs, settings)
         && looks_like_a_project(settings);
@@ -748,6 +748,7 @@ pub fn project_index(settings: &Settings) -> Result<ProjectIndex, CheckError> {
         needed: NeededFacts {
             type_definitions: false,
             imports: true,
+            functions: false,
         },
         ..ExtractOptions::new(settings.python_version)
     };
@@ -820,14 +821,18 @@ fn active_rules<'r>(
         .collect()
 }
 
-/// The facts the enabled project rules read; file rules read only syntax errors and the source.
+/// The facts the enabled rules read, file and project rules alike.
 fn needed_facts(settings: &Settings, registry: &Registry) -> NeededFacts {
     registry
         .iter()
         .filter(|rule| settings.severity_of(rule.meta.code).is_some())
-        .filter_map(|rule| rule.project_check.as_deref())
         .fold(NeededFacts::NONE, |needed, rule| {
-            needed.union(rule.needed_facts())
+            let project = rule.project_check.as_deref().map(ProjectRule::needed_facts);
+            let file = rule.file_check.as_deref().map(FileRule::needed_facts);
+            [project, file]
+                .into_iter()
+                .flatten()
+                .fold(needed, NeededFacts::union)
         })
 }
 
@@ -1063,10 +1068,23 @@ fn check_file<'c>(
         }
     };
 
+    let language = file.kind.language();
+    // The text, for rules that read it (declarative rules) and only for a file that compiles.
+    let source = (facts.syntax_error.is_none()
+        && stage
+            .active
+            .iter()
+            .any(|rule| rule.check.reads_source(language)))
+    .then(|| read_source(&file.path, settings.max_file_size).ok())
+    .flatten();
+    let shared = plumb_rules::Shared::default();
     let context = FileContext {
         path: &file.display_path,
-        language: file.kind.language(),
+        project_path: &file.project_path,
+        language,
         is_test,
+        source: source.as_deref(),
+        shared: &shared,
     };
     let diagnostics = stage
         .busy

@@ -56,8 +56,8 @@ pub struct RawConfig {
     pub extend_test_files: Option<Vec<String>>,
     /// Named scopes: name to globs. Reported with their own compliance.
     pub scopes: Option<BTreeMap<String, Vec<String>>>,
-    /// Per-rule settings keyed by code.
-    pub rules: Option<BTreeMap<String, RawRuleConfig>>,
+    /// `[rules]`: directories of declarative rules, and per-rule settings keyed by code.
+    pub rules: Option<RawRules>,
     /// Where the facts cache lives: relative to the project root, or absolute
     /// (default `.plumb_cache`).
     pub cache_dir: Option<String>,
@@ -92,6 +92,16 @@ pub struct RawPython {
     /// import name differs from their name and is not in the bundled table
     /// (`{ "acme-client" = ["acme"] }`).
     pub dependency_import_names: Option<BTreeMap<String, Vec<String>>>,
+}
+
+/// `[rules]`: `dirs`, then one `[rules.CODE]` table per configured rule.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawRules {
+    /// Directories of declarative rules (`<language>/<name>.toml`), relative to the
+    /// configuration file's directory; loaded after the bundled rules, before `--rules`.
+    pub dirs: Option<Vec<String>>,
+    #[serde(flatten)]
+    pub codes: BTreeMap<String, RawRuleConfig>,
 }
 
 /// `[rules.CODE]`. Keys other than `severity` are the rule's own options; they are checked

@@ -25,5 +25,5 @@ pub use input_path::physical;
 pub use plumb_diagnostics::CheckOutcome;
 pub use plumb_facts::resolve::{Explanation, FindingKind, explain_import};
 pub use progress::Progress;
-pub use settings::{FailOn, Overrides, Settings};
+pub use settings::{FailOn, Overrides, Settings, declarative_rule_dirs};
 pub use timing::{StageTime, Timings};

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use plumb_diagnostics::Severity;
-use plumb_rules::Registry;
+use plumb_rules::{Registry, RuleMeta};
 use plumb_syntax::PythonVersion;
 
 use crate::baseline::BaselineLocation;
@@ -155,25 +155,7 @@ impl Settings {
         overrides: &Overrides,
         registry: &Registry,
     ) -> Result<Self, ConfigError> {
-        let cwd = std::env::current_dir().map_err(|error| {
-            ConfigError::plain(format!("cannot read the current directory: {error}"))
-        })?;
-        let start = physical(&cwd, first_path);
-        let start_dir = if start.is_dir() {
-            start.clone()
-        } else {
-            start
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or(start.clone())
-        };
-        let loaded = match (&overrides.config_file, overrides.isolated) {
-            (Some(path), _) => Some(config::load(path)?.ok_or_else(|| {
-                ConfigError::plain(format!("{} has no [tool.plumb] table", path.display()))
-            })?),
-            (None, true) => None,
-            (None, false) => config::discover(&start_dir)?,
-        };
+        let (cwd, start_dir, loaded) = locate_config(first_path, overrides)?;
         let empty = RawConfig::default();
         let raw = loaded.as_ref().map_or(&empty, |loaded| &loaded.config);
         let project_root = match loaded
@@ -374,6 +356,68 @@ impl Settings {
 
 /// `--baseline` (relative to the working directory), else `baseline =` in the configuration
 /// (relative to its directory, the project root).
+/// The working directory, the directory the configuration is looked for from, and the
+/// configuration `--config` / `--isolated` / discovery give for `first_path`.
+fn locate_config(
+    first_path: &Path,
+    overrides: &Overrides,
+) -> Result<(PathBuf, PathBuf, Option<LoadedConfig>), ConfigError> {
+    let cwd = std::env::current_dir().map_err(|error| {
+        ConfigError::plain(format!("cannot read the current directory: {error}"))
+    })?;
+    let start = physical(&cwd, first_path);
+    let start_dir = if start.is_dir() {
+        start.clone()
+    } else {
+        start
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or(start.clone())
+    };
+    let loaded = match (&overrides.config_file, overrides.isolated) {
+        (Some(path), _) => Some(config::load(path)?.ok_or_else(|| {
+            ConfigError::plain(format!("{} has no [tool.plumb] table", path.display()))
+        })?),
+        (None, true) => None,
+        (None, false) => config::discover(&start_dir)?,
+    };
+    Ok((cwd, start_dir, loaded))
+}
+
+/// The `[rules] dirs` of the configuration [`Settings::resolve`] reads for `first_path`, made
+/// absolute against the configuration file's directory. Declarative rules must be loaded
+/// before the settings are resolved, since `select` and `[rules.X-...]` name them.
+pub fn declarative_rule_dirs(
+    first_path: &Path,
+    overrides: &Overrides,
+) -> Result<Vec<PathBuf>, ConfigError> {
+    let (cwd, _, loaded) = locate_config(first_path, overrides)?;
+    let Some(loaded) = loaded else {
+        return Ok(Vec::new());
+    };
+    let base = loaded
+        .path
+        .parent()
+        .map_or(cwd.clone(), |dir| physical(&cwd, dir));
+    let dirs = loaded
+        .config
+        .rules
+        .as_ref()
+        .and_then(|rules| rules.dirs.as_ref());
+    let mut found = Vec::new();
+    for dir in dirs.into_iter().flatten() {
+        let path = base.join(dir);
+        if !path.is_dir() {
+            return Err(loaded.error_at(
+                &format!("\"{dir}\""),
+                format!("rules directory `{dir}` does not exist"),
+            ));
+        }
+        found.push(path);
+    }
+    Ok(found)
+}
+
 fn baseline_location(
     cwd: &Path,
     overrides: &Overrides,
@@ -619,17 +663,16 @@ fn select_rules(
             _ => ConfigError::plain(message),
         }
     };
-    let matches = |selector: &str, code: &str| {
-        selector == "ALL"
+    // `ALL` is every rule that is on by default; one that is off by default must be named.
+    let matches = |selector: &str, meta: &RuleMeta| {
+        let code = meta.code;
+        (selector == "ALL" && meta.default_enabled)
             || code.eq_ignore_ascii_case(selector)
             || (code.starts_with(selector) && !selector.is_empty())
     };
     let check_known = |selectors: &[String], from_config: bool| -> Result<(), ConfigError> {
         for selector in selectors {
-            if !registry
-                .iter()
-                .any(|rule| matches(selector, rule.meta.code))
-            {
+            if selector != "ALL" && !registry.iter().any(|rule| matches(selector, rule.meta)) {
                 return Err(unknown(selector, from_config));
             }
         }
@@ -654,16 +697,16 @@ fn select_rules(
             .iter()
             .chain(&config_extend)
             .chain(&overrides.extend_select)
-            .any(|s| matches(s, code));
+            .any(|s| matches(s, rule.meta));
         let ignored = config_ignore
             .iter()
             .chain(&overrides.ignore)
-            .any(|s| matches(s, code));
+            .any(|s| matches(s, rule.meta) || s == "ALL");
         if selected && !ignored {
             enabled.insert(code, rule.meta.default_severity);
         }
     }
-    for (code, rule_config) in raw.rules.iter().flatten() {
+    for (code, rule_config) in raw.rules.iter().flat_map(|rules| &rules.codes) {
         let Some(rule) = registry.find(code) else {
             return Err(
                 unknown(code, true).with_message(format!("unknown rule `{code}` in [rules]"))
@@ -693,7 +736,7 @@ fn rule_options(
     loaded: Option<&LoadedConfig>,
 ) -> Result<BTreeMap<&'static str, toml::Table>, ConfigError> {
     let mut options = BTreeMap::new();
-    for (code, rule_config) in raw.rules.iter().flatten() {
+    for (code, rule_config) in raw.rules.iter().flat_map(|rules| &rules.codes) {
         if rule_config.options.is_empty() {
             continue;
         }

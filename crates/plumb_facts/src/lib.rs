@@ -3,6 +3,7 @@
 //! cache work from facts alone.
 
 pub mod directives;
+pub mod functions;
 pub mod imports;
 pub mod index;
 pub mod mocks;
@@ -20,6 +21,7 @@ use ruff_text_size::Ranged;
 use serde::{Deserialize, Serialize};
 
 pub use directives::{Directive, DirectiveKind, DirectiveProblem};
+pub use functions::FunctionSpan;
 pub use imports::{EcmaImport, EcmaImportKind, ImportHook, PyImport, PythonImports};
 pub use index::{IndexedFile, ProjectIndex, PythonTarget};
 pub use mocks::{MockDetection, MockSite};
@@ -43,6 +45,8 @@ pub struct FileFacts {
     pub syntax_error: Option<SyntaxFacts>,
     /// `plumb:` directives found in comments.
     pub directives: Vec<Directive>,
+    /// Physical lines, as `wc -l` counts them plus an unterminated last line: `a\nb` and
+    /// `a\nb\n` both have 2, an empty file 0.
     pub line_count: usize,
     /// Mock sites, when the file was examined for them: a test file that parsed, with mock
     /// detection enabled. `None` otherwise (source files, unparseable test files).
@@ -58,6 +62,9 @@ pub struct FileFacts {
     pub ecma_imports: Vec<EcmaImport>,
     /// Modules a TypeScript file declares ambiently (`declare module "x"`), patterns included.
     pub ecma_ambient_modules: Vec<String>,
+    /// Named functions and their sizes, when [`NeededFacts::functions`] asked for them and the
+    /// file compiles; empty otherwise.
+    pub functions: Vec<FunctionSpan>,
 }
 
 /// Options that change what a parse means, and which facts are worth extracting.
@@ -89,16 +96,21 @@ pub struct NeededFacts {
     /// [`FileFacts::python_imports`], [`FileFacts::ecma_imports`] and
     /// [`FileFacts::ecma_ambient_modules`].
     pub imports: bool,
+    /// [`FileFacts::functions`]: read by file rules only, so it never makes the engine read
+    /// the rest of a project as context.
+    pub functions: bool,
 }
 
 impl NeededFacts {
     pub const NONE: NeededFacts = NeededFacts {
         type_definitions: false,
         imports: false,
+        functions: false,
     };
     pub const ALL: NeededFacts = NeededFacts {
         type_definitions: true,
         imports: true,
+        functions: true,
     };
 
     /// What either needs.
@@ -106,7 +118,14 @@ impl NeededFacts {
         NeededFacts {
             type_definitions: self.type_definitions || other.type_definitions,
             imports: self.imports || other.imports,
+            functions: self.functions || other.functions,
         }
+    }
+
+    /// Whether these facts are read across files (by project rules), so that a run checking
+    /// part of a project needs the rest of it as context.
+    pub fn across_files(self) -> bool {
+        self.type_definitions || self.imports
     }
 }
 
@@ -153,6 +172,9 @@ pub fn extract_with_mocks(
                 if options.needed.imports {
                     facts.python_imports = Some(imports::python::extract(text, &index, module));
                 }
+                if options.needed.functions {
+                    facts.functions = functions::python::extract(text, &index, module);
+                }
             }
             (parsed.errors, comments)
         }
@@ -180,6 +202,9 @@ pub fn extract_with_mocks(
                     (facts.ecma_imports, facts.ecma_ambient_modules) =
                         imports::ecma::extract(text, &index, program);
                 }
+                if options.needed.functions {
+                    facts.functions = functions::ecma::extract(text, &index, program);
+                }
             }
             (parsed.errors, comments)
         }),
@@ -201,8 +226,19 @@ pub fn extract_with_mocks(
     FileFacts {
         syntax_error,
         directives,
-        line_count: index.line_count(),
+        line_count: physical_lines(text, &index),
         ..facts
+    }
+}
+
+/// Lines as [`FileFacts::line_count`] counts them.
+fn physical_lines(text: &str, index: &LineIndex) -> usize {
+    if text.is_empty() {
+        0
+    } else if text.ends_with('\n') {
+        index.line_count() - 1
+    } else {
+        index.line_count()
     }
 }
 

@@ -38,6 +38,7 @@ struct RuleAttributes {
     languages: Option<String>,
     default_severity: Option<String>,
     since: Option<String>,
+    default_enabled: Option<String>,
 }
 
 fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
@@ -66,6 +67,16 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
         .default_severity
         .ok_or_else(|| missing("default_severity"))?;
     let since = attributes.since.ok_or_else(|| missing("since"))?;
+    let default_enabled = match attributes.default_enabled.as_deref() {
+        None | Some("true") => true,
+        Some("false") => false,
+        Some(other) => {
+            return Err(syn::Error::new_spanned(
+                &input.ident,
+                format!("default_enabled must be \"true\" or \"false\", not `{other}`"),
+            ));
+        }
+    };
 
     let invalid = |message: String| syn::Error::new(Span::call_site(), message);
     if !code.starts_with(&family) || !code[family.len()..].chars().all(|c| c.is_ascii_digit()) {
@@ -124,6 +135,7 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
                 languages: &[#(#language_variants),*],
                 default_severity: #severity_variant,
                 since: #since,
+                default_enabled: #default_enabled,
                 summary: #summary,
                 docs: #docs,
             };
@@ -190,6 +202,7 @@ fn rule_attributes(input: &DeriveInput) -> syn::Result<RuleAttributes> {
                 "languages" => &mut attributes.languages,
                 "default_severity" => &mut attributes.default_severity,
                 "since" => &mut attributes.since,
+                "default_enabled" => &mut attributes.default_enabled,
                 _ => return Err(meta.error(format!("unknown #[rule] key `{key}`"))),
             };
             *slot = Some(value.value());

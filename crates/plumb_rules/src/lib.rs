@@ -43,6 +43,10 @@ pub struct RuleMeta {
     pub languages: &'static [Language],
     pub default_severity: Severity,
     pub since: &'static str,
+    /// Enabled when the configuration selects nothing in particular, or selects `ALL`. A rule
+    /// that is off by default (a size limit, a team policy) runs only when a selector names it:
+    /// its code, a prefix of it, or its family.
+    pub default_enabled: bool,
     /// First sentence of "What it does".
     pub summary: &'static str,
     /// The whole doc comment, Markdown.
@@ -82,14 +86,77 @@ pub struct ProjectViolation {
 /// What a file rule sees of the file besides its facts.
 #[derive(Debug, Clone, Copy)]
 pub struct FileContext<'a> {
+    /// The path as shown (relative to the working directory).
     pub path: &'a str,
+    /// The path inside the project root, `/`-separated: what globs match.
+    pub project_path: &'a str,
     pub language: Language,
     pub is_test: bool,
+    /// The file's text, when an enabled rule for its language asked for it
+    /// ([`FileRule::reads_source`]) and the file compiles.
+    pub source: Option<&'a str>,
+    /// What the rules checking this file share (one parse several rules read).
+    pub shared: &'a Shared,
+}
+
+/// Per-file storage the file rules of one file share, one value per type: the first rule
+/// that needs, say, a tree-sitter parse of the file makes it, the others reuse it. A new
+/// `Shared` is made for every file, on the thread that checks it.
+#[derive(Default)]
+pub struct Shared {
+    values: std::cell::RefCell<Vec<Box<dyn std::any::Any>>>,
+}
+
+impl Shared {
+    /// Runs `f` on the stored `T`, made with `make` the first time.
+    pub fn with<T: 'static, R>(&self, make: impl FnOnce() -> T, f: impl FnOnce(&T) -> R) -> R {
+        let mut values = self.values.borrow_mut();
+        let position = match values.iter().position(|value| value.is::<T>()) {
+            Some(position) => position,
+            None => {
+                values.push(Box::new(make()));
+                values.len() - 1
+            }
+        };
+        f(values[position].downcast_ref::<T>().expect("stored as T"))
+    }
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("Shared")
+    }
+}
+
+/// Whether `code` is the id of a rule defined outside the binary (a declarative rule): `X-`
+/// and kebab-case, so it can never be taken for a built-in code such as `SYN001`.
+pub fn is_declarative_id(code: &str) -> bool {
+    code.strip_prefix("X-").is_some_and(|rest| {
+        !rest.is_empty()
+            && rest.split('-').all(|part| {
+                !part.is_empty()
+                    && part
+                        .bytes()
+                        .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit())
+            })
+    })
 }
 
 /// A rule that looks at one file at a time.
 pub trait FileRule: Send + Sync {
     fn check(&self, file: &FileContext<'_>, facts: &FileFacts, violations: &mut Vec<Violation>);
+
+    /// Whether [`FileRule::check`] reads [`FileContext::source`] for files of `language`: the
+    /// engine then hands it the text (reading it again when its facts came from the cache).
+    fn reads_source(&self, _language: Language) -> bool {
+        false
+    }
+
+    /// The optional facts [`FileRule::check`] reads; the engine extracts only what the enabled
+    /// rules need.
+    fn needed_facts(&self) -> NeededFacts {
+        NeededFacts::NONE
+    }
 
     /// What counts as a mock, when this rule reads mock sites: the engine then extracts them
     /// from test files (and only from those).

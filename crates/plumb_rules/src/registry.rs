@@ -1,7 +1,7 @@
 //! The explicit list of built-in rules. Adding a rule is one line here; the consistency tests
 //! below keep codes unique, names kebab-case and every rule documented and covered by fixtures.
 
-use crate::rules::{imp, io, mck, sup, syn, typ};
+use crate::rules::{imp, io, mck, siz, sup, syn, typ};
 use crate::{ConfigurableRule, FileRule, ProjectRule, RuleMeta, RuleMetadata, RuleScope};
 
 /// Builds a file rule from its `[rules.CODE]` options, or says why they are invalid.
@@ -111,6 +111,8 @@ impl Registry {
             engine_rule::<sup::unused_suppression::UnusedSuppression>(),
             file_rule::<syn::syntax_error::SyntaxError>(),
             configurable_file_rule::<mck::unjustified_mock::UnjustifiedMock>(),
+            configurable_file_rule::<siz::file_too_long::FileTooLong>(),
+            configurable_file_rule::<siz::function_too_long::FunctionTooLong>(),
             configurable_project_rule::<typ::duplicate_type_definition::DuplicateTypeDefinition>(),
             configurable_project_rule::<imp::unresolved_import::UnresolvedImport>(),
             configurable_project_rule::<imp::undeclared_dependency::UndeclaredDependency>(),
@@ -118,6 +120,13 @@ impl Registry {
         ];
         rules.sort_by_key(|rule| rule.meta.code);
         Registry { rules }
+    }
+
+    /// Adds rules defined outside the binary (declarative rules), keeping the order by code.
+    /// Their codes must not be taken: the loader checks that first.
+    pub fn extend(&mut self, rules: impl IntoIterator<Item = RegisteredRule>) {
+        self.rules.extend(rules);
+        self.rules.sort_by_key(|rule| rule.meta.code);
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &RegisteredRule> {

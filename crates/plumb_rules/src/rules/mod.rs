@@ -3,6 +3,7 @@
 pub mod imp;
 pub mod io;
 pub mod mck;
+pub mod siz;
 pub mod sup;
 pub mod syn;
 pub mod typ;

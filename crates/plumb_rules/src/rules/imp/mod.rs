@@ -13,6 +13,7 @@ use crate::{NeededFacts, ProjectIndex, ProjectViolation, Severity, Violation};
 const NEEDED_FACTS: NeededFacts = NeededFacts {
     type_definitions: false,
     imports: true,
+    functions: false,
 };
 
 /// The index's import findings of one kind, as violations; guarded imports (try/except

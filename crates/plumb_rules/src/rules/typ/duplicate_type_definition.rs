@@ -673,6 +673,7 @@ impl ProjectRule for DuplicateTypeDefinition {
         NeededFacts {
             type_definitions: true,
             imports: false,
+            functions: false,
         }
     }
 

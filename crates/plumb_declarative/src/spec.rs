@@ -1,0 +1,256 @@
+//! A rule file as written (`rules/<language>/<name>.toml`), and its validation into a
+//! [`DeclarativeRule`]: every problem is a [`LoadError`] pointing into the file.
+
+use std::ops::Range;
+use std::path::Path;
+
+use plumb_diagnostics::Severity;
+use plumb_facts::PathMatcher;
+use serde::Deserialize;
+use toml::Spanned;
+use tree_sitter::Query;
+
+use crate::error::LoadError;
+use crate::grammar::{Grammar, RuleLanguage};
+use crate::rule::{AppliesTo, DeclarativeRule, InlineTests};
+
+/// The TOML schema of a rule file. Every table denies unknown keys.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRule {
+    id: Spanned<String>,
+    name: Spanned<String>,
+    language: Spanned<Languages>,
+    severity: Spanned<String>,
+    message: Spanned<String>,
+    note: Option<String>,
+    url: Option<String>,
+    #[serde(default)]
+    files: Vec<Spanned<String>>,
+    #[serde(default)]
+    ignores: Vec<Spanned<String>>,
+    #[serde(default)]
+    applies_to: AppliesTo,
+    query: Spanned<String>,
+    report: Spanned<String>,
+    #[serde(default)]
+    default_enabled: bool,
+    #[serde(default)]
+    tests: InlineTests,
+}
+
+/// `language = "python"` or `language = ["typescript", "javascript"]`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Languages {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// Where the text of one rule file came from, for messages.
+pub(crate) struct RuleFile<'a> {
+    pub(crate) path: &'a Path,
+    pub(crate) text: &'a str,
+}
+
+impl RuleFile<'_> {
+    fn error(&self, span: Option<Range<usize>>, message: impl Into<String>) -> LoadError {
+        LoadError {
+            message: format!("{}: {}", self.path.display(), message.into()),
+            path: self.path.to_path_buf(),
+            text: self.text.to_string(),
+            span,
+        }
+    }
+}
+
+/// Parses and validates one rule file.
+pub(crate) fn compile(file: &RuleFile<'_>) -> Result<DeclarativeRule, LoadError> {
+    let raw: RawRule = toml::from_str(file.text)
+        .map_err(|error| file.error(error.span(), error.message().trim().to_string()))?;
+    let id = raw.id.get_ref();
+    if !plumb_rules::is_declarative_id(id) {
+        return Err(file.error(
+            Some(raw.id.span()),
+            format!("id `{id}` must start with `X-` and be kebab-case, e.g. `X-no-print`"),
+        ));
+    }
+    let severity = Severity::parse(raw.severity.get_ref()).ok_or_else(|| {
+        file.error(
+            Some(raw.severity.span()),
+            format!(
+                "severity must be error, warning or info, not `{}`",
+                raw.severity.get_ref()
+            ),
+        )
+    })?;
+    let names = match raw.language.get_ref() {
+        Languages::One(language) => vec![language.as_str()],
+        Languages::Many(languages) => languages.iter().map(String::as_str).collect(),
+    };
+    if names.is_empty() {
+        return Err(file.error(Some(raw.language.span()), "`language` lists no language"));
+    }
+    let mut languages = Vec::new();
+    for name in names {
+        languages.push(RuleLanguage::parse(name).ok_or_else(|| {
+            file.error(
+                Some(raw.language.span()),
+                format!("unknown language `{name}`: use python, typescript, tsx or javascript"),
+            )
+        })?);
+    }
+    let files = globs(file, &raw.files, "files")?;
+    let ignores = globs(file, &raw.ignores, "ignores")?;
+    let queries = queries(file, &raw.query, &languages)?;
+    let report = raw.report.get_ref();
+    for (_, query) in &queries {
+        if query.capture_index_for_name(report).is_none() {
+            return Err(file.error(
+                Some(raw.report.span()),
+                format!(
+                    "report capture `@{report}` is not in the query (captures: {})",
+                    capture_list(query)
+                ),
+            ));
+        }
+    }
+    check_placeholders(file, &raw.message, &queries)?;
+    Ok(DeclarativeRule::new(crate::rule::Parts {
+        id: id.clone(),
+        name: raw.name.into_inner(),
+        languages,
+        severity,
+        message: raw.message.into_inner(),
+        note: raw.note,
+        url: raw.url,
+        files: (!raw.files.is_empty()).then_some(files),
+        ignores,
+        applies_to: raw.applies_to,
+        query_text: raw.query.into_inner(),
+        queries,
+        report: report.clone(),
+        default_enabled: raw.default_enabled,
+        tests: raw.tests,
+        source: file.path.to_path_buf(),
+    }))
+}
+
+fn globs(
+    file: &RuleFile<'_>,
+    patterns: &[Spanned<String>],
+    key: &str,
+) -> Result<PathMatcher, LoadError> {
+    let plain: Vec<String> = patterns.iter().map(|p| p.get_ref().clone()).collect();
+    PathMatcher::new(&plain).map_err(|(pattern, error)| {
+        let span = patterns
+            .iter()
+            .find(|p| *p.get_ref() == pattern)
+            .map(Spanned::span);
+        file.error(
+            span,
+            format!("invalid glob `{pattern}` in `{key}`: {error}"),
+        )
+    })
+}
+
+/// The query compiled for every grammar the rule's languages use. Predicates other than the
+/// documented text predicates (`#eq?`, `#not-eq?`, `#match?`, `#not-match?`, `#any-of?`,
+/// `#not-any-of?`), which tree-sitter applies itself, are rejected: a rule that silently
+/// ignored one would match more than its author meant.
+fn queries(
+    file: &RuleFile<'_>,
+    query: &Spanned<String>,
+    languages: &[RuleLanguage],
+) -> Result<Vec<(Grammar, Query)>, LoadError> {
+    let text = query.get_ref();
+    // Where the query's text starts in the file (a literal string is copied verbatim).
+    let span = query.span();
+    let base = file.text[span.clone()]
+        .find(text.as_str())
+        .map(|at| span.start + at);
+    let at = |offset: usize, length: usize| match base {
+        Some(base) => Some(base + offset..base + offset + length.max(1)),
+        None => Some(span.clone()),
+    };
+    let mut compiled: Vec<(Grammar, Query)> = Vec::new();
+    for grammar in languages.iter().flat_map(|language| language.grammars()) {
+        if compiled.iter().any(|(known, _)| known == grammar) {
+            continue;
+        }
+        let query = Query::new(&grammar.language(), text).map_err(|error| {
+            file.error(
+                at(error.offset, 1),
+                format!(
+                    "query does not compile for {grammar:?} ({:?} error at line {}, column {}): {}",
+                    error.kind,
+                    error.row + 1,
+                    error.column + 1,
+                    error.message.trim()
+                ),
+            )
+        })?;
+        for pattern in 0..query.pattern_count() {
+            let unknown = query
+                .general_predicates(pattern)
+                .first()
+                .map(|predicate| predicate.operator.to_string())
+                .or_else(|| {
+                    (!query.property_settings(pattern).is_empty()).then(|| "set!".to_string())
+                })
+                .or_else(|| {
+                    query
+                        .property_predicates(pattern)
+                        .first()
+                        .map(|(_, positive)| if *positive { "is?" } else { "is-not?" }.to_string())
+                });
+            if let Some(operator) = unknown {
+                let needle = format!("#{operator}");
+                let offset = text.find(&needle).unwrap_or(0);
+                return Err(file.error(
+                    at(offset, needle.len()),
+                    format!(
+                        "unknown predicate `{needle}`: use #eq?, #not-eq?, #match?, #not-match?, #any-of? or #not-any-of?"
+                    ),
+                ));
+            }
+        }
+        compiled.push((*grammar, query));
+    }
+    Ok(compiled)
+}
+
+fn capture_list(query: &Query) -> String {
+    let names: Vec<String> = query
+        .capture_names()
+        .iter()
+        .map(|name| format!("@{name}"))
+        .collect();
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// Every `{name}` in the message must be a capture of the query.
+fn check_placeholders(
+    file: &RuleFile<'_>,
+    message: &Spanned<String>,
+    queries: &[(Grammar, Query)],
+) -> Result<(), LoadError> {
+    for name in crate::rule::placeholders(message.get_ref()) {
+        for (_, query) in queries {
+            if query.capture_index_for_name(name).is_none() {
+                return Err(file.error(
+                    Some(message.span()),
+                    format!(
+                        "message uses `{{{name}}}`, which is not a capture of the query (captures: {})",
+                        capture_list(query)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
