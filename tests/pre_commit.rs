@@ -90,7 +90,8 @@ impl Sandbox {
             .env("GIT_COMMITTER_EMAIL", "test@example.invalid")
             .env("PRE_COMMIT_HOME", self.root.join("pre-commit-home"))
             // The hook's build lands in this repository's target/, so reruns are incremental,
-            // and skips link-time optimisation: it is the same `cargo install` of the same
+            // and skips link-time optimisation and most optimisation (the tree-sitter grammars'
+            // C sources were most of the build): it is the same `cargo install` of the same
             // code, only quicker to build in CI.
             .env(
                 "CARGO_TARGET_DIR",
@@ -98,6 +99,7 @@ impl Sandbox {
             )
             .env("CARGO_PROFILE_RELEASE_LTO", "false")
             .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
             // Results must not depend on the caller's shell or on CI defaults.
             .env_remove("CI")
             .env_remove("VIRTUAL_ENV")

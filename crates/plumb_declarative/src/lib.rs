@@ -46,7 +46,7 @@ pub fn load(sources: &[RuleSource]) -> Result<Vec<DeclarativeRule>, LoadError> {
                 path: &path,
                 text: &text,
             };
-            let rule = spec::compile(&file)?;
+            let rule = spec::compile(&file, !matches!(source, RuleSource::Bundled))?;
             let code = rule.meta().code;
             if let Some(first) = seen.get(code) {
                 let span = text
@@ -124,4 +124,31 @@ fn dir_files(dir: &Path, files: &mut Vec<(PathBuf, String)>) -> Result<(), LoadE
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod lazy_tests {
+    use super::*;
+
+    /// Every run loads the bundled rules, selected or not: their queries must wait until a
+    /// rule runs (compiling them took ~80 ms per start), and then compile.
+    #[test]
+    fn bundled_queries_compile_on_first_use_only() {
+        let rules = load(&[RuleSource::Bundled]).expect("the bundled rules load");
+        assert!(!rules.is_empty());
+        for rule in &rules {
+            assert!(
+                !rule.queries_compiled(),
+                "{} compiled at load",
+                rule.meta().code
+            );
+            let grammar = rule.grammars().next().expect("a grammar");
+            let _ = rule.matches_in(grammar, "");
+            assert!(
+                rule.queries_compiled(),
+                "{} did not compile",
+                rule.meta().code
+            );
+        }
+    }
 }

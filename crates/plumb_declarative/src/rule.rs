@@ -2,6 +2,7 @@
 //! runs a tree-sitter query over the file.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use plumb_diagnostics::{Language, LineIndex, Severity};
@@ -48,7 +49,9 @@ pub(crate) struct Parts {
     pub(crate) ignores: PathMatcher,
     pub(crate) applies_to: AppliesTo,
     pub(crate) query_text: String,
-    pub(crate) queries: Vec<(Grammar, Query)>,
+    /// `None`: compiled when the rule first runs, from `deferred_text`.
+    pub(crate) queries: Option<Vec<(Grammar, Query)>>,
+    pub(crate) deferred_text: Option<String>,
     pub(crate) report: String,
     pub(crate) default_enabled: bool,
     pub(crate) tests: InlineTests,
@@ -62,8 +65,12 @@ pub struct DeclarativeRule {
     files: Option<PathMatcher>,
     ignores: PathMatcher,
     applies_to: AppliesTo,
-    /// The query compiled for each grammar the rule targets.
-    queries: Vec<(Grammar, Query)>,
+    /// The query compiled for each grammar the rule targets: at load, or on first use for a
+    /// bundled rule (see `spec::compile`).
+    queries: OnceLock<Vec<(Grammar, Query)>>,
+    /// The rule file's text, for a rule whose query is compiled on first use.
+    deferred_text: Option<String>,
+    grammars: Vec<Grammar>,
     report: String,
     tests: InlineTests,
     source: PathBuf,
@@ -98,6 +105,17 @@ fn parse(grammar: Grammar, source: &str) -> Option<Tree> {
     let mut parser = Parser::new();
     parser.set_language(&grammar.language()).ok()?;
     parser.parse(source, None)
+}
+
+/// Each grammar of `languages` once, in order.
+fn grammars_of(languages: &[RuleLanguage]) -> Vec<Grammar> {
+    let mut grammars: Vec<Grammar> = Vec::new();
+    for grammar in languages.iter().flat_map(|language| language.grammars()) {
+        if !grammars.contains(grammar) {
+            grammars.push(*grammar);
+        }
+    }
+    grammars
 }
 
 impl DeclarativeRule {
@@ -136,7 +154,9 @@ impl DeclarativeRule {
             files: parts.files,
             ignores: parts.ignores,
             applies_to: parts.applies_to,
-            queries: parts.queries,
+            grammars: grammars_of(&parts.languages),
+            queries: parts.queries.map(OnceLock::from).unwrap_or_default(),
+            deferred_text: parts.deferred_text,
             report: parts.report,
             tests: parts.tests,
             source: parts.source,
@@ -156,9 +176,31 @@ impl DeclarativeRule {
         &self.tests
     }
 
-    /// The grammars the rule's query was compiled for.
+    /// The grammars the rule's query is compiled for.
     pub(crate) fn grammars(&self) -> impl Iterator<Item = Grammar> + '_ {
-        self.queries.iter().map(|(grammar, _)| *grammar)
+        self.grammars.iter().copied()
+    }
+
+    /// Whether the queries are compiled yet.
+    #[cfg(test)]
+    pub(crate) fn queries_compiled(&self) -> bool {
+        self.queries.get().is_some()
+    }
+
+    /// The compiled queries; a bundled rule's are compiled here the first time.
+    fn queries(&self) -> &[(Grammar, Query)] {
+        self.queries.get_or_init(|| {
+            let text = self
+                .deferred_text
+                .as_deref()
+                .expect("a rule loaded without its queries keeps its text");
+            let file = crate::spec::RuleFile {
+                path: &self.source,
+                text,
+            };
+            crate::spec::compile_queries(&file)
+                .unwrap_or_else(|error| panic!("bundled rule does not compile: {}", error.message))
+        })
     }
 
     /// Whether the rule looks at a file with this role and project path.
@@ -183,7 +225,7 @@ impl DeclarativeRule {
     }
 
     fn find(&self, grammar: Grammar, source: &str, parsed: &Parsed) -> Vec<Violation> {
-        let Some((_, query)) = self.queries.iter().find(|(known, _)| *known == grammar) else {
+        let Some((_, query)) = self.queries().iter().find(|(known, _)| *known == grammar) else {
             return Vec::new();
         };
         let Some(tree) = &parsed.tree else {
