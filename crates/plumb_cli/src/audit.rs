@@ -3,7 +3,7 @@
 //! headline to a history file, and shows a progress bar on a terminal. An audit reports; it
 //! is not a gate: it exits 0 whatever it finds (2 on errors).
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -83,19 +83,7 @@ pub(crate) fn run_audit(args: &AuditArgs) -> anyhow::Result<u8> {
         statistics: false,
     };
     let rendered = plumb_report::render_audit(format, &outcome, &run, &options);
-    match &args.output_file {
-        Some(file) => write_atomically(file, rendered.as_bytes())?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            if let Err(error) = stdout
-                .write_all(rendered.as_bytes())
-                .and_then(|()| stdout.flush())
-                && error.kind() != std::io::ErrorKind::BrokenPipe
-            {
-                return Err(error).context("cannot write to standard output");
-            }
-        }
-    }
+    crate::write_report(args.output_file.as_deref(), &rendered)?;
     Ok(EXIT_CLEAN)
 }
 

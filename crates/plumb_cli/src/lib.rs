@@ -278,20 +278,7 @@ fn run_check(args: CheckArgs) -> anyhow::Result<u8> {
         statistics: args.statistics,
     };
     let rendered = plumb_report::render(format, &outcome, &run);
-    match &args.output_file {
-        Some(path) => write_atomically(path, rendered.as_bytes())?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`plumb check | head`) is not an error worth reporting.
-            if let Err(error) = stdout
-                .write_all(rendered.as_bytes())
-                .and_then(|()| stdout.flush())
-                && error.kind() != std::io::ErrorKind::BrokenPipe
-            {
-                return Err(error).context("cannot write to standard output");
-            }
-        }
-    }
+    write_report(args.output_file.as_deref(), &rendered)?;
     if args.verbose {
         timings.stages.push(plumb_engine::StageTime {
             name: "report",
@@ -306,6 +293,25 @@ fn run_check(args: CheckArgs) -> anyhow::Result<u8> {
     } else {
         EXIT_VIOLATIONS
     })
+}
+
+/// Writes a rendered report to `file` (atomically) or to standard output.
+pub(crate) fn write_report(file: Option<&Path>, rendered: &str) -> anyhow::Result<()> {
+    match file {
+        Some(path) => write_atomically(path, rendered.as_bytes())?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`plumb check | head`) is not an error worth reporting.
+            if let Err(error) = stdout
+                .write_all(rendered.as_bytes())
+                .and_then(|()| stdout.flush())
+                && error.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(error).context("cannot write to standard output");
+            }
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn rule_info(meta: &RuleMeta, enabled: bool) -> RuleInfo {
