@@ -27,6 +27,8 @@ use plumb_diagnostics::Language;
 
 use super::build_output::{BuildDirs, BuildOutput};
 use super::frameworks;
+use rayon::prelude::*;
+
 use super::fs::{ConfinedFs, FsCache, join, parent};
 use super::jest;
 use super::outside_root::{Outside, OutsideRoot};
@@ -419,26 +421,37 @@ const VITE_CONFIGS: &[&str] = &[
 /// Directories never searched for `package.json` / `tsconfig.json`.
 const SKIP_DIRS: &[&str] = &["node_modules", "dist", "build", "coverage"];
 
+/// The config files at most 5 directories below `dir`, in listing order (depth first). Sub-
+/// directories are listed on every worker: on a warm run, when every file's facts come from
+/// the cache, this search was a quarter of the run.
 fn find_configs(fs: &FsCache, dir: &str, depth: usize, found: &mut Vec<String>) {
     let Some(listing) = fs.list(dir) else {
         return;
     };
-    for (name, is_dir) in listing.iter() {
-        let path = join(dir, name);
-        if *is_dir {
-            if depth < 5 && !name.starts_with('.') && !SKIP_DIRS.contains(&name.as_str()) {
-                find_configs(fs, &path, depth + 1, found);
-            }
-        } else if name == "package.json"
+    let is_config = |name: &str| {
+        name == "package.json"
             || name == "jest.config.json"
-            || jest::SCRIPT_CONFIGS.contains(&name.as_str())
-            || VITE_CONFIGS.contains(&name.as_str())
+            || jest::SCRIPT_CONFIGS.contains(&name)
+            || VITE_CONFIGS.contains(&name)
             || (name.starts_with("tsconfig") && name.ends_with(".json"))
             || (name.starts_with("jsconfig") && name.ends_with(".json"))
-        {
-            found.push(path);
-        }
-    }
+    };
+    let searched = |name: &str, is_dir: bool| {
+        is_dir && depth < 5 && !name.starts_with('.') && !SKIP_DIRS.contains(&name)
+    };
+    let below: Vec<Vec<String>> = listing
+        .par_iter()
+        .map(|(name, is_dir)| {
+            let mut found = Vec::new();
+            if searched(name, *is_dir) {
+                find_configs(fs, &join(dir, name), depth + 1, &mut found);
+            } else if !*is_dir && is_config(name) {
+                found.push(join(dir, name));
+            }
+            found
+        })
+        .collect();
+    found.extend(below.into_iter().flatten());
 }
 
 impl Project {
