@@ -39,24 +39,9 @@ pub struct FileCounts {
     pub bytes: u64,
 }
 
-/// Mock sites in test files, as plumb's `summary.mocks`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MockCounts {
-    pub unjustified: usize,
-    pub justified: usize,
-    pub files_with_unjustified: usize,
-    /// Test files with a syntax error: their mocks are not examined.
-    pub files_not_checked: usize,
-}
-
-/// Duplicate types, as plumb's `summary.types`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TypeCounts {
-    pub duplicated_names: usize,
-    pub extra_definitions: usize,
-    pub identical: usize,
-    pub divergent: usize,
-}
+/// Mock sites and duplicate types are counted in plumb's own summary types, so
+/// `expected.json` has exactly the shape of plumb's `summary.mocks` and `summary.types`.
+pub use plumb_diagnostics::{MockCounts, TypeCounts};
 
 /// Everything the generator injected, counted.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
