@@ -81,17 +81,25 @@ impl OutputFormat {
 impl FromStr for OutputFormat {
     type Err = String;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|format| format.name() == text)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Self::ALL.iter().map(|format| format.name()).collect();
-                format!(
-                    "unknown output format `{text}`; use one of {}",
-                    names.join(", ")
-                )
-            })
+        parse_named(text, &Self::ALL, |format| format.name(), "output format")
     }
+}
+
+/// The member of `all` whose `name` is `text`, or an error listing the names: how every format
+/// option (`check --output-format`, `audit --output-format`) is parsed.
+pub(crate) fn parse_named<T: Copy>(
+    text: &str,
+    all: &[T],
+    name: impl Fn(T) -> &'static str,
+    what: &str,
+) -> Result<T, String> {
+    all.iter()
+        .copied()
+        .find(|item| name(*item) == text)
+        .ok_or_else(|| {
+            let names: Vec<&str> = all.iter().map(|item| name(*item)).collect();
+            format!("unknown {what} `{text}`; use one of {}", names.join(", "))
+        })
 }
 
 impl fmt::Display for OutputFormat {

@@ -59,16 +59,7 @@ impl AuditFormat {
 impl FromStr for AuditFormat {
     type Err = String;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|format| format.name() == text)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Self::ALL.iter().map(|format| format.name()).collect();
-                format!(
-                    "unknown audit format `{text}`; use one of {}",
-                    names.join(", ")
-                )
-            })
+        crate::parse_named(text, &Self::ALL, |format| format.name(), "audit format")
     }
 }
 
