@@ -215,7 +215,10 @@ fn staged_reports_are_the_same_whatever_the_threads_and_the_cache() {
         .map(|diagnostic| diagnostic["code"].as_str().unwrap())
         .collect();
     assert_eq!(codes, ["IMP002", "IMP001", "TYP001"], "{cold}");
-    assert_eq!(report["summary"]["types"]["duplicated_names"], 1, "{cold}");
+    assert_eq!(
+        report["summary"]["rule_totals"]["TYP001"]["counts"]["duplicated_names"], 1,
+        "{cold}"
+    );
     for args in [
         &[][..],
         &["--threads", "1"],

@@ -348,7 +348,7 @@ fn markdown_snapshot_and_sections() {
         "| production | 3 | 5 | 60.0% |",
         "### Violations by rule",
         "| IMP002 | undeclared-dependency | 2 |",
-        "- **Mocks in tests**: 1 unjustified",
+        "- **Mocks in tests** (MCK001): unjustified 1",
         "### Files with the most violations",
         "| app/a,b:c%d\\_e.py | 2 |",
         "<summary>Violations (7)</summary>",

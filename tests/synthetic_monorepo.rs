@@ -87,8 +87,15 @@ fn plumb_reports_exactly_what_the_generator_injected_at_1000_files() {
         as_counts(&expected.files.by_language_and_role)
     );
     assert_eq!(counts(&report, &["by_rule"]), as_counts(&expected.by_rule));
-    assert_eq!(counts(&report, &["mocks"]), as_counts(&expected.mocks));
-    assert_eq!(counts(&report, &["types"]), as_counts(&expected.types));
+    let totals = |code| ["rule_totals", code, "counts"];
+    assert_eq!(
+        counts(&report, &totals("MCK001")),
+        as_counts(&expected.mocks)
+    );
+    assert_eq!(
+        counts(&report, &totals("TYP001")),
+        as_counts(&expected.types)
+    );
     let found = findings(&report);
     let missing: Vec<&Finding> = expected
         .findings

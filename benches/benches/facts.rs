@@ -3,15 +3,14 @@
 //! The difference to the `parse` bench is the cost of extraction on top of parsing.
 //!
 //! `all+mocks` extracts like the engine does with the default rules: test files also get their
-//! mock sites (`extract_with_mocks` with the detection of the enabled rule that asks for it),
-//! source files do not.
+//! mock sites (the facts the file rules ask for in test files), source files do not.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use plumb_benches::{Corpus, SourceText, total_bytes};
-use plumb_facts::{ExtractOptions, extract, extract_with_mocks};
-use plumb_rules::Registry;
+use plumb_facts::{ExtractOptions, NeededFacts, extract};
+use plumb_rules::{FileRole, Registry};
 use plumb_syntax::SourceKind;
 
 fn facts(c: &mut Criterion) {
@@ -19,9 +18,18 @@ fn facts(c: &mut Criterion) {
     let settings = corpus.settings();
     let options = ExtractOptions::new(settings.python_version);
     let registry = Registry::builtin();
+    // The detection of the rule that reads mock sites in test files, if any.
     let detection = registry
         .iter()
-        .find_map(|rule| rule.file_check.as_ref()?.mock_detection());
+        .filter_map(|rule| rule.file_check.as_ref())
+        .find_map(|check| check.needed_facts(FileRole::Test).mock_sites);
+    let with_mocks = |mocks| ExtractOptions {
+        needed: NeededFacts {
+            mock_sites: mocks,
+            ..NeededFacts::ALL
+        },
+        ..options
+    };
     let sources = corpus.sources(&settings);
     let is_test: Vec<bool> = sources
         .iter()
@@ -40,7 +48,7 @@ fn facts(c: &mut Criterion) {
         .zip(&is_test)
         .filter(|(_, is_test)| **is_test)
         .filter_map(|(source, _)| {
-            extract_with_mocks(&source.text, source.kind, options, detection).mock_sites
+            extract(&source.text, source.kind, with_mocks(detection)).mock_sites
         })
         .map(|sites| sites.len())
         .sum();
@@ -90,12 +98,8 @@ fn facts(c: &mut Criterion) {
                     .zip(&is_test)
                     .map(|(source, is_test)| {
                         let mocks = detection.filter(|_| *is_test);
-                        let facts = extract_with_mocks(
-                            black_box(&source.text),
-                            source.kind,
-                            options,
-                            mocks,
-                        );
+                        let facts =
+                            extract(black_box(&source.text), source.kind, with_mocks(mocks));
                         black_box(facts).line_count
                     })
                     .sum::<usize>()

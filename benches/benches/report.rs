@@ -109,7 +109,7 @@ fn synthetic_outcome(dir: &std::path::Path) -> CheckOutcome {
             status: FileStatus::Unparseable,
             violations: PER_FILE,
             compliant: false,
-            justified_mocks: 0,
+            rule_counts: Default::default(),
         });
     }
     outcome

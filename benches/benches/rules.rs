@@ -10,8 +10,8 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use plumb_benches::Corpus;
 use plumb_diagnostics::{Diagnostic, Fingerprint, Language, Severity};
-use plumb_facts::{ExtractOptions, FileFacts, extract_with_mocks};
-use plumb_rules::{FileContext, RegisteredRule, Registry, Violation};
+use plumb_facts::{ExtractOptions, FileFacts, NeededFacts, extract};
+use plumb_rules::{FileContext, FileRole, RegisteredRule, Registry, Violation};
 
 struct Prepared {
     path: String,
@@ -31,7 +31,8 @@ fn rules(c: &mut Criterion) {
         .collect();
     let detection = file_rules
         .iter()
-        .find_map(|rule| rule.file_check.as_ref()?.mock_detection());
+        .filter_map(|rule| rule.file_check.as_ref())
+        .find_map(|check| check.needed_facts(FileRole::Test).mock_sites);
     let prepared: Vec<Prepared> = corpus
         .sources(&settings)
         .into_iter()
@@ -41,7 +42,17 @@ fn rules(c: &mut Criterion) {
             Prepared {
                 is_test,
                 language: source.kind.language(),
-                facts: extract_with_mocks(&source.text, source.kind, options, mocks),
+                facts: extract(
+                    &source.text,
+                    source.kind,
+                    ExtractOptions {
+                        needed: NeededFacts {
+                            mock_sites: mocks,
+                            ..NeededFacts::ALL
+                        },
+                        ..options
+                    },
+                ),
                 path: source.relative,
             }
         })

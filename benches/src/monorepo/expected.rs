@@ -39,9 +39,9 @@ pub struct FileCounts {
     pub bytes: u64,
 }
 
-/// Mock sites and duplicate types are counted in plumb's own summary types, so
-/// `expected.json` has exactly the shape of plumb's `summary.mocks` and `summary.types`.
-pub use plumb_diagnostics::{MockCounts, TypeCounts};
+/// Mock sites and duplicate types are counted in the audit's own types, so `expected.json` has
+/// exactly the shape of plumb's `summary.rule_totals.MCK001.counts` and `...TYP001.counts`.
+pub use plumb_report::{MockCounts, TypeCounts};
 
 /// Everything the generator injected, counted.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -457,7 +457,7 @@ fn explain_import(args: &ExplainImportArgs, registry: &Registry) -> anyhow::Resu
         ..Overrides::default()
     };
     let settings = Settings::resolve(&args.file, &overrides, registry)?;
-    let index = plumb_engine::project_index(&settings)?;
+    let index = plumb_engine::project_index(&settings, registry)?;
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let absolute = plumb_engine::physical(&cwd, &args.file);
     let project_path = absolute
@@ -495,13 +495,14 @@ fn explain_import(args: &ExplainImportArgs, registry: &Registry) -> anyhow::Resu
         }
         Err((kind, message)) => {
             let verdict = match kind {
-                plumb_engine::FindingKind::Unresolved => "does not resolve (IMP001)",
-                plumb_engine::FindingKind::Undeclared => "undeclared dependency (IMP002)",
+                plumb_engine::FindingKind::Unresolved => "does not resolve",
+                plumb_engine::FindingKind::Undeclared => "undeclared dependency",
                 plumb_engine::FindingKind::Unverifiable => {
-                    "cannot be verified before run time or a build (IMP003)"
+                    "cannot be verified before run time or a build"
                 }
             };
-            out.push_str(&format!("verdict: {verdict}: {message}\n"));
+            let code = plumb_rules::rules::imp::code_of(*kind);
+            out.push_str(&format!("verdict: {verdict} ({code}): {message}\n"));
             EXIT_VIOLATIONS
         }
     };

@@ -4,6 +4,7 @@
 //! Keeping this crate free of parsers and renderers lets the report crate depend on it alone.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// How serious a violation is. Ordered so that `Error > Warning > Info`.
@@ -459,14 +460,45 @@ pub struct FileRecord {
     pub violations: usize,
     /// Whether the file has no violation at or above the gate severity.
     pub compliant: bool,
-    /// Mock sites in this test file with an accepted justification (the unjustified ones are
-    /// its MCK001 violations), so the audit can break mocks down per test directory.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub justified_mocks: usize,
+    /// The per-file counts of rules that keep totals ([`RuleTotals`]), by rule code: the
+    /// audit breaks totals down per directory from them. Only counts that are not all zero.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub rule_counts: BTreeMap<String, Counts>,
 }
 
-fn is_zero(count: &usize) -> bool {
-    *count == 0
+/// Named counts in the order a rule gives them (`unjustified`, `justified`, ...): a JSON
+/// object whose keys keep that order.
+pub type Counts = indexmap::IndexMap<String, usize>;
+
+/// What a rule counts beyond its violations, for the summary: MCK001 the mock sites it judged,
+/// TYP001 the duplicated names it found. Keyed by rule code in [`Summary::rule_totals`], so
+/// the engine and the reports handle every rule's totals alike (as ruff's `--statistics` is
+/// per code), and a new rule adds its own without a field here.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleTotals {
+    /// What is counted, as a summary line starts: `Mocks in tests`.
+    pub title: String,
+    /// Snake-case name (read as words in text reports) to count.
+    pub counts: Counts,
+}
+
+impl RuleTotals {
+    /// Whether there is anything to say: reports leave all-zero totals out.
+    pub fn is_empty(&self) -> bool {
+        self.counts.values().all(|count| *count == 0)
+    }
+
+    /// The count named `name`, 0 when the rule gave none.
+    pub fn get(&self, name: &str) -> usize {
+        self.counts.get(name).copied().unwrap_or(0)
+    }
+
+    /// Adds `counts` name by name, keeping the first order seen.
+    pub fn add(&mut self, counts: &Counts) {
+        for (name, count) in counts {
+            *self.counts.entry(name.clone()).or_default() += count;
+        }
+    }
 }
 
 /// Compliance of one scope: `percent = 100 * compliant / files`, always within 0..=100.
@@ -515,7 +547,7 @@ pub struct FileCounts {
     pub unreadable: usize,
     pub skipped: usize,
     /// `language/role` (e.g. `python/test`) to count, sorted.
-    pub by_language_and_role: std::collections::BTreeMap<String, usize>,
+    pub by_language_and_role: BTreeMap<String, usize>,
 }
 
 /// Everything a report prints besides the individual diagnostics.
@@ -523,22 +555,20 @@ pub struct FileCounts {
 pub struct Summary {
     pub files: FileCounts,
     /// Exclusion (pattern or reason) to the number of paths it removed from the walk.
-    pub excluded: std::collections::BTreeMap<String, usize>,
+    pub excluded: BTreeMap<String, usize>,
     pub violations: usize,
-    pub by_rule: std::collections::BTreeMap<String, usize>,
-    pub by_severity: std::collections::BTreeMap<String, usize>,
-    pub by_scope: std::collections::BTreeMap<String, usize>,
+    pub by_rule: BTreeMap<String, usize>,
+    pub by_severity: BTreeMap<String, usize>,
+    pub by_scope: BTreeMap<String, usize>,
     /// Violations hidden by `plumb: ignore` comments.
     pub suppressed: usize,
     pub gate_severity: Option<Severity>,
     pub compliance: Vec<ScopeCompliance>,
     pub python_target_version: String,
-    /// Mock sites in test files; present when MCK001 ran.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mocks: Option<MockCounts>,
-    /// Duplicated type definitions; present when TYP001 ran.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub types: Option<TypeCounts>,
+    /// Totals of the enabled rules that keep them, by rule code (see [`RuleTotals`]); a rule
+    /// that ran and counted nothing has all-zero counts.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub rule_totals: BTreeMap<String, RuleTotals>,
     /// Work the run could not do, said once each (for example files outside the project root,
     /// whose imports are not resolved), so a missing finding is never silent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -550,32 +580,6 @@ pub struct Summary {
     /// when this is non-empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gate_failures: Vec<GateFailure>,
-}
-
-/// What TYP001 found, before inline suppressions.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TypeCounts {
-    /// Names with public definitions in two or more files of one boundary.
-    pub duplicated_names: usize,
-    /// Definitions beyond the first of each duplicated name (one TYP001 each).
-    pub extra_definitions: usize,
-    /// Extra definitions with the same shape as the first definition.
-    pub identical: usize,
-    /// Extra definitions whose members, heritage or type parameters differ from the first.
-    pub divergent: usize,
-}
-
-/// What MCK001 found in test files.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MockCounts {
-    /// Mock sites reported as unjustified (after inline suppressions).
-    pub unjustified: usize,
-    /// Mock sites with an accepted justification.
-    pub justified: usize,
-    /// Test files with at least one unjustified mock site.
-    pub files_with_unjustified: usize,
-    /// Test files not examined for mocks: unparseable, unreadable or skipped.
-    pub files_not_checked: usize,
 }
 
 /// The outcome of one run: what every reporter renders.

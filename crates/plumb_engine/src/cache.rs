@@ -12,17 +12,15 @@
 //!   at all, as git trusts its index; any other is read and hashed;
 //! - its source kind (it follows from the path, which is the entry's key, but is stored and
 //!   compared too);
-//! - the extraction settings that change facts: the Python version and the facts the enabled
-//!   project rules need;
-//! - whether mock sites were extracted and with which [`MockDetection`] ([`mock_variant`]):
-//!   they are, for a checked file, when it is a test file (by the test globs of the run) and a
-//!   mock rule is enabled. A context file reads no mock sites, so any entry serves it with its
-//!   mock sites dropped; a checked file needs an entry of its own variant;
+//! - the Python version, which changes what a parse means;
+//! - which facts were extracted ([`Extracted`]: the [`NeededFacts`] of the run, which differ
+//!   by file role, mock sites with which detection): an entry serves a file whose run needs
+//!   no more than it holds, what is not needed dropped.
 //! - the plumb build ([`build_id`]).
 //!
-//! The extraction settings and the build form the cache file's key: one file per settings
-//! combination, whose header names the build that wrote it; a file written by another build or
-//! for other settings is treated as empty. The crate version and [`FORMAT`] are in the file's
+//! The Python version and the build form the cache file's key: one file per Python version,
+//! whose header names the build that wrote it; a file written by another build is treated as
+//! empty. The crate version and [`FORMAT`] are in the file's
 //! name too, so two installed versions of plumb sharing a project keep a cache each rather than
 //! overwrite each other's on every run. So is a file that is corrupt in any way (bad header, checksum or
 //! encoding): the cache can only make a run faster, never change its result or make it fail.
@@ -45,13 +43,14 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use plumb_facts::{ExtractOptions, FileFacts, MockDetection};
+use plumb_facts::{FileFacts, NeededFacts};
+use plumb_syntax::PythonVersion;
 use plumb_syntax::SourceKind;
 use serde::{Deserialize, Serialize};
 
 /// The cache file format; raised whenever what is stored changes shape or meaning (4: type
-/// body hashes are xxh3).
-const FORMAT: u8 = 4;
+/// body hashes are xxh3; 5: entries say which facts they hold).
+const FORMAT: u8 = 5;
 
 const MAGIC: &[u8; 8] = &[b'P', b'L', b'U', b'M', b'B', b'F', b'C', FORMAT];
 
@@ -78,8 +77,8 @@ pub(crate) struct Stored<'a> {
     /// [`stamp`] of the file when its text was read; 0 for none.
     pub(crate) stamp: u64,
     pub(crate) kind: SourceKind,
-    /// [`mock_variant`] of the extraction that produced the facts.
-    pub(crate) mocks: u64,
+    /// Which facts the extraction that produced them was asked for.
+    pub(crate) extracted: Extracted,
     facts: &'a [u8],
 }
 
@@ -102,7 +101,7 @@ struct StoredOut<'a> {
     hash: u128,
     stamp: u64,
     kind: SourceKind,
-    mocks: u64,
+    extracted: Extracted,
     #[serde(serialize_with = "as_bytes")]
     facts: &'a [u8],
 }
@@ -167,15 +166,39 @@ pub(crate) fn stamp(metadata: &std::fs::Metadata, now: std::time::SystemTime) ->
 /// How long after its last change a file's stamp is trusted (see [`stamp`]).
 pub(crate) const RACY_SECONDS: u64 = 2;
 
-/// Which mock sites an extraction looked for: 0 for none, else a hash of what counts as a
-/// mock (the `[rules.MCK001]` options), never 0.
-pub(crate) fn mock_variant(detection: Option<&MockDetection>) -> u64 {
-    use std::hash::{Hash, Hasher};
-    detection.map_or(0, |detection| {
-        let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
-        detection.hash(&mut hasher);
-        hasher.finish().max(1)
-    })
+/// Which facts an entry holds: [`NeededFacts`] as stored, mock detection as a hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Extracted {
+    type_definitions: bool,
+    imports: bool,
+    functions: bool,
+    /// 0 for no mock sites, else a hash of what counted as a mock (a rule's options), never 0.
+    mocks: u64,
+}
+
+impl Extracted {
+    pub(crate) fn of(needed: NeededFacts<'_>) -> Extracted {
+        use std::hash::{Hash, Hasher};
+        Extracted {
+            type_definitions: needed.type_definitions,
+            imports: needed.imports,
+            functions: needed.functions,
+            mocks: needed.mock_sites.map_or(0, |detection| {
+                let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+                detection.hash(&mut hasher);
+                hasher.finish().max(1)
+            }),
+        }
+    }
+
+    /// Whether facts extracted like this hold everything `needed` asks for.
+    pub(crate) fn covers(self, needed: NeededFacts<'_>) -> bool {
+        let wanted = Extracted::of(needed);
+        (self.type_definitions || !wanted.type_definitions)
+            && (self.imports || !wanted.imports)
+            && (self.functions || !wanted.functions)
+            && (wanted.mocks == 0 || self.mocks == wanted.mocks)
+    }
 }
 
 /// Facts encoded for the cache.
@@ -190,8 +213,8 @@ pub(crate) struct Known<'a> {
     /// [`stamp`] of the file when its text was read; 0 for none.
     pub(crate) stamp: u64,
     pub(crate) kind: SourceKind,
-    /// [`mock_variant`] of the extraction that produced the facts.
-    pub(crate) mocks: u64,
+    /// Which facts the extraction that produced them was asked for.
+    pub(crate) extracted: Extracted,
     /// The facts, encoded ([`encode_facts`] or [`Stored::encoded`]).
     pub(crate) facts: &'a [u8],
     /// Differs from what the cache holds: extracted by this run rather than taken from the
@@ -210,29 +233,17 @@ pub(crate) struct FactsCache {
 }
 
 impl FactsCache {
-    /// Reads the cache in `dir` for `options`. `None` when this build has no identity (see
-    /// [`build_id`]): then nothing is cached.
-    pub(crate) fn open(dir: &Path, options: ExtractOptions) -> Option<FactsCache> {
+    /// Reads the cache in `dir` for Python `version`. `None` when this build has no identity
+    /// (see [`build_id`]): then nothing is cached.
+    pub(crate) fn open(dir: &Path, version: PythonVersion) -> Option<FactsCache> {
         let key = format!(
-            "plumb {} format {FORMAT} build {}; python {}; type definitions {}; imports {}; functions {}",
+            "plumb {} format {FORMAT} build {}; python {version}",
             env!("CARGO_PKG_VERSION"),
             build_id()?,
-            options.python_version,
-            options.needed.type_definitions,
-            options.needed.imports,
-            options.needed.functions,
         );
-        let needed = match (options.needed.type_definitions, options.needed.imports) {
-            (true, true) => "types-imports",
-            (true, false) => "types",
-            (false, true) => "imports",
-            (false, false) => "none",
-        };
-        let functions = if options.needed.functions { "-fn" } else { "" };
         let file = dir.join(format!(
-            "facts-{}-f{FORMAT}-py{}-{needed}{functions}.bin",
+            "facts-{}-f{FORMAT}-py{version}.bin",
             env!("CARGO_PKG_VERSION"),
-            options.python_version
         ));
         let payload = std::fs::read(&file)
             .ok()
@@ -288,7 +299,7 @@ impl FactsCache {
                 hash: file.hash,
                 stamp: file.stamp,
                 kind: file.kind,
-                mocks: file.mocks,
+                extracted: file.extracted,
                 facts: file.facts,
             })
             .chain(kept.into_iter().map(|entry| StoredOut {
@@ -296,7 +307,7 @@ impl FactsCache {
                 hash: entry.hash,
                 stamp: entry.stamp,
                 kind: entry.kind,
-                mocks: entry.mocks,
+                extracted: entry.extracted,
                 facts: entry.facts,
             }))
             .collect();
@@ -401,12 +412,11 @@ mod tests {
     const PYTHON: &str = "import os\nfrom .models import User  # plumb: ignore[IMP001]: why\n\nclass Admin(User):\n    name: str\n";
     const TYPESCRIPT: &str = "import { a } from \"./a\";\ndeclare module \"virtual:x\";\nexport interface Props { a: string }\n";
 
-    fn options() -> ExtractOptions {
-        ExtractOptions {
-            needed: NeededFacts::ALL,
-            ..ExtractOptions::new(PythonVersion::DEFAULT)
-        }
+    fn options() -> plumb_facts::ExtractOptions<'static> {
+        plumb_facts::ExtractOptions::new(PythonVersion::DEFAULT)
     }
+
+    const VERSION: PythonVersion = PythonVersion::DEFAULT;
 
     struct Sample {
         path: &'static str,
@@ -447,7 +457,7 @@ mod tests {
                 hash: file.hash,
                 stamp: 0,
                 kind: file.kind,
-                mocks: 0,
+                extracted: Extracted::of(NeededFacts::ALL),
                 facts: &file.encoded,
                 fresh,
             })
@@ -456,12 +466,12 @@ mod tests {
 
     /// Stores `sample` as this run's fresh facts.
     fn store(dir: &Path, sample: &[Sample]) {
-        let cache = FactsCache::open(dir, options()).unwrap();
+        let cache = FactsCache::open(dir, VERSION).unwrap();
         cache.save(0, &known(sample, true), &HashMap::new(), false);
     }
 
     fn stored_paths(dir: &Path) -> Vec<String> {
-        let cache = FactsCache::open(dir, options()).unwrap();
+        let cache = FactsCache::open(dir, VERSION).unwrap();
         let mut paths: Vec<String> = cache.entries().keys().map(|p| p.to_string()).collect();
         paths.sort();
         paths
@@ -482,7 +492,7 @@ mod tests {
         );
         assert!(cache_dir.join("CACHEDIR.TAG").is_file());
 
-        let cache = FactsCache::open(&cache_dir, options()).unwrap();
+        let cache = FactsCache::open(&cache_dir, VERSION).unwrap();
         let entries = cache.entries();
         assert_eq!(entries.len(), 3);
         for file in &sample {
@@ -496,20 +506,12 @@ mod tests {
     fn other_settings_and_damaged_files_read_as_empty() {
         let dir = tempfile::tempdir().unwrap();
         store(dir.path(), &sample());
-        let cache = FactsCache::open(dir.path(), options()).unwrap();
+        let cache = FactsCache::open(dir.path(), VERSION).unwrap();
         let good = std::fs::read(&cache.file).unwrap();
         assert_eq!(payload(good.clone(), &cache.key).unwrap(), cache.payload);
 
-        let other = ExtractOptions {
-            needed: NeededFacts {
-                type_definitions: false,
-                imports: true,
-                functions: false,
-            },
-            ..options()
-        };
         assert!(
-            FactsCache::open(dir.path(), other)
+            FactsCache::open(dir.path(), "3.13".parse().unwrap())
                 .unwrap()
                 .entries()
                 .is_empty()
@@ -532,7 +534,7 @@ mod tests {
         }
         std::fs::write(&cache.file, b"garbage").unwrap();
         assert!(
-            FactsCache::open(dir.path(), options())
+            FactsCache::open(dir.path(), VERSION)
                 .unwrap()
                 .entries()
                 .is_empty()
@@ -546,7 +548,7 @@ mod tests {
         store(dir.path(), &sample);
 
         // All reused: nothing to write (the file is replaced by garbage to see whether it is).
-        let cache = FactsCache::open(dir.path(), options()).unwrap();
+        let cache = FactsCache::open(dir.path(), VERSION).unwrap();
         std::fs::write(&cache.file, b"unchanged?").unwrap();
         cache.save(3, &known(&sample, false), &HashMap::new(), false);
         assert_eq!(std::fs::read(&cache.file).unwrap(), b"unchanged?");
@@ -555,7 +557,7 @@ mod tests {
         // it did not see are of files gone, and dropped.
         let reuse_admin = |keep_left: bool| {
             store(dir.path(), &sample);
-            let cache = FactsCache::open(dir.path(), options()).unwrap();
+            let cache = FactsCache::open(dir.path(), VERSION).unwrap();
             let mut entries = cache.entries();
             let admin = entries.remove("app/admin.py").unwrap();
             let reused = Known {
@@ -563,7 +565,7 @@ mod tests {
                 hash: admin.hash,
                 stamp: admin.stamp,
                 kind: admin.kind,
-                mocks: admin.mocks,
+                extracted: admin.extracted,
                 facts: admin.encoded(),
                 fresh: false,
             };
@@ -580,20 +582,26 @@ mod tests {
     }
 
     #[test]
-    fn mock_variants_tell_detections_apart() {
+    fn entries_serve_runs_that_need_no_more_than_they_hold() {
         let detection = plumb_facts::MockDetection::default();
         let mut monkeypatch = detection.clone();
         monkeypatch.monkeypatch = !monkeypatch.monkeypatch;
-        assert_eq!(mock_variant(None), 0);
-        assert_ne!(mock_variant(Some(&detection)), 0);
-        assert_eq!(
-            mock_variant(Some(&detection)),
-            mock_variant(Some(&detection.clone()))
-        );
-        assert_ne!(
-            mock_variant(Some(&detection)),
-            mock_variant(Some(&monkeypatch))
-        );
+        let with = |detection| NeededFacts {
+            mock_sites: Some(detection),
+            ..NeededFacts::ALL
+        };
+        let all = Extracted::of(NeededFacts::ALL);
+        assert!(all.covers(NeededFacts::ALL));
+        assert!(all.covers(NeededFacts::NONE));
+        assert!(!all.covers(with(&detection)));
+        let same = detection.clone();
+        assert!(Extracted::of(with(&detection)).covers(with(&same)));
+        assert!(Extracted::of(with(&detection)).covers(NeededFacts::ALL));
+        assert!(!Extracted::of(with(&detection)).covers(with(&monkeypatch)));
+        assert!(!Extracted::of(NeededFacts::NONE).covers(NeededFacts {
+            imports: true,
+            ..NeededFacts::NONE
+        }));
     }
 
     #[cfg(unix)]
@@ -620,7 +628,7 @@ mod tests {
     #[test]
     fn versions_keep_files_of_their_own() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = FactsCache::open(dir.path(), options()).unwrap();
+        let cache = FactsCache::open(dir.path(), VERSION).unwrap();
         let name = cache
             .file
             .file_name()

@@ -9,17 +9,18 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use plumb_diagnostics::{
-    CheckOutcome, Diagnostic, FileCounts, FileRecord, FileRole, FileStatus, Fingerprint,
-    MockCounts, ScopeCompliance, Severity, Span, Summary, TypeCounts,
+    CheckOutcome, Counts, Diagnostic, FileCounts, FileRecord, FileRole, FileStatus, Fingerprint,
+    RuleTotals, ScopeCompliance, Severity, Span, Summary,
 };
 use plumb_facts::{
     Directive, DirectiveKind, DirectiveProblem, ExtractOptions, FileFacts, IndexedFile,
-    MockDetection, NeededFacts, ProjectIndex,
+    NeededFacts, ProjectIndex,
 };
 use plumb_rules::{
-    Configure, FileContext, FileRule, ProjectRule, ProjectStats, ProjectViolation, Registry,
-    RuleMeta, Violation,
+    Configure, Count, FileContext, FileRule, ProjectRule, ProjectViolation, Registry, RuleMeta,
+    Violation,
 };
+use plumb_syntax::PythonVersion;
 use rayon::prelude::*;
 
 use crate::baseline::{Baseline, BaselineError};
@@ -67,16 +68,12 @@ struct FileResult {
     status: FileStatus,
     diagnostics: Vec<Diagnostic>,
     directives: Vec<Directive>,
-    /// Mock sites found, when the file was examined for them.
-    mock_sites: Option<usize>,
-    /// Unjustified mock sites the rule reported, before suppressions.
-    unjustified_mocks: usize,
+    /// What the file adds to the totals of the active rules that keep them: (position in
+    /// the active rules, one count per name of the rule's [`plumb_rules::TotalsSpec`]).
+    counts: Vec<(usize, Vec<Count>)>,
     /// Moved into the project index after the per-file stage.
     facts: Option<FileFacts>,
 }
-
-/// The rule code whose violations are unjustified mock sites, for the summary.
-const UNJUSTIFIED_MOCK: &str = "MCK001";
 
 /// Checks `inputs` with `settings` and returns the sorted diagnostics, per-file records and
 /// summary; compared with the baseline when `settings` names one (read before any file is
@@ -118,18 +115,14 @@ pub(crate) fn run(
     timings.record("walk", started);
     let inputs = inputs.as_slice();
     let pool = worker_pool(settings)?;
-    let options = ExtractOptions {
-        needed: needed_facts(settings, registry),
-        ..ExtractOptions::new(settings.python_version)
-    };
     let configured = configure_rules(settings, registry);
     let active = active_rules(settings, registry, &configured);
-    // Mock sites are extracted only when an enabled rule reads them.
-    let mock_detection = active.iter().find_map(|rule| rule.check.mock_detection());
+    let configured_project = configure_project_rules(settings, registry);
+    let project_rules = enabled_project_rules(settings, registry, &configured_project);
     let selection = Selection {
         active: &active,
-        options,
-        mock_detection,
+        python_version: settings.python_version,
+        needs: Needs::of(&active, &project_rules),
     };
     let (mut results, context) = parse_files(
         inputs,
@@ -139,12 +132,12 @@ pub(crate) fn run(
         &pool,
         &mut timings,
     );
-    let type_counts = run_project_rules(
+    let project_totals = run_project_rules(
         &discovery.files,
         &mut results,
         context,
         settings,
-        registry,
+        (&configured_project, &project_rules),
         &pool,
         &mut timings,
     );
@@ -152,27 +145,11 @@ pub(crate) fn run(
 
     let mut outcome = CheckOutcome::default();
     let mut suppressed = 0;
-    let mut mocks = MockCounts::default();
+    let mut rule_totals = empty_totals(&active);
     for (file, mut result) in discovery.files.iter().zip(results) {
         suppressed += apply_suppressions(file, &mut result, settings);
         let role = role_of(file, settings);
-        let mut justified_mocks = 0;
-        if mock_detection.is_some() && role == FileRole::Test {
-            match result.mock_sites {
-                Some(sites) => {
-                    let reported = result
-                        .diagnostics
-                        .iter()
-                        .filter(|diagnostic| diagnostic.code == UNJUSTIFIED_MOCK)
-                        .count();
-                    mocks.unjustified += reported;
-                    justified_mocks = sites.saturating_sub(result.unjustified_mocks);
-                    mocks.justified += justified_mocks;
-                    mocks.files_with_unjustified += usize::from(reported > 0);
-                }
-                None => mocks.files_not_checked += 1,
-            }
-        }
+        let rule_counts = tally(&active, &result, &mut rule_totals);
         let gate = settings.fail_on.gate();
         let compliant = !result
             .diagnostics
@@ -197,7 +174,7 @@ pub(crate) fn run(
             status: result.status,
             violations: result.diagnostics.len(),
             compliant,
-            justified_mocks,
+            rule_counts,
         });
         outcome.diagnostics.append(&mut result.diagnostics);
     }
@@ -205,8 +182,8 @@ pub(crate) fn run(
         .diagnostics
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     outcome.summary = summarize(&outcome, discovery.excluded, suppressed, settings);
-    outcome.summary.mocks = mock_detection.is_some().then_some(mocks);
-    outcome.summary.types = type_counts;
+    rule_totals.extend(project_totals);
+    outcome.summary.rule_totals = rule_totals;
     outcome.summary.notices = outside_root_notice(&discovery.files, settings, registry)
         .into_iter()
         .chain(
@@ -220,6 +197,71 @@ pub(crate) fn run(
         walked: walked_directories(inputs, settings),
         timings,
     })
+}
+
+/// Zero totals for every active rule that keeps totals, so a rule that ran on no file still
+/// says so (with all its counts named).
+fn empty_totals(active: &[ActiveRule<'_>]) -> BTreeMap<String, RuleTotals> {
+    active
+        .iter()
+        .filter_map(|rule| {
+            let spec = rule.check.totals()?;
+            let counts = spec
+                .counts
+                .iter()
+                .map(|name| (name.to_string(), 0))
+                .collect();
+            Some((
+                rule.meta.code.to_string(),
+                RuleTotals {
+                    title: spec.title.to_string(),
+                    counts,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// One file's counts of the rules that keep totals, now that suppressions are applied: a
+/// rule's "violations" are the ones left in the file. Adds them to `totals` and returns those
+/// not all zero, for the file's record.
+fn tally(
+    active: &[ActiveRule<'_>],
+    result: &FileResult,
+    totals: &mut BTreeMap<String, RuleTotals>,
+) -> BTreeMap<String, Counts> {
+    let mut per_rule = BTreeMap::new();
+    for (position, counts) in &result.counts {
+        let rule = &active[*position];
+        let Some(spec) = rule.check.totals() else {
+            continue;
+        };
+        let reported = result
+            .diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.code == rule.meta.code)
+            .count();
+        let resolved: Counts = spec
+            .counts
+            .iter()
+            .zip(counts)
+            .map(|(name, count)| {
+                let value = match count {
+                    Count::Value(value) => *value,
+                    Count::Violations => reported,
+                    Count::FileWithViolations => usize::from(reported > 0),
+                };
+                (name.to_string(), value)
+            })
+            .collect();
+        if let Some(total) = totals.get_mut(rule.meta.code) {
+            total.add(&resolved);
+        }
+        if resolved.values().any(|value| *value > 0) {
+            per_rule.insert(rule.meta.code.to_string(), resolved);
+        }
+    }
+    per_rule
 }
 
 /// The input directories inside the project root as project-relative paths ("" for the root,
@@ -354,7 +396,7 @@ fn parse_files(
 ) -> (Vec<FileResult>, Vec<IndexedFile>) {
     // The walk for context is mostly waiting on the file system: it runs while the cache is
     // read and the checked files are checked.
-    let wants_context = selection.options.needed.across_files()
+    let wants_context = selection.needs.across_files()
         && !files.is_empty()
         && !covers_root(inputs, settings)
         && looks_like_a_project(settings);
@@ -380,8 +422,44 @@ fn walk_project(settings: &Settings) -> walk::Discovery {
 #[derive(Clone, Copy)]
 struct Selection<'a> {
     active: &'a [ActiveRule<'a>],
-    options: ExtractOptions,
-    mock_detection: Option<&'a MockDetection>,
+    python_version: PythonVersion,
+    needs: Needs<'a>,
+}
+
+/// The facts the enabled rules read, per file role (a rule may read mock sites of test files
+/// only): what the per-file stage extracts.
+#[derive(Debug, Clone, Copy)]
+struct Needs<'r> {
+    source: NeededFacts<'r>,
+    test: NeededFacts<'r>,
+}
+
+impl<'r> Needs<'r> {
+    /// What the enabled file and project rules need, each asked per role.
+    fn of(active: &[ActiveRule<'r>], project: &[EnabledProjectRule<'r>]) -> Needs<'r> {
+        let of_role = |role: FileRole| {
+            let file = active.iter().map(|rule| rule.check.needed_facts(role));
+            let project = project.iter().map(|rule| rule.check.needed_facts(role));
+            file.chain(project)
+                .fold(NeededFacts::NONE, NeededFacts::union)
+        };
+        Needs {
+            source: of_role(FileRole::Source),
+            test: of_role(FileRole::Test),
+        }
+    }
+
+    fn of_role(self, role: FileRole) -> NeededFacts<'r> {
+        match role {
+            FileRole::Source => self.source,
+            FileRole::Test => self.test,
+        }
+    }
+
+    /// Some rule reads facts across files: a run of part of a project reads the rest.
+    fn across_files(self) -> bool {
+        self.source.across_files() || self.test.across_files()
+    }
 }
 
 /// [`parse_files`] once the walk for context (`project`, `None` when no context is needed) is
@@ -398,10 +476,10 @@ fn parse_with_cache(
     let started = Instant::now();
     let Selection {
         active,
-        options,
-        mock_detection,
+        python_version,
+        needs,
     } = selection;
-    let cache = open_cache(settings, options);
+    let cache = open_cache(settings);
     let mut stored = cache.as_ref().map(FactsCache::entries).unwrap_or_default();
     let loaded = stored.len();
     // Entries are taken out of the cache up front so each worker owns its file's.
@@ -412,8 +490,8 @@ fn parse_with_cache(
     let stage = PerFile {
         settings,
         active,
-        options,
-        mock_detection,
+        python_version,
+        needs,
         caching: cache.is_some(),
         now: std::time::SystemTime::now(),
         busy: StageParts::default(),
@@ -462,7 +540,7 @@ fn parse_with_cache(
                     hash: cacheable.hash,
                     stamp: cacheable.stamp,
                     kind: cacheable.kind,
-                    mocks: cacheable.mocks,
+                    extracted: cacheable.extracted,
                     facts: &cacheable.facts,
                     fresh: cacheable.changed,
                 })
@@ -486,8 +564,8 @@ fn parse_with_cache(
 struct PerFile<'a> {
     settings: &'a Settings,
     active: &'a [ActiveRule<'a>],
-    options: ExtractOptions,
-    mock_detection: Option<&'a MockDetection>,
+    python_version: PythonVersion,
+    needs: Needs<'a>,
     /// A facts cache is in use: hash each file's text and say what to store.
     caching: bool,
     /// When the run started, for [`cache::stamp`].
@@ -511,14 +589,14 @@ impl StageParts {
     }
 }
 
-/// The facts cache for this run's extraction settings: only for a real project (a
-/// configuration file or a project marker at the root), never for a bare working directory,
-/// which may be a home directory.
-fn open_cache(settings: &Settings, options: ExtractOptions) -> Option<FactsCache> {
+/// The facts cache for this run's Python version: only for a real project (a configuration
+/// file or a project marker at the root), never for a bare working directory, which may be a
+/// home directory.
+fn open_cache(settings: &Settings) -> Option<FactsCache> {
     if !looks_like_a_project(settings) {
         return None;
     }
-    FactsCache::open(settings.cache_dir.as_deref()?, options)
+    FactsCache::open(settings.cache_dir.as_deref()?, settings.python_version)
 }
 
 /// Without a configuration or a project marker the root is just the working directory, which
@@ -564,8 +642,8 @@ fn context_files<'c>(
 struct Cacheable<'c> {
     hash: u128,
     kind: plumb_syntax::SourceKind,
-    /// [`cache::mock_variant`] of the extraction that produced the facts.
-    mocks: u64,
+    /// Which facts the extraction that produced them was asked for.
+    extracted: cache::Extracted,
     /// [`cache::stamp`] of the file now; 0 when it was not taken.
     stamp: u64,
     /// Encoded: borrowed from the cache when taken from it, owned when extracted by this run.
@@ -580,7 +658,9 @@ fn context_file<'c>(
     stored: Option<cache::Stored<'c>>,
     stage: &PerFile<'_>,
 ) -> (IndexedFile, Option<Cacheable<'c>>) {
-    let (facts, cacheable) = match facts_of(&file, None, stored, stage) {
+    // Only what project rules read: file rules do not run on context files.
+    let needed = stage.needs.of_role(role_of(&file, stage.settings)).across();
+    let (facts, cacheable) = match facts_of(&file, needed, stored, stage) {
         Ok((facts, cacheable)) => (Some(facts), cacheable),
         Err(_) => (None, None),
     };
@@ -594,13 +674,12 @@ enum FactsProblem {
     Crashed(String),
 }
 
-/// A file's facts, with mock sites when `mocks` says what counts as one, and what the cache
-/// needs to store them when a cache is in use: the stored ones when the file is unchanged,
+/// A file's `needed` facts, and what the cache needs to store them when a cache is in use: the stored ones when the file is unchanged,
 /// judged by its [`cache::stamp`] without reading it or else by its text's hash, and extracted
 /// afresh otherwise.
 fn facts_of<'c>(
     file: &DiscoveredFile,
-    mocks: Option<&MockDetection>,
+    needed: NeededFacts<'_>,
     stored: Option<cache::Stored<'c>>,
     stage: &PerFile<'_>,
 ) -> Result<(FileFacts, Option<Cacheable<'c>>), FactsProblem> {
@@ -617,7 +696,7 @@ fn facts_of<'c>(
     if let Some(entry) = &stored
         && stamp != 0
         && entry.stamp == stamp
-        && let Some(found) = reuse(entry, file, mocks, stamp)
+        && let Some(found) = reuse(entry, file, needed, stamp)
     {
         return Ok(found);
     }
@@ -626,11 +705,15 @@ fn facts_of<'c>(
         .read
         .measure(|| read_source(&file.path, max_size))
         .map_err(FactsProblem::Read)?;
+    let options = ExtractOptions {
+        python_version: stage.python_version,
+        needed,
+    };
     let extract = || {
         stage
             .busy
             .extract
-            .measure(|| extract_facts(&text, file, stage.options, mocks))
+            .measure(|| extract_facts(&text, file, options))
             .map_err(FactsProblem::Crashed)
     };
     if !stage.caching {
@@ -639,7 +722,7 @@ fn facts_of<'c>(
     let hash = cache::content_hash(&text);
     if let Some(entry) = &stored
         && entry.hash == hash
-        && let Some(found) = reuse(entry, file, mocks, stamp)
+        && let Some(found) = reuse(entry, file, needed, stamp)
     {
         return Ok(found);
     }
@@ -648,36 +731,32 @@ fn facts_of<'c>(
         hash,
         stamp,
         kind: file.kind,
-        mocks: cache::mock_variant(mocks),
+        extracted: cache::Extracted::of(needed),
         facts: Cow::Owned(encoded),
         changed: true,
     });
     Ok((facts, cacheable))
 }
 
-/// The facts of a stored entry known to match the file's text, when they were extracted alike:
-/// with the same mock detection, or for a file that reads no mock sites (`mocks` is `None`: any
-/// entry serves it, its mock sites dropped, and is written back as it was). `stamp` is the
-/// file's current one, stored with the entry.
+/// The facts of a stored entry known to match the file's text, when they hold every fact
+/// `needed` asks for: what is not needed is dropped, and the entry is written back as it was.
+/// `stamp` is the file's current one, stored with the entry.
 fn reuse<'c>(
     entry: &cache::Stored<'c>,
     file: &DiscoveredFile,
-    mocks: Option<&MockDetection>,
+    needed: NeededFacts<'_>,
     stamp: u64,
 ) -> Option<(FileFacts, Option<Cacheable<'c>>)> {
-    let variant = cache::mock_variant(mocks);
-    if entry.kind != file.kind || (mocks.is_some() && entry.mocks != variant) {
+    if entry.kind != file.kind || !entry.extracted.covers(needed) {
         return None;
     }
     let mut facts = entry.facts()?;
-    if entry.mocks != variant {
-        facts.mock_sites = None;
-    }
+    needed.retain(&mut facts);
     let cacheable = Cacheable {
         hash: entry.hash,
         stamp,
         kind: file.kind,
-        mocks: entry.mocks,
+        extracted: entry.extracted,
         facts: Cow::Borrowed(entry.encoded()),
         // Stamped anew after `git checkout` touched it, say: store the new stamp, or every
         // later run reads it again. A first stamp (the file has settled since it was stored)
@@ -692,25 +771,23 @@ fn reuse<'c>(
 fn index_only(
     file: DiscoveredFile,
     settings: &Settings,
-    options: ExtractOptions,
+    options: ExtractOptions<'_>,
     context: bool,
 ) -> IndexedFile {
     let facts = read_source(&file.path, settings.max_file_size)
         .ok()
-        .and_then(|text| extract_facts(&text, &file, options, None).ok());
+        .and_then(|text| extract_facts(&text, &file, options).ok());
     indexed(file, settings, facts, context)
 }
 
-/// A file's facts, with mock sites when `mocks` says what counts as one; `Err` with the panic's
-/// message when its parser crashed.
+/// A file's facts as `options` ask; `Err` with the panic's message when its parser crashed.
 fn extract_facts(
     text: &str,
     file: &DiscoveredFile,
-    options: ExtractOptions,
-    mocks: Option<&MockDetection>,
+    options: ExtractOptions<'_>,
 ) -> Result<FileFacts, String> {
     catch_unwind(AssertUnwindSafe(|| {
-        plumb_facts::extract_with_mocks(text, file.kind, options, mocks)
+        plumb_facts::extract(text, file.kind, options)
     }))
     .map_err(|panic| {
         panic
@@ -739,16 +816,16 @@ fn indexed(
 }
 
 /// The project index of everything under the project root, with facts but no rules run: what
-/// `plumb explain-import` resolves against, built the way `check` builds it for IMP001.
-pub fn project_index(settings: &Settings) -> Result<ProjectIndex, CheckError> {
+/// `plumb explain-import` resolves against, built the way `check` builds it for the rules that
+/// read imports (configured by the rules' options as in `check`).
+pub fn project_index(settings: &Settings, registry: &Registry) -> Result<ProjectIndex, CheckError> {
     let inputs = [settings.project_root.clone()];
     let discovery = walk::discover(&inputs, settings, &settings.project_root);
     let pool = worker_pool(settings)?;
     let options = ExtractOptions {
         needed: NeededFacts {
-            type_definitions: false,
             imports: true,
-            functions: false,
+            ..NeededFacts::NONE
         },
         ..ExtractOptions::new(settings.python_version)
     };
@@ -761,6 +838,9 @@ pub fn project_index(settings: &Settings) -> Result<ProjectIndex, CheckError> {
     });
     let mut index = ProjectIndex::new(&settings.project_root, files);
     configure_python(&mut index, settings);
+    for rule in configure_project_rules(settings, registry).values() {
+        rule.configure_index(&mut index);
+    }
     Ok(index)
 }
 
@@ -821,37 +901,20 @@ fn active_rules<'r>(
         .collect()
 }
 
-/// The facts the enabled rules read, file and project rules alike.
-fn needed_facts(settings: &Settings, registry: &Registry) -> NeededFacts {
-    registry
-        .iter()
-        .filter(|rule| settings.severity_of(rule.meta.code).is_some())
-        .fold(NeededFacts::NONE, |needed, rule| {
-            let project = rule.project_check.as_deref().map(ProjectRule::needed_facts);
-            let file = rule.file_check.as_deref().map(FileRule::needed_facts);
-            [project, file]
-                .into_iter()
-                .flatten()
-                .fold(needed, NeededFacts::union)
-        })
+/// An enabled project rule, with its configured check and effective severity.
+struct EnabledProjectRule<'r> {
+    meta: &'static RuleMeta,
+    check: &'r dyn ProjectRule,
+    severity: Severity,
 }
 
-/// Builds the project index from every file's facts and runs the enabled project rules over it,
-/// adding their diagnostics to the files they belong to. `context` files (the rest of the
-/// project, when only some of its files are checked) are indexed after the checked ones so
-/// imports and duplicates are judged against the whole project, but get no diagnostics.
-/// Returns the duplicate type counts when a rule produced them (TYP001 ran).
-fn run_project_rules(
-    files: &[DiscoveredFile],
-    results: &mut [FileResult],
-    context: Vec<IndexedFile>,
+/// Project rules built from their `[rules.CODE]` options (validated with the settings),
+/// enabled or not: their options may configure the index all rules read.
+fn configure_project_rules(
     settings: &Settings,
     registry: &Registry,
-    pool: &rayon::ThreadPool,
-    timings: &mut Timings,
-) -> Option<TypeCounts> {
-    // Rules with `[rules.CODE]` options are built from them (validated with the settings).
-    let configured: HashMap<&str, Box<dyn ProjectRule>> = registry
+) -> BTreeMap<&'static str, Box<dyn ProjectRule>> {
+    registry
         .iter()
         .filter_map(|rule| {
             let table = settings.rule_options.get(rule.meta.code)?;
@@ -860,19 +923,50 @@ fn run_project_rules(
             };
             Some((rule.meta.code, configure(table.clone()).ok()?))
         })
-        .collect();
-    let project_rules: Vec<(&RuleMeta, &dyn ProjectRule, Severity)> = registry
+        .collect()
+}
+
+/// The enabled project rules in registry order, configured where options were given.
+fn enabled_project_rules<'r>(
+    settings: &Settings,
+    registry: &'r Registry,
+    configured: &'r BTreeMap<&'static str, Box<dyn ProjectRule>>,
+) -> Vec<EnabledProjectRule<'r>> {
+    registry
         .iter()
         .filter_map(|rule| {
             let check = match configured.get(rule.meta.code) {
                 Some(check) => check.as_ref(),
                 None => rule.project_check.as_deref()?,
             };
-            Some((rule.meta, check, settings.severity_of(rule.meta.code)?))
+            Some(EnabledProjectRule {
+                meta: rule.meta,
+                check,
+                severity: settings.severity_of(rule.meta.code)?,
+            })
         })
-        .collect();
+        .collect()
+}
+
+/// Builds the project index from every file's facts and runs the enabled project rules over it,
+/// adding their diagnostics to the files they belong to. `context` files (the rest of the
+/// project, when only some of its files are checked) are indexed after the checked ones so
+/// imports and duplicates are judged against the whole project, but get no diagnostics.
+/// Returns the totals the rules keep, by rule code.
+fn run_project_rules(
+    files: &[DiscoveredFile],
+    results: &mut [FileResult],
+    context: Vec<IndexedFile>,
+    settings: &Settings,
+    (configured, project_rules): (
+        &BTreeMap<&'static str, Box<dyn ProjectRule>>,
+        &[EnabledProjectRule<'_>],
+    ),
+    pool: &rayon::ThreadPool,
+    timings: &mut Timings,
+) -> BTreeMap<String, RuleTotals> {
     if project_rules.is_empty() {
-        return None;
+        return BTreeMap::new();
     }
     let started = Instant::now();
     let indexed = files
@@ -891,14 +985,20 @@ fn run_project_rules(
         .collect();
     let mut index = ProjectIndex::new(&settings.project_root, indexed);
     configure_python(&mut index, settings);
+    for rule in configured.values() {
+        rule.configure_index(&mut index);
+    }
     timings.record("project index", started);
     let started = Instant::now();
-    let checked = pool.install(|| check_project(&index, &project_rules));
+    let checked = pool.install(|| check_project(&index, project_rules));
     timings.record("project rules", started);
     let mut occurrences: HashMap<(usize, &str, String, String), u32> = HashMap::new();
-    let mut type_counts = None;
-    for ((meta, _, severity), (stats, violations)) in project_rules.into_iter().zip(checked) {
-        type_counts = type_counts.or(stats.types);
+    let mut rule_totals = BTreeMap::new();
+    for (rule, (totals, violations)) in project_rules.iter().zip(checked) {
+        let (meta, severity) = (rule.meta, rule.severity);
+        if let Some(totals) = totals {
+            rule_totals.insert(meta.code.to_string(), totals);
+        }
         for ProjectViolation {
             file,
             violation,
@@ -937,37 +1037,42 @@ fn run_project_rules(
     let _ = std::thread::Builder::new()
         .name("plumb-drop-index".into())
         .spawn(move || drop(index));
-    type_counts
+    rule_totals
 }
 
-/// Runs `rules` over `index`; returns each rule's stats and violations, in the order of
-/// `rules`. The import resolution the IMP rules share (through the index) runs on one worker
-/// while the rules that do not read imports (TYP001) run on another, then the rest: measured on
-/// a warm `--staged` run on Django, the two took 16 and 9 ms one after the other.
+/// Runs `rules` over `index`; returns each rule's totals and violations, in the order of
+/// `rules`. The work the rules share on the index ([`ProjectRule::prepare`]: the import
+/// resolution of the IMP rules) runs on one worker while the rules that do not read imports
+/// (TYP001) run on another, then the rest: measured on a warm `--staged` run on Django, the two
+/// took 16 and 9 ms one after the other.
 fn check_project(
     index: &ProjectIndex,
-    rules: &[(&RuleMeta, &dyn ProjectRule, Severity)],
-) -> Vec<(ProjectStats, Vec<ProjectViolation>)> {
+    rules: &[EnabledProjectRule<'_>],
+) -> Vec<(Option<RuleTotals>, Vec<ProjectViolation>)> {
     let run = |check: &dyn ProjectRule| {
         let mut violations = Vec::new();
-        let stats = check.check_with_stats(index, &mut violations);
-        (stats, violations)
+        let totals = check.check_with_totals(index, &mut violations);
+        (totals, violations)
     };
-    let reads_imports = |check: &dyn ProjectRule| check.needed_facts().imports;
+    let reads_imports = |check: &dyn ProjectRule| {
+        [FileRole::Source, FileRole::Test]
+            .into_iter()
+            .any(|role| check.needed_facts(role).imports)
+    };
     let (_, checked) = rayon::join(
         || {
-            if rules.iter().any(|(_, check, _)| reads_imports(*check)) {
-                index.import_findings();
+            for rule in rules {
+                rule.check.prepare(index);
             }
         },
         || {
-            let mut checked: Vec<Option<(ProjectStats, Vec<ProjectViolation>)>> =
+            let mut checked: Vec<Option<(Option<RuleTotals>, Vec<ProjectViolation>)>> =
                 rules.iter().map(|_| None).collect();
-            // Rules that wait for the resolution last.
+            // Rules that wait for the shared work last.
             for waits in [false, true] {
-                for ((_, check, _), slot) in rules.iter().zip(checked.iter_mut()) {
-                    if reads_imports(*check) == waits {
-                        *slot = Some(run(*check));
+                for (rule, slot) in rules.iter().zip(checked.iter_mut()) {
+                    if reads_imports(rule.check) == waits {
+                        *slot = Some(run(rule.check));
                     }
                 }
             }
@@ -1044,9 +1149,9 @@ fn check_file<'c>(
     stage: &PerFile<'_>,
 ) -> (FileResult, Option<Cacheable<'c>>) {
     let settings = stage.settings;
-    let is_test = role_of(file, settings) == FileRole::Test;
-    let mocks = stage.mock_detection.filter(|_| is_test);
-    let (facts, cacheable) = match facts_of(file, mocks, stored, stage) {
+    let role = role_of(file, settings);
+    let is_test = role == FileRole::Test;
+    let (facts, cacheable) = match facts_of(file, stage.needs.of_role(role), stored, stage) {
         Ok(found) => found,
         Err(problem) => {
             let (code, status, reason, kind) = match problem {
@@ -1063,7 +1168,8 @@ fn check_file<'c>(
                     "parser crash",
                 ),
             };
-            let only = engine_only(file, settings, code, status, (reason, kind));
+            let mut only = engine_only(file, settings, code, status, (reason, kind));
+            only.counts = count_unread(file, is_test, stage.active);
             return (only, None);
         }
     };
@@ -1086,7 +1192,7 @@ fn check_file<'c>(
         source: source.as_deref(),
         shared: &shared,
     };
-    let diagnostics = stage
+    let (diagnostics, counts) = stage
         .busy
         .rules
         .measure(|| run_file_rules(file, &context, &facts, stage.active));
@@ -1095,41 +1201,72 @@ fn check_file<'c>(
     } else {
         FileStatus::Ok
     };
-    let unjustified_mocks = diagnostics
-        .iter()
-        .filter(|diagnostic| diagnostic.code == UNJUSTIFIED_MOCK)
-        .count();
-    // Kept until the project rules have run, which read neither directives nor mock sites
-    // (they are not `NeededFacts`): moved out rather than copied, and the sites dropped. With
-    // ~16,000 mock sites in a large monorepo that is memory every file held to the end.
+    // Kept until the project rules have run, which read neither directives nor what only file
+    // rules read: moved out rather than copied, the rest dropped. With ~16,000 mock sites in a
+    // large monorepo that is memory every file held to the end.
     let mut facts = facts;
+    let directives = std::mem::take(&mut facts.directives);
+    stage.needs.of_role(role).across().retain(&mut facts);
     let result = FileResult {
         status,
         diagnostics,
-        directives: std::mem::take(&mut facts.directives),
-        mock_sites: facts.mock_sites.take().as_ref().map(Vec::len),
-        unjustified_mocks,
+        directives,
+        counts,
         facts: Some(facts),
     };
     (result, cacheable)
 }
 
-/// The enabled file rules of `file`'s language over its facts, as diagnostics.
+/// The counts of a file that could not be read, for the rules of its language that keep
+/// totals (a test file that could not be read was not examined for mocks, say).
+fn count_unread(
+    file: &DiscoveredFile,
+    is_test: bool,
+    active: &[ActiveRule<'_>],
+) -> Vec<(usize, Vec<Count>)> {
+    let shared = plumb_rules::Shared::default();
+    let context = FileContext {
+        path: &file.display_path,
+        project_path: &file.project_path,
+        language: file.kind.language(),
+        is_test,
+        source: None,
+        shared: &shared,
+    };
+    active
+        .iter()
+        .enumerate()
+        .filter(|(_, rule)| rule.meta.languages.contains(&context.language))
+        .filter_map(|(position, rule)| {
+            rule.check.totals()?;
+            Some((position, rule.check.count_file(&context, None, &[])?))
+        })
+        .collect()
+}
+
+/// The enabled file rules of `file`'s language over its facts, as diagnostics, with what the
+/// file adds to the totals of the rules that keep them (see [`FileResult::counts`]).
 fn run_file_rules(
     file: &DiscoveredFile,
     context: &FileContext<'_>,
     facts: &FileFacts,
     active: &[ActiveRule<'_>],
-) -> Vec<Diagnostic> {
+) -> (Vec<Diagnostic>, Vec<(usize, Vec<Count>)>) {
     let mut diagnostics = Vec::new();
+    let mut counts = Vec::new();
     let mut occurrences: HashMap<(String, String, String), u32> = HashMap::new();
-    for rule in active {
+    for (position, rule) in active.iter().enumerate() {
         let severity = rule.severity;
         if !rule.meta.languages.contains(&context.language) {
             continue;
         }
         let mut violations: Vec<Violation> = Vec::new();
         rule.check.check(context, facts, &mut violations);
+        if rule.check.totals().is_some()
+            && let Some(counted) = rule.check.count_file(context, Some(facts), &violations)
+        {
+            counts.push((position, counted));
+        }
         for violation in violations {
             // Keyed by the normalized snippet, as hashed (see `run_project_rules`).
             let key = (
@@ -1148,7 +1285,7 @@ fn run_file_rules(
             *occurrence += 1;
         }
     }
-    diagnostics
+    (diagnostics, counts)
 }
 
 /// A file that produced only an engine diagnostic (it could not be read or was skipped).
@@ -1177,8 +1314,7 @@ fn engine_only(
         status,
         diagnostics,
         directives: Vec::new(),
-        mock_sites: None,
-        unjustified_mocks: 0,
+        counts: Vec::new(),
         facts: None,
     }
 }
@@ -1524,8 +1660,7 @@ fn summarize(
         gate_severity: Some(settings.fail_on.gate()),
         compliance,
         python_target_version: settings.python_version.to_string(),
-        mocks: None,
-        types: None,
+        rule_totals: BTreeMap::new(),
         notices: Vec::new(),
         baseline: None,
         gate_failures: Vec::new(),

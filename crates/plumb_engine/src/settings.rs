@@ -241,33 +241,13 @@ impl Settings {
             None => None,
         };
 
-        let mut python_import_names =
+        let python_import_names =
             match python.and_then(|python| python.dependency_import_names.as_ref()) {
                 Some(names) => {
                     dependency_import_names(names, "python.dependency-import-names", &config_error)?
                 }
                 None => BTreeMap::new(),
             };
-        // `[rules.IMP002] transitive`: what a declared distribution installs besides itself is
-        // provided by it, exactly as its own import names are.
-        if let Some(table) = rule_options.get("IMP002") {
-            let options: plumb_rules::rules::imp::undeclared_dependency::UndeclaredDependencyOptions =
-                table.clone().try_into().map_err(|error: toml::de::Error| {
-                    config_error("IMP002", format!("[rules.IMP002]: {error}"))
-                })?;
-            let transitive = dependency_import_names(
-                &options.transitive,
-                "rules.IMP002.transitive",
-                &config_error,
-            )?;
-            for (distribution, names) in transitive {
-                python_import_names
-                    .entry(distribution)
-                    .or_default()
-                    .extend(names);
-            }
-        }
-
         let cache_dir = match raw.cache_dir.as_deref() {
             _ if overrides.no_cache => None,
             None => Some(project_root.join(DEFAULT_CACHE_DIR)),
@@ -597,53 +577,14 @@ fn resolve_python_version(
 /// The source of the Python version when nothing configured one.
 const DEFAULT_VERSION_SOURCE: &str = "default";
 
-/// `python.dependency-import-names` checked: keys are distribution names (PEP 508), values
-/// non-empty lists of top-level import names (Python identifiers, no dots). Keys normalized.
+/// [`plumb_facts::resolve::deps::import_names_table`], its errors pointing into the config.
 fn dependency_import_names(
     names: &BTreeMap<String, Vec<String>>,
     key: &str,
     config_error: &impl Fn(&str, String) -> ConfigError,
 ) -> Result<BTreeMap<String, Vec<String>>, ConfigError> {
-    let mut normalized = BTreeMap::new();
-    for (distribution, imports) in names {
-        let valid_distribution = distribution
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-            && distribution.starts_with(|c: char| c.is_ascii_alphanumeric())
-            && distribution.ends_with(|c: char| c.is_ascii_alphanumeric());
-        if !valid_distribution {
-            return Err(config_error(
-                distribution,
-                format!(
-                    "{key}: `{distribution}` is not a distribution name (letters, digits, `-`, `_`, `.`)"
-                ),
-            ));
-        }
-        if imports.is_empty() {
-            return Err(config_error(
-                distribution,
-                format!("{key}: `{distribution}` needs at least one import name"),
-            ));
-        }
-        for import in imports {
-            let identifier = !import.is_empty()
-                && !import.starts_with(|c: char| c.is_ascii_digit())
-                && import.chars().all(|c| c.is_alphanumeric() || c == '_');
-            if !identifier {
-                return Err(config_error(
-                    &format!("\"{import}\""),
-                    format!(
-                        "{key}: `{import}` (for `{distribution}`) is not a top-level module name; write the first part of the import, like `google` for `google.cloud`"
-                    ),
-                ));
-            }
-        }
-        normalized.insert(
-            plumb_facts::resolve::deps::normalize(distribution),
-            imports.clone(),
-        );
-    }
-    Ok(normalized)
+    plumb_facts::resolve::deps::import_names_table(names, key)
+        .map_err(|(needle, message)| config_error(&needle, message))
 }
 
 /// Applies `select`/`extend-select`/`ignore` (config, then flags) and per-rule severities.

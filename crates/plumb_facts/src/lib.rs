@@ -69,15 +69,15 @@ pub struct FileFacts {
 
 /// Options that change what a parse means, and which facts are worth extracting.
 #[derive(Debug, Clone, Copy)]
-pub struct ExtractOptions {
+pub struct ExtractOptions<'a> {
     pub python_version: PythonVersion,
     /// Which facts the enabled rules read: the others are not extracted, so a run with only
     /// syntax rules (a pre-commit hook with `--select SYN`) does not pay for them.
-    pub needed: NeededFacts,
+    pub needed: NeededFacts<'a>,
 }
 
-impl ExtractOptions {
-    /// Every fact, for `version`.
+impl ExtractOptions<'static> {
+    /// Every fact but mock sites (which need a [`MockDetection`]), for `version`.
     pub fn new(python_version: PythonVersion) -> Self {
         ExtractOptions {
             python_version,
@@ -86,11 +86,11 @@ impl ExtractOptions {
     }
 }
 
-/// The optional facts of [`FileFacts`] a rule reads. Syntax errors and directives are always
-/// extracted (suppressions and SYN001 need them); mock sites have their own switch
-/// ([`MockDetection`], only for test files).
+/// The optional facts of [`FileFacts`] a rule reads, for a file of one role (a rule may want
+/// mock sites from test files only). Syntax errors, directives and line counts are always
+/// extracted (suppressions and SYN001 need them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct NeededFacts {
+pub struct NeededFacts<'a> {
     /// [`FileFacts::type_definitions`].
     pub type_definitions: bool,
     /// [`FileFacts::python_imports`], [`FileFacts::ecma_imports`] and
@@ -99,26 +99,34 @@ pub struct NeededFacts {
     /// [`FileFacts::functions`]: read by file rules only, so it never makes the engine read
     /// the rest of a project as context.
     pub functions: bool,
+    /// [`FileFacts::mock_sites`], found as the detection says (a rule's options decide what
+    /// counts as a mock). Read by file rules only, like `functions`.
+    pub mock_sites: Option<&'a MockDetection>,
 }
 
-impl NeededFacts {
-    pub const NONE: NeededFacts = NeededFacts {
+impl<'a> NeededFacts<'a> {
+    pub const NONE: NeededFacts<'static> = NeededFacts {
         type_definitions: false,
         imports: false,
         functions: false,
+        mock_sites: None,
     };
-    pub const ALL: NeededFacts = NeededFacts {
+    /// Every fact that needs no parameters (not mock sites).
+    pub const ALL: NeededFacts<'static> = NeededFacts {
         type_definitions: true,
         imports: true,
         functions: true,
+        mock_sites: None,
     };
 
-    /// What either needs.
-    pub fn union(self, other: NeededFacts) -> NeededFacts {
+    /// What either needs. Two different mock detections cannot be honoured at once: the first
+    /// is kept (one rule reads mock sites).
+    pub fn union(self, other: NeededFacts<'a>) -> NeededFacts<'a> {
         NeededFacts {
             type_definitions: self.type_definitions || other.type_definitions,
             imports: self.imports || other.imports,
             functions: self.functions || other.functions,
+            mock_sites: self.mock_sites.or(other.mock_sites),
         }
     }
 
@@ -127,6 +135,42 @@ impl NeededFacts {
     pub fn across_files(self) -> bool {
         self.type_definitions || self.imports
     }
+
+    /// Only the facts read across files: what a file read for context needs.
+    pub fn across(self) -> NeededFacts<'a> {
+        NeededFacts {
+            functions: false,
+            mock_sites: None,
+            ..self
+        }
+    }
+
+    /// Whether facts extracted for `self` hold everything `other` needs.
+    pub fn covers(self, other: NeededFacts<'_>) -> bool {
+        (self.type_definitions || !other.type_definitions)
+            && (self.imports || !other.imports)
+            && (self.functions || !other.functions)
+            && (other.mock_sites.is_none() || self.mock_sites == other.mock_sites)
+    }
+
+    /// Drops from `facts` what `self` does not need (facts taken from a cache entry extracted
+    /// for more), so they cost no memory until the end of the run.
+    pub fn retain(self, facts: &mut FileFacts) {
+        if !self.type_definitions {
+            facts.type_definitions = Vec::new();
+        }
+        if !self.imports {
+            facts.python_imports = None;
+            facts.ecma_imports = Vec::new();
+            facts.ecma_ambient_modules = Vec::new();
+        }
+        if !self.functions {
+            facts.functions = Vec::new();
+        }
+        if self.mock_sites.is_none() {
+            facts.mock_sites = None;
+        }
+    }
 }
 
 thread_local! {
@@ -134,19 +178,10 @@ thread_local! {
     static ALLOCATOR: RefCell<Allocator> = RefCell::new(Allocator::default());
 }
 
-/// Parses `text` once with the right parser and extracts its facts.
-pub fn extract(text: &str, kind: SourceKind, options: ExtractOptions) -> FileFacts {
-    extract_with_mocks(text, kind, options, None)
-}
-
-/// Like [`extract`], and also finds mock sites when `mocks` says what counts as one. The engine
-/// passes `Some` only for test files, so source files pay nothing for mock detection.
-pub fn extract_with_mocks(
-    text: &str,
-    kind: SourceKind,
-    options: ExtractOptions,
-    mocks: Option<&MockDetection>,
-) -> FileFacts {
+/// Parses `text` once with the right parser and extracts its facts: those `options.needed`
+/// names, besides the syntax verdict, directives and line count every file gets.
+pub fn extract(text: &str, kind: SourceKind, options: ExtractOptions<'_>) -> FileFacts {
+    let mock_detection = options.needed.mock_sites;
     let index = LineIndex::new(text);
     let mut facts = FileFacts::default();
     let (errors, comments) = match kind {
@@ -163,7 +198,7 @@ pub fn extract_with_mocks(
             // what it defines, imports or mocks cannot be known reliably.
             if let Some(module) = parsed.parsed.as_ref().filter(|_| parsed.errors.is_empty()) {
                 let module = module.syntax();
-                facts.mock_sites = mocks.map(|detection| {
+                facts.mock_sites = mock_detection.map(|detection| {
                     mocks::python::extract(text, &index, module, &comments, detection)
                 });
                 if options.needed.type_definitions {
@@ -190,7 +225,7 @@ pub fn extract_with_mocks(
                 .collect();
             if parsed.errors.is_empty() && !parsed.panicked {
                 let program = &parsed.program;
-                facts.mock_sites = mocks.map(|detection| {
+                facts.mock_sites = mock_detection.map(|detection| {
                     mocks::ecma::extract(text, &index, program, &comments, detection)
                 });
                 if options.needed.type_definitions {

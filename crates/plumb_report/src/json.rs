@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::RunInfo;
 
-pub const JSON_SCHEMA_VERSION: u32 = 1;
+pub const JSON_SCHEMA_VERSION: u32 = 2;
 
 pub(crate) fn render(outcome: &CheckOutcome, run: &RunInfo) -> String {
     let diagnostics: Vec<serde_json::Value> = outcome

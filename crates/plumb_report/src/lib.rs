@@ -18,8 +18,8 @@ use std::str::FromStr;
 use plumb_diagnostics::{CheckOutcome, Severity};
 
 pub use audit::{
-    AUDIT_JSON_VERSION, AuditFormat, AuditOptions, Headline, HistoryEntry, RoleCounts, headline,
-    render_audit,
+    AUDIT_JSON_VERSION, AuditFormat, AuditOptions, Headline, HistoryEntry, MockCounts, RoleCounts,
+    TypeCounts, headline, render_audit,
 };
 pub use json::JSON_SCHEMA_VERSION;
 

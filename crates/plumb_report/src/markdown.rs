@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use plumb_diagnostics::{CheckOutcome, Diagnostic, MockCounts, Summary, TypeCounts};
+use plumb_diagnostics::{CheckOutcome, Diagnostic, Summary};
 
 use crate::RunInfo;
 use crate::ci::{full_message, known_count, most_severe, new_diagnostics, rule_counts};
@@ -156,35 +156,16 @@ fn rules(out: &mut String, outcome: &CheckOutcome) {
     out.push('\n');
 }
 
-/// Mock sites and duplicate types, when their rules ran and found something (as in the text
-/// summary, so a run without mocks stays short).
+/// The totals rules keep (mock sites, duplicate types), when they found something (as in the
+/// text summary, so a run without mocks stays short).
 fn headlines(out: &mut String, summary: &Summary) {
     let mut any = false;
-    if let Some(mocks) = summary
-        .mocks
-        .filter(|mocks| *mocks != MockCounts::default())
-    {
+    for (code, totals) in summary.rule_totals.iter().filter(|(_, t)| !t.is_empty()) {
         let _ = writeln!(
             out,
-            "- **Mocks in tests**: {} unjustified, {} justified; test files with unjustified mocks: {}, not checked for mocks: {}",
-            group(mocks.unjustified),
-            group(mocks.justified),
-            group(mocks.files_with_unjustified),
-            group(mocks.files_not_checked)
-        );
-        any = true;
-    }
-    if let Some(types) = summary
-        .types
-        .filter(|types| *types != TypeCounts::default())
-    {
-        let _ = writeln!(
-            out,
-            "- **Duplicate types**: {} duplicated names, {} extra definitions ({} identical, {} divergent)",
-            group(types.duplicated_names),
-            group(types.extra_definitions),
-            group(types.identical),
-            group(types.divergent)
+            "- **{}** ({code}): {}",
+            totals.title,
+            crate::text::totals_text(totals, group)
         );
         any = true;
     }

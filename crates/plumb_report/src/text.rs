@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use plumb_diagnostics::{
-    BaselineSummary, CheckOutcome, Diagnostic, MockCounts, RelatedLocation, Summary, TypeCounts,
+    BaselineSummary, CheckOutcome, Diagnostic, RelatedLocation, RuleTotals, Summary,
 };
 
 use crate::RunInfo;
@@ -66,6 +66,18 @@ pub(crate) fn statistics(outcome: &CheckOutcome, run: &RunInfo) -> String {
         let _ = writeln!(out, "{count:>8}  {code:<8} {name}");
     }
     out
+}
+
+/// A rule's totals as text, each name read as words before its count: `unjustified 2, files
+/// with unjustified 1` (no plural to get wrong); `number` writes the counts (markdown groups
+/// thousands).
+pub(crate) fn totals_text(totals: &RuleTotals, number: impl Fn(usize) -> String) -> String {
+    totals
+        .counts
+        .iter()
+        .map(|(name, count)| format!("{} {}", name.replace('_', " "), number(*count)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// How many fixed baseline entries the summary names before "and N more".
@@ -174,27 +186,12 @@ pub(crate) fn summary(summary: &Summary) -> String {
     }
     out.push('\n');
     // Only when there is something to say, so runs without test mocks stay short.
-    if let Some(mocks) = summary
-        .mocks
-        .filter(|mocks| *mocks != MockCounts::default())
-    {
+    for (code, totals) in summary.rule_totals.iter().filter(|(_, t)| !t.is_empty()) {
         let _ = writeln!(
             out,
-            "Mocks in tests: {} unjustified, {} justified; test files with unjustified mocks: {}, not checked for mocks: {}",
-            mocks.unjustified,
-            mocks.justified,
-            mocks.files_with_unjustified,
-            mocks.files_not_checked
-        );
-    }
-    if let Some(types) = summary
-        .types
-        .filter(|types| *types != TypeCounts::default())
-    {
-        let _ = writeln!(
-            out,
-            "Duplicate types: {} duplicated names, {} extra definitions ({} identical, {} divergent)",
-            types.duplicated_names, types.extra_definitions, types.identical, types.divergent
+            "{} ({code}): {}",
+            totals.title,
+            totals_text(totals, |count| count.to_string())
         );
     }
     if let Some(baseline) = &summary.baseline {

@@ -6,8 +6,9 @@
 mod registry;
 pub mod rules;
 
-pub use plumb_diagnostics::TypeCounts;
-pub use plumb_diagnostics::{Language, RelatedLocation, Severity, Span};
+pub use plumb_diagnostics::{
+    Counts, FileRole, Language, RelatedLocation, RuleTotals, Severity, Span,
+};
 pub use plumb_facts::{FileFacts, IndexedFile, NeededFacts, ProjectIndex};
 pub use registry::{Configure, ProjectRuleFactory, RegisteredRule, Registry, RuleFactory};
 
@@ -152,17 +153,51 @@ pub trait FileRule: Send + Sync {
         false
     }
 
-    /// The optional facts [`FileRule::check`] reads; the engine extracts only what the enabled
-    /// rules need.
-    fn needed_facts(&self) -> NeededFacts {
+    /// The optional facts [`FileRule::check`] reads in files of `role`; the engine extracts
+    /// only what the enabled rules need (mock sites, say, from test files only).
+    fn needed_facts(&self, _role: FileRole) -> NeededFacts<'_> {
         NeededFacts::NONE
     }
 
-    /// What counts as a mock, when this rule reads mock sites: the engine then extracts them
-    /// from test files (and only from those).
-    fn mock_detection(&self) -> Option<&plumb_facts::MockDetection> {
+    /// The totals this rule adds to the summary ([`RuleTotals`]), when it keeps any: the
+    /// engine sums what [`FileRule::count_file`] gives for every file under these names.
+    fn totals(&self) -> Option<TotalsSpec> {
         None
     }
+
+    /// What `file` adds to this rule's totals, one [`Count`] per name of
+    /// [`FileRule::totals`], or `None` when the file is none of the rule's business. `facts`
+    /// is `None` when the file could not be read (the rule did not run on it); `found` is what
+    /// [`FileRule::check`] reported, before inline suppressions.
+    fn count_file(
+        &self,
+        _file: &FileContext<'_>,
+        _facts: Option<&FileFacts>,
+        _found: &[Violation],
+    ) -> Option<Vec<Count>> {
+        None
+    }
+}
+
+/// The shape of a file rule's totals: the summary line's title and the counts' names, in
+/// the order reports show them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TotalsSpec {
+    /// `Mocks in tests`.
+    pub title: &'static str,
+    /// Snake-case: `files_with_unjustified` reads as "files with unjustified".
+    pub counts: &'static [&'static str],
+}
+
+/// One per-file count of a rule's totals ([`FileRule::count_file`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Count {
+    /// A number the rule knows when it checks the file.
+    Value(usize),
+    /// The rule's violations in the file that survive inline suppressions.
+    Violations,
+    /// 1 when any of them survives, else 0.
+    FileWithViolations,
 }
 
 /// A rule with typed options read from its `[rules.CODE]` table (besides `severity`).
@@ -184,27 +219,29 @@ pub trait ConfigurableRule: Sized {
 pub trait ProjectRule: Send + Sync {
     fn check(&self, index: &ProjectIndex, violations: &mut Vec<ProjectViolation>);
 
-    /// The facts [`ProjectRule::check`] reads from the index. The engine extracts only what
-    /// the enabled rules need; the default, everything, is always correct.
-    fn needed_facts(&self) -> NeededFacts {
+    /// The facts [`ProjectRule::check`] reads from the index for files of `role`. The engine
+    /// extracts only what the enabled rules need; the default, everything, is always correct.
+    fn needed_facts(&self, _role: FileRole) -> NeededFacts<'_> {
         NeededFacts::ALL
     }
 
-    /// Like [`ProjectRule::check`], and also returns the totals the rule adds to the run
-    /// summary. Rules without totals keep the default.
-    fn check_with_stats(
+    /// Adds what this rule's options say about the project to the index before any project
+    /// rule runs, so every rule and `plumb explain-import` see it (IMP002's `transitive`
+    /// distributions provide import names, as their own ones do).
+    fn configure_index(&self, _index: &mut ProjectIndex) {}
+
+    /// Work on the index that several rules share (import resolution), started before the
+    /// rules run so it overlaps with the rules that do not wait for it.
+    fn prepare(&self, _index: &ProjectIndex) {}
+
+    /// Like [`ProjectRule::check`], and also returns the totals the rule adds to the summary
+    /// ([`RuleTotals`]). Rules without totals keep the default.
+    fn check_with_totals(
         &self,
         index: &ProjectIndex,
         violations: &mut Vec<ProjectViolation>,
-    ) -> ProjectStats {
+    ) -> Option<RuleTotals> {
         self.check(index, violations);
-        ProjectStats::default()
+        None
     }
-}
-
-/// Totals a project rule contributes to the summary.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ProjectStats {
-    /// Duplicate type counts (TYP001).
-    pub types: Option<TypeCounts>,
 }

@@ -227,12 +227,18 @@ pub(crate) fn fingerprint_snippet(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{ExtractOptions, extract_with_mocks};
+    use crate::{ExtractOptions, NeededFacts, extract};
     use plumb_syntax::{PythonVersion, SourceKind};
 
     fn sites(text: &str, mocks: Option<&MockDetection>) -> Option<Vec<MockSite>> {
-        let options = ExtractOptions::new(PythonVersion::DEFAULT);
-        extract_with_mocks(text, SourceKind::Python { is_stub: false }, options, mocks).mock_sites
+        let options = ExtractOptions {
+            needed: NeededFacts {
+                mock_sites: mocks,
+                ..NeededFacts::ALL
+            },
+            ..ExtractOptions::new(PythonVersion::DEFAULT)
+        };
+        extract(text, SourceKind::Python { is_stub: false }, options).mock_sites
     }
 
     #[test]

@@ -723,6 +723,52 @@ fn strip_factor(line: &str) -> &str {
     }
 }
 
+/// A configured table of distribution -> top-level import names (`python.dependency-import-
+/// names`, IMP002's `transitive`), checked and keyed by normalized distribution name. An error
+/// is `(what to point at in the config file, message)`; `key` names the table in messages.
+pub fn import_names_table(
+    names: &BTreeMap<String, Vec<String>>,
+    key: &str,
+) -> Result<BTreeMap<String, Vec<String>>, (String, String)> {
+    let mut normalized = BTreeMap::new();
+    for (distribution, imports) in names {
+        let valid_distribution = distribution
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && distribution.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && distribution.ends_with(|c: char| c.is_ascii_alphanumeric());
+        if !valid_distribution {
+            return Err((
+                distribution.clone(),
+                format!(
+                    "{key}: `{distribution}` is not a distribution name (letters, digits, `-`, `_`, `.`)"
+                ),
+            ));
+        }
+        if imports.is_empty() {
+            return Err((
+                distribution.clone(),
+                format!("{key}: `{distribution}` needs at least one import name"),
+            ));
+        }
+        for import in imports {
+            let identifier = !import.is_empty()
+                && !import.starts_with(|c: char| c.is_ascii_digit())
+                && import.chars().all(|c| c.is_alphanumeric() || c == '_');
+            if !identifier {
+                return Err((
+                    format!("\"{import}\""),
+                    format!(
+                        "{key}: `{import}` (for `{distribution}`) is not a top-level module name; write the first part of the import, like `google` for `google.cloud`"
+                    ),
+                ));
+            }
+        }
+        normalized.insert(normalize(distribution), imports.clone());
+    }
+    Ok(normalized)
+}
+
 /// Lowercase, with `-` and `.` as `_` (PEP 503, in import-name spelling).
 pub fn normalize(name: &str) -> String {
     name.chars()

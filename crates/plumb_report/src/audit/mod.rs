@@ -15,7 +15,7 @@ use plumb_diagnostics::CheckOutcome;
 use crate::RunInfo;
 
 pub use history::HistoryEntry;
-pub use model::{AUDIT_JSON_VERSION, Headline, RoleCounts, headline};
+pub use model::{AUDIT_JSON_VERSION, Headline, MockCounts, RoleCounts, TypeCounts, headline};
 
 /// What the audit needs besides the outcome.
 #[derive(Debug, Clone, Default)]

@@ -7,8 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use plumb_diagnostics::{
-    CheckOutcome, Diagnostic, FileRecord, FileRole, FileStatus, MockCounts, ScopeCompliance,
-    Severity, Summary, TypeCounts,
+    CheckOutcome, Diagnostic, FileRecord, FileRole, FileStatus, RuleTotals, ScopeCompliance,
+    Severity, Summary,
 };
 use serde::Serialize;
 
@@ -206,13 +206,64 @@ pub fn headline(outcome: &CheckOutcome) -> Headline {
         by_severity: summary.by_severity.clone(),
         by_rule: summary.by_rule.clone(),
         suppressed: summary.suppressed,
-        types: summary.types,
-        mocks: summary.mocks,
+        types: summary
+            .rule_totals
+            .get(DUPLICATE_TYPES)
+            .map(TypeCounts::from),
+        mocks: summary
+            .rule_totals
+            .get(UNJUSTIFIED_MOCKS)
+            .map(MockCounts::from),
         syntax_errors,
         unresolved_imports: summary.by_rule.get("IMP001").copied().unwrap_or(0),
         unreadable: summary.files.unreadable,
         skipped: summary.files.skipped,
         compliance: summary.compliance.clone(),
+    }
+}
+
+/// The rules whose totals and violations the audit's own sections break down: the most
+/// duplicated type names, mocks per test directory.
+const DUPLICATE_TYPES: &str = "TYP001";
+const UNJUSTIFIED_MOCKS: &str = "MCK001";
+
+/// TYP001's totals, as the audit shows and `--history` records them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct TypeCounts {
+    pub duplicated_names: usize,
+    pub extra_definitions: usize,
+    pub identical: usize,
+    pub divergent: usize,
+}
+
+impl From<&RuleTotals> for TypeCounts {
+    fn from(totals: &RuleTotals) -> Self {
+        TypeCounts {
+            duplicated_names: totals.get("duplicated_names"),
+            extra_definitions: totals.get("extra_definitions"),
+            identical: totals.get("identical"),
+            divergent: totals.get("divergent"),
+        }
+    }
+}
+
+/// MCK001's totals, as the audit shows and `--history` records them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct MockCounts {
+    pub unjustified: usize,
+    pub justified: usize,
+    pub files_with_unjustified: usize,
+    pub files_not_checked: usize,
+}
+
+impl From<&RuleTotals> for MockCounts {
+    fn from(totals: &RuleTotals) -> Self {
+        MockCounts {
+            unjustified: totals.get("unjustified"),
+            justified: totals.get("justified"),
+            files_with_unjustified: totals.get("files_with_unjustified"),
+            files_not_checked: totals.get("files_not_checked"),
+        }
     }
 }
 
@@ -375,7 +426,7 @@ fn top_files(outcome: &CheckOutcome) -> Vec<FileRow> {
 /// group. The [`TOP`] names defined in the most files, then by name.
 fn duplicated_types(diagnostics: &[Diagnostic]) -> Vec<TypeGroup> {
     let mut groups: BTreeMap<(String, BTreeSet<String>), (usize, usize)> = BTreeMap::new();
-    for diagnostic in diagnostics.iter().filter(|d| d.code == "TYP001") {
+    for diagnostic in diagnostics.iter().filter(|d| d.code == DUPLICATE_TYPES) {
         let files = diagnostic
             .related
             .iter()
@@ -433,12 +484,17 @@ fn all_mock_directories(outcome: &CheckOutcome) -> Vec<MockDirectory> {
         });
         let reported = unjustified
             .get(file.path.as_str())
-            .and_then(|rules| rules.get("MCK001"))
+            .and_then(|rules| rules.get(UNJUSTIFIED_MOCKS))
             .copied()
             .unwrap_or(0);
         row.test_files += 1;
         row.unjustified += reported;
-        row.justified += file.justified_mocks;
+        row.justified += file
+            .rule_counts
+            .get(UNJUSTIFIED_MOCKS)
+            .and_then(|counts| counts.get("justified"))
+            .copied()
+            .unwrap_or(0);
         row.files_with_unjustified += usize::from(reported > 0);
     }
     rows.into_values()
@@ -448,7 +504,7 @@ fn all_mock_directories(outcome: &CheckOutcome) -> Vec<MockDirectory> {
 
 /// The [`TOP`] test directories with the most unjustified mocks (then justified, then name).
 fn mocks_by_test_directory(outcome: &CheckOutcome) -> Vec<MockDirectory> {
-    if outcome.summary.mocks.is_none() {
+    if !outcome.summary.rule_totals.contains_key(UNJUSTIFIED_MOCKS) {
         return Vec::new();
     }
     let mut rows = all_mock_directories(outcome);
@@ -463,7 +519,7 @@ fn mocks_by_test_directory(outcome: &CheckOutcome) -> Vec<MockDirectory> {
 }
 
 fn test_directories_with_mocks(outcome: &CheckOutcome) -> usize {
-    if outcome.summary.mocks.is_none() {
+    if !outcome.summary.rule_totals.contains_key(UNJUSTIFIED_MOCKS) {
         return 0;
     }
     all_mock_directories(outcome).len()

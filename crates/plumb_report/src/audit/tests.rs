@@ -40,7 +40,7 @@ fn large(violations: usize, files: usize) -> CheckOutcome {
             status: FileStatus::Ok,
             violations: per_path.get(&path(index)).copied().unwrap_or(0),
             compliant: false,
-            justified_mocks: 0,
+            rule_counts: Default::default(),
         })
         .collect();
     CheckOutcome {

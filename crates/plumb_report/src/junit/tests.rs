@@ -13,7 +13,7 @@ fn file(path: &str, status: FileStatus) -> FileRecord {
         status,
         violations: 0,
         compliant: true,
-        justified_mocks: 0,
+        rule_counts: Default::default(),
     }
 }
 

@@ -1,7 +1,7 @@
 use super::*;
 use crate::ci::tests::{diagnostic, run};
 use plumb_diagnostics::{
-    BaselineEntry, BaselineState, BaselineSummary, FileCounts, GateFailure, MockCounts,
+    BaselineEntry, BaselineState, BaselineSummary, FileCounts, GateFailure, RuleTotals,
     ScopeCompliance, Severity,
 };
 
@@ -36,12 +36,22 @@ fn synthetic(count: usize) -> CheckOutcome {
             ScopeCompliance::new("production".into(), 2500, 2400),
             ScopeCompliance::new("tests".into(), 1500, 1100),
         ],
-        mocks: Some(MockCounts {
-            unjustified: 16_000,
-            justified: 321,
-            files_with_unjustified: 1400,
-            files_not_checked: 2,
-        }),
+        rule_totals: [(
+            "MCK001".to_string(),
+            RuleTotals {
+                title: "Mocks in tests".into(),
+                counts: [
+                    ("unjustified", 16_000),
+                    ("justified", 321),
+                    ("files_with_unjustified", 1400),
+                    ("files_not_checked", 2),
+                ]
+                .into_iter()
+                .map(|(name, count)| (name.to_string(), count))
+                .collect(),
+            },
+        )]
+        .into(),
         gate_failures: vec![
             GateFailure {
                 condition: "fail-under tests".into(),
@@ -97,7 +107,7 @@ fn twenty_thousand_violations_stay_small_and_keep_the_headline_figures() {
         "| production | 2,400 | 2,500 | 96.0% |",
         "| MCK001 | rule-of-mck001 | 6,667 | 667 | 6,000 | 0 |",
         "| IMP001 | rule-of-imp001 | 6,666 | 666 | 6,000 | 1 |",
-        "**Mocks in tests**: 16,000 unjustified, 321 justified",
+        "**Mocks in tests** (MCK001): unjustified 16,000, justified 321",
         "<summary>New violations (2,000)</summary>",
         "… and 1,800 more (highest severity listed first); run `plumb check` locally",
         "… and 3,980 more files with violations.",

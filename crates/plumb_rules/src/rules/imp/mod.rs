@@ -10,11 +10,20 @@ use plumb_facts::resolve::FindingKind;
 use crate::{NeededFacts, ProjectIndex, ProjectViolation, Severity, Violation};
 
 /// The IMP rules read imports (and ambient module declarations), nothing else.
-const NEEDED_FACTS: NeededFacts = NeededFacts {
-    type_definitions: false,
+const NEEDED_FACTS: NeededFacts<'static> = NeededFacts {
     imports: true,
-    functions: false,
+    ..NeededFacts::NONE
 };
+
+/// The code of the rule that reports findings of `kind` (`plumb explain-import` names it).
+pub fn code_of(kind: FindingKind) -> &'static str {
+    use crate::RuleMetadata;
+    match kind {
+        FindingKind::Unresolved => unresolved_import::UnresolvedImport::META.code,
+        FindingKind::Undeclared => undeclared_dependency::UndeclaredDependency::META.code,
+        FindingKind::Unverifiable => unverifiable_import::UnverifiableImport::META.code,
+    }
+}
 
 /// The index's import findings of one kind, as violations; guarded imports (try/except
 /// ImportError, `TYPE_CHECKING`) at most at `guarded_severity`.

@@ -1,5 +1,6 @@
 use plumb_diagnostics::Severity;
 use plumb_facts::resolve::FindingKind;
+use plumb_facts::resolve::deps::import_names_table;
 use plumb_macros::Rule;
 
 use std::collections::BTreeMap;
@@ -76,10 +77,13 @@ use crate::{ConfigurableRule, NeededFacts, ProjectIndex, ProjectRule, ProjectVio
     default_severity = "warning",
     since = "0.1.0"
 )]
-pub struct UndeclaredDependency;
+pub struct UndeclaredDependency {
+    /// `transitive`, checked, by normalized distribution name.
+    transitive: BTreeMap<String, Vec<String>>,
+}
 
-/// `[rules.IMP002]` as written in the configuration. Import resolution reads `transitive` (the
-/// engine adds it to what declared distributions provide, beside
+/// `[rules.IMP002]` as written in the configuration. Import resolution reads `transitive`
+/// ([`ProjectRule::configure_index`] adds it to what declared distributions provide, beside
 /// `python.dependency-import-names`); the rule only reports what resolution found.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -91,8 +95,14 @@ pub struct UndeclaredDependencyOptions {
 impl ConfigurableRule for UndeclaredDependency {
     type Options = UndeclaredDependencyOptions;
 
-    fn with_options(_options: UndeclaredDependencyOptions) -> Self {
-        UndeclaredDependency
+    fn with_options(options: UndeclaredDependencyOptions) -> Self {
+        Self::try_with_options(options).unwrap_or_default()
+    }
+
+    fn try_with_options(options: UndeclaredDependencyOptions) -> Result<Self, String> {
+        let transitive = import_names_table(&options.transitive, "transitive")
+            .map_err(|(_, message)| message)?;
+        Ok(UndeclaredDependency { transitive })
     }
 }
 
@@ -106,7 +116,24 @@ impl ProjectRule for UndeclaredDependency {
         );
     }
 
-    fn needed_facts(&self) -> NeededFacts {
+    fn needed_facts(&self, _role: crate::FileRole) -> NeededFacts<'_> {
         super::NEEDED_FACTS
+    }
+
+    /// What a declared distribution installs besides itself is provided by it, exactly as its
+    /// own import names are.
+    fn configure_index(&self, index: &mut ProjectIndex) {
+        for (distribution, names) in &self.transitive {
+            index
+                .python_import_names
+                .entry(distribution.clone())
+                .or_default()
+                .extend(names.iter().cloned());
+        }
+    }
+
+    /// The import resolution the IMP rules share.
+    fn prepare(&self, index: &ProjectIndex) {
+        index.import_findings();
     }
 }

@@ -149,7 +149,12 @@ impl ProjectRule for UnresolvedImport {
         );
     }
 
-    fn needed_facts(&self) -> NeededFacts {
+    fn needed_facts(&self, _role: crate::FileRole) -> NeededFacts<'_> {
         super::NEEDED_FACTS
+    }
+
+    /// The import resolution the IMP rules share.
+    fn prepare(&self, index: &ProjectIndex) {
+        index.import_findings();
     }
 }

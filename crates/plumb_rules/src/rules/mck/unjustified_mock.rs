@@ -2,7 +2,10 @@ use plumb_facts::{MockDetection, MockSite};
 use plumb_macros::Rule;
 use serde::Deserialize;
 
-use crate::{ConfigurableRule, FileContext, FileFacts, FileRule, Violation};
+use crate::{
+    ConfigurableRule, Count, FileContext, FileFacts, FileRole, FileRule, NeededFacts, TotalsSpec,
+    Violation,
+};
 
 /// ## What it does
 /// Reports a mock in a test file that has no written justification.
@@ -290,8 +293,46 @@ impl FileRule for UnjustifiedMock {
         }
     }
 
-    fn mock_detection(&self) -> Option<&MockDetection> {
-        Some(&self.options.detection)
+    /// Mock sites, from test files only: source files pay nothing for mock detection.
+    fn needed_facts(&self, role: FileRole) -> NeededFacts<'_> {
+        NeededFacts {
+            mock_sites: (role == FileRole::Test).then_some(&self.options.detection),
+            ..NeededFacts::NONE
+        }
+    }
+
+    fn totals(&self) -> Option<TotalsSpec> {
+        Some(TotalsSpec {
+            title: "Mocks in tests",
+            counts: &[
+                "unjustified",
+                "justified",
+                "files_with_unjustified",
+                "files_not_checked",
+            ],
+        })
+    }
+
+    /// Per test file: its unjustified sites (those left after suppressions), its justified
+    /// ones (a suppressed site is neither), and whether it was examined at all: a test file
+    /// that could not be read or parsed has no mock sites to judge.
+    fn count_file(
+        &self,
+        file: &FileContext<'_>,
+        facts: Option<&FileFacts>,
+        found: &[Violation],
+    ) -> Option<Vec<Count>> {
+        if !file.is_test {
+            return None;
+        }
+        let sites = facts.and_then(|facts| facts.mock_sites.as_ref());
+        let examined = |count| sites.map_or(Count::Value(0), |_| count);
+        Some(vec![
+            examined(Count::Violations),
+            Count::Value(sites.map_or(0, |sites| sites.len().saturating_sub(found.len()))),
+            examined(Count::FileWithViolations),
+            Count::Value(usize::from(sites.is_none())),
+        ])
     }
 }
 

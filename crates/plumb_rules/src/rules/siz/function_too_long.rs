@@ -128,7 +128,7 @@ impl FileRule for FunctionTooLong {
         }
     }
 
-    fn needed_facts(&self) -> NeededFacts {
+    fn needed_facts(&self, _role: crate::FileRole) -> NeededFacts<'_> {
         NeededFacts {
             functions: true,
             ..NeededFacts::NONE

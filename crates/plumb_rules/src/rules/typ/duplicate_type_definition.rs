@@ -1,7 +1,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
-use plumb_diagnostics::{FileRole, Language, RelatedLocation, TypeCounts};
+use plumb_diagnostics::{FileRole, Language, RelatedLocation, RuleTotals};
 use plumb_facts::PathMatcher;
 use plumb_facts::{TypeDefinition, TypeKind, TypeMember};
 use plumb_macros::Rule;
@@ -9,8 +9,8 @@ use serde::Deserialize;
 
 use super::protocol::{DataShapes, implements_protocol};
 use crate::{
-    ConfigurableRule, IndexedFile, NeededFacts, ProjectIndex, ProjectRule, ProjectStats,
-    ProjectViolation, Violation,
+    ConfigurableRule, IndexedFile, NeededFacts, ProjectIndex, ProjectRule, ProjectViolation,
+    Violation,
 };
 
 /// ## What it does
@@ -666,22 +666,25 @@ fn origin<'i>(definition: &'i TypeDefinition, stem: &'i str) -> Origin<'i> {
 
 impl ProjectRule for DuplicateTypeDefinition {
     fn check(&self, index: &ProjectIndex, violations: &mut Vec<ProjectViolation>) {
-        self.check_with_stats(index, violations);
+        self.check_with_totals(index, violations);
     }
 
-    fn needed_facts(&self) -> NeededFacts {
+    /// Type definitions of every file: test files' too, whose classes tell which names are
+    /// data shapes even when tests are not sources of truth.
+    fn needed_facts(&self, _role: FileRole) -> NeededFacts<'_> {
         NeededFacts {
             type_definitions: true,
-            imports: false,
-            functions: false,
+            ..NeededFacts::NONE
         }
     }
 
-    fn check_with_stats(
+    /// Duplicated names, extra definitions (one TYP001 each), and how many of those are
+    /// identical to the first definition or diverge from it; before inline suppressions.
+    fn check_with_totals(
         &self,
         index: &ProjectIndex,
         violations: &mut Vec<ProjectViolation>,
-    ) -> ProjectStats {
+    ) -> Option<RuleTotals> {
         let groups = self.groups(index);
         let data_shapes = DataShapes::of(index);
         let mut counts = TypeCounts::default();
@@ -762,8 +765,33 @@ impl ProjectRule for DuplicateTypeDefinition {
                 });
             }
         }
-        ProjectStats {
-            types: Some(counts),
+        Some(counts.into_totals())
+    }
+}
+
+/// What TYP001 counts, in the order the summary shows it.
+#[derive(Debug, Default)]
+struct TypeCounts {
+    duplicated_names: usize,
+    extra_definitions: usize,
+    identical: usize,
+    divergent: usize,
+}
+
+impl TypeCounts {
+    fn into_totals(self) -> RuleTotals {
+        let counts = [
+            ("duplicated_names", self.duplicated_names),
+            ("extra_definitions", self.extra_definitions),
+            ("identical", self.identical),
+            ("divergent", self.divergent),
+        ];
+        RuleTotals {
+            title: "Duplicate types".to_string(),
+            counts: counts
+                .into_iter()
+                .map(|(name, count)| (name.to_string(), count))
+                .collect(),
         }
     }
 }
