@@ -146,6 +146,11 @@ pub(crate) fn run(
     let mut outcome = CheckOutcome::default();
     let mut suppressed = 0;
     let mut rule_totals = empty_totals(&active);
+    // Sized once: grown by doubling, the list of a large run's diagnostics (250,000 mocks in a
+    // 100,000-file monorepo, 200 bytes each) held up to twice its size at the peak of the run.
+    outcome
+        .diagnostics
+        .reserve_exact(results.iter().map(|result| result.diagnostics.len()).sum());
     for (file, mut result) in discovery.files.iter().zip(results) {
         suppressed += apply_suppressions(file, &mut result, settings);
         let role = role_of(file, settings);
@@ -176,11 +181,22 @@ pub(crate) fn run(
             compliant,
             rule_counts,
         });
+        result
+            .diagnostics
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         outcome.diagnostics.append(&mut result.diagnostics);
     }
-    outcome
+    // Files come sorted by path and a key starts with the path, so the per-file sorts usually
+    // leave nothing to do; the whole list is sorted (a stable sort's scratch is half the list)
+    // only when they did not.
+    if !outcome
         .diagnostics
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        .is_sorted_by(|a, b| a.sort_key() <= b.sort_key())
+    {
+        outcome
+            .diagnostics
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
     outcome.summary = summarize(&outcome, discovery.excluded, suppressed, settings);
     rule_totals.extend(project_totals);
     outcome.summary.rule_totals = rule_totals;
