@@ -116,9 +116,13 @@ pub(crate) fn run(
     let inputs = inputs.as_slice();
     let pool = worker_pool(settings)?;
     let configured = configure_rules(settings, registry);
-    let active = active_rules(settings, registry, &configured);
+    let active = enabled(settings, registry, &configured, |rule| {
+        rule.file_check.as_deref()
+    });
     let configured_project = configure_project_rules(settings, registry);
-    let project_rules = enabled_project_rules(settings, registry, &configured_project);
+    let project_rules = enabled(settings, registry, &configured_project, |rule| {
+        rule.project_check.as_deref()
+    });
     let selection = Selection {
         active: &active,
         python_version: settings.python_version,
@@ -869,96 +873,78 @@ fn configure_python(index: &mut ProjectIndex, settings: &Settings) {
     index.python_import_names = settings.python_import_names.clone();
 }
 
-/// An enabled file rule, with its configured check and effective severity.
-struct ActiveRule<'r> {
+/// An enabled rule, with its configured check (a `dyn FileRule` or `dyn ProjectRule`) and
+/// effective severity.
+struct Enabled<'r, R: ?Sized> {
     meta: &'static RuleMeta,
-    check: &'r dyn FileRule,
+    check: &'r R,
     severity: Severity,
 }
 
-/// Rules built from their `[rules.CODE]` options (validated when the settings were resolved).
-fn configure_rules(
+/// An enabled file rule.
+type ActiveRule<'r> = Enabled<'r, dyn FileRule>;
+/// An enabled project rule.
+type EnabledProjectRule<'r> = Enabled<'r, dyn ProjectRule>;
+
+/// Rules of one kind built from their `[rules.CODE]` options (validated with the settings),
+/// enabled or not; `build` makes the rule from its factory when the factory is of that kind.
+fn configure<R: ?Sized>(
     settings: &Settings,
     registry: &Registry,
-) -> HashMap<&'static str, Box<dyn FileRule>> {
+    build: impl Fn(Configure, toml::Table) -> Option<Box<R>>,
+) -> BTreeMap<&'static str, Box<R>> {
     registry
         .iter()
         .filter_map(|rule| {
             let table = settings.rule_options.get(rule.meta.code)?;
-            let Some(Configure::File(configure)) = rule.configure else {
-                return None;
-            };
-            let check = configure(table.clone()).ok()?;
-            Some((rule.meta.code, check))
+            Some((rule.meta.code, build(rule.configure?, table.clone())?))
         })
         .collect()
 }
 
-/// The enabled file rules in registry order, configured where options were given.
-fn active_rules<'r>(
+/// File rules built from their options.
+fn configure_rules(
+    settings: &Settings,
+    registry: &Registry,
+) -> BTreeMap<&'static str, Box<dyn FileRule>> {
+    configure(settings, registry, |configure, table| match configure {
+        Configure::File(factory) => factory(table).ok(),
+        Configure::Project(_) => None,
+    })
+}
+
+/// Project rules built from their options: enabled or not, their options may configure the
+/// index all rules read.
+fn configure_project_rules(
+    settings: &Settings,
+    registry: &Registry,
+) -> BTreeMap<&'static str, Box<dyn ProjectRule>> {
+    configure(settings, registry, |configure, table| match configure {
+        Configure::Project(factory) => factory(table).ok(),
+        Configure::File(_) => None,
+    })
+}
+
+/// The enabled rules of one kind in registry order, configured where options were given;
+/// `builtin` is a registered rule's own check of that kind.
+fn enabled<'r, R: ?Sized>(
     settings: &Settings,
     registry: &'r Registry,
-    configured: &'r HashMap<&'static str, Box<dyn FileRule>>,
-) -> Vec<ActiveRule<'r>> {
+    configured: &'r BTreeMap<&'static str, Box<R>>,
+    builtin: impl Fn(&'r plumb_rules::RegisteredRule) -> Option<&'r R>,
+) -> Vec<Enabled<'r, R>> {
     registry
         .iter()
         .filter_map(|rule| {
             let severity = settings.severity_of(rule.meta.code)?;
             let check = match configured.get(rule.meta.code) {
                 Some(check) => check.as_ref(),
-                None => rule.file_check.as_deref()?,
+                None => builtin(rule)?,
             };
-            Some(ActiveRule {
+            Some(Enabled {
                 meta: rule.meta,
                 check,
                 severity,
-            })
-        })
-        .collect()
-}
-
-/// An enabled project rule, with its configured check and effective severity.
-struct EnabledProjectRule<'r> {
-    meta: &'static RuleMeta,
-    check: &'r dyn ProjectRule,
-    severity: Severity,
-}
-
-/// Project rules built from their `[rules.CODE]` options (validated with the settings),
-/// enabled or not: their options may configure the index all rules read.
-fn configure_project_rules(
-    settings: &Settings,
-    registry: &Registry,
-) -> BTreeMap<&'static str, Box<dyn ProjectRule>> {
-    registry
-        .iter()
-        .filter_map(|rule| {
-            let table = settings.rule_options.get(rule.meta.code)?;
-            let Some(Configure::Project(configure)) = rule.configure else {
-                return None;
-            };
-            Some((rule.meta.code, configure(table.clone()).ok()?))
-        })
-        .collect()
-}
-
-/// The enabled project rules in registry order, configured where options were given.
-fn enabled_project_rules<'r>(
-    settings: &Settings,
-    registry: &'r Registry,
-    configured: &'r BTreeMap<&'static str, Box<dyn ProjectRule>>,
-) -> Vec<EnabledProjectRule<'r>> {
-    registry
-        .iter()
-        .filter_map(|rule| {
-            let check = match configured.get(rule.meta.code) {
-                Some(check) => check.as_ref(),
-                None => rule.project_check.as_deref()?,
-            };
-            Some(EnabledProjectRule {
-                meta: rule.meta,
-                check,
-                severity: settings.severity_of(rule.meta.code)?,
             })
         })
         .collect()
