@@ -47,7 +47,8 @@ use crate::{
 /// in `handlers.py` and `handlers_core.py`) and stays reported. Data shapes stay reported
 /// whatever their bases: interfaces, aliases, enums, `TypedDict`s, `NamedTuple`s, dataclasses
 /// and `attrs` classes, and classes based on a `*Model*`, `*Schema*`, `BaseSettings`,
-/// `Struct` or `Protocol`.
+/// `Struct` or `Protocol`, or on a class of the project that is one (test files, not sources
+/// of truth, do not make a name a data shape).
 ///
 /// Each report says whether the definition is **identical** to the first one (same members
 /// after normalising whitespace, in any order, same `extends` / `implements` / base classes and
@@ -669,11 +670,12 @@ impl ProjectRule for DuplicateTypeDefinition {
         self.check_with_totals(index, violations);
     }
 
-    /// Type definitions of every file: test files' too, whose classes tell which names are
-    /// data shapes even when tests are not sources of truth.
-    fn needed_facts(&self, _role: FileRole) -> NeededFacts<'_> {
+    /// Type definitions of source files, and of test files only with `include-tests`: test
+    /// files are not sources of truth, and their classes do not make a production name a data
+    /// shape (a test's `UserFactory(Factory)` says nothing about the app's `UserFactory`).
+    fn needed_facts(&self, role: FileRole) -> NeededFacts<'_> {
         NeededFacts {
-            type_definitions: true,
+            type_definitions: role == FileRole::Source || self.options.include_tests,
             ..NeededFacts::NONE
         }
     }
