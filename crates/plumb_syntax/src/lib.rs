@@ -279,6 +279,45 @@ mod tests {
         );
     }
 
+    /// oxc drops a `from` that no module string follows; TypeScript reports TS1109/TS1141.
+    #[test]
+    fn export_list_from_needs_a_module_string() {
+        for source in [
+            "export { B } from ;\"./b\"\n",
+            "export type { B } from ;\"./b\"\n",
+            "export {} from ;\"./b\"\n",
+            "export { B, } from /* c */ ;\"./b\"\n",
+            "export { B }\nfrom;\n",
+            "export { B } from\n",
+        ] {
+            assert!(
+                !ecma_errors(source, EcmaKind::Ts).is_empty(),
+                "accepted: {source:?}"
+            );
+        }
+        for source in [
+            "const B = 1;\nexport { B };\n",
+            "export { B } from \"./b\";\n",
+            "export { B } /* from */;\n",
+            "const from = 1;\nexport { from };\n",
+        ] {
+            assert!(
+                ecma_errors(source, EcmaKind::Ts).is_empty(),
+                "rejected: {source:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn ambient_contexts_reject_statements_and_redundant_declare() {
+        let statement = "declare namespace N {\n  export const a: number;\n  a;\n}\n";
+        assert!(!ecma_errors(statement, EcmaKind::Ts).is_empty());
+        let redeclared = "declare module \"m\" {\n  export declare const a: number;\n}\n";
+        assert!(!ecma_errors(redeclared, EcmaKind::Ts).is_empty());
+        let fine = "declare module \"m\" {\n  export const a: number;\n  export * from \"n\";\n}\nnamespace N {\n  export declare const b: number;\n  b;\n}\n";
+        assert_eq!(ecma_errors(fine, EcmaKind::Ts), Vec::<String>::new());
+    }
+
     #[test]
     fn versions_parse_in_common_spellings() {
         assert_eq!(
