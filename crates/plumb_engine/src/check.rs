@@ -1069,8 +1069,12 @@ fn check_file<'c>(
     };
 
     let language = file.kind.language();
-    // The text, for rules that read it (declarative rules) and only for a file that compiles.
-    let source = (facts.syntax_error.is_none()
+    // The text, for rules that read it (declarative rules), only for a file that parsed (a
+    // Python file rejected by CPython's compile stage alone parsed: its tree is complete).
+    let source = (facts
+        .syntax_error
+        .as_ref()
+        .is_none_or(|error| error.after_parse)
         && stage
             .active
             .iter()

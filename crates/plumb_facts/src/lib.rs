@@ -36,6 +36,11 @@ pub struct SyntaxFacts {
     pub further_errors: usize,
     /// The offending line, trimmed, for fingerprints and code frames.
     pub snippet: String,
+    /// The file parsed completely and only a later compile stage rejects it (CPython's symbol
+    /// table: `await` outside `async`, `import *` in a function): its facts were extracted as
+    /// for a file that compiles, and rules other than SYN001 judge it too.
+    #[serde(default)]
+    pub after_parse: bool,
 }
 
 /// Everything per-file rules and the engine read about one file.
@@ -48,15 +53,16 @@ pub struct FileFacts {
     /// Physical lines, as `wc -l` counts them plus an unterminated last line: `a\nb` and
     /// `a\nb\n` both have 2, an empty file 0.
     pub line_count: usize,
-    /// Mock sites, when the file was examined for them: a test file that parsed, with mock
-    /// detection enabled. `None` otherwise (source files, unparseable test files).
+    /// Mock sites, when the file was examined for them: a test file that parsed (a Python
+    /// file that fails only CPython's compile stage included), with mock detection enabled.
+    /// `None` otherwise (source files, test files the parser rejects).
     pub mock_sites: Option<Vec<MockSite>>,
     /// Named types the file defines (classes, interfaces, aliases, enums...), from every file
-    /// that parsed without syntax errors; empty otherwise. Which ones count as duplicates is
+    /// that parsed without syntax errors or with compile-stage ones only; empty otherwise. Which ones count as duplicates is
     /// TYP001's decision.
     pub type_definitions: Vec<TypeDefinition>,
     /// A Python module's imports and module-level names; `None` for other languages and for
-    /// files that do not compile.
+    /// files the parser rejects.
     pub python_imports: Option<PythonImports>,
     /// A TypeScript/JavaScript file's module specifiers (empty when it does not compile).
     pub ecma_imports: Vec<EcmaImport>,
@@ -149,7 +155,7 @@ pub fn extract_with_mocks(
 ) -> FileFacts {
     let index = LineIndex::new(text);
     let mut facts = FileFacts::default();
-    let (errors, comments) = match kind {
+    let (errors, comments, after_parse) = match kind {
         SourceKind::Python { is_stub } => {
             let parsed = python::parse(text, options.python_version, is_stub);
             let comments: Vec<(u32, u32)> = parsed
@@ -159,9 +165,10 @@ pub fn extract_with_mocks(
                 .filter(|token| token.kind() == TokenKind::Comment)
                 .map(|token| (token.start().to_u32(), token.end().to_u32()))
                 .collect();
-            // A file that does not compile is not examined further: its SYN001 says why, and
-            // what it defines, imports or mocks cannot be known reliably.
-            if let Some(module) = parsed.parsed.as_ref().filter(|_| parsed.errors.is_empty()) {
+            // A file the parser rejects is not examined further: its SYN001 says why, and what
+            // it defines, imports or mocks cannot be known reliably from a recovered tree. One
+            // that only fails CPython's compile stage has its complete tree: it is examined.
+            if let Some(module) = parsed.parsed.as_ref().filter(|_| parsed.parser_accepted) {
                 let module = module.syntax();
                 facts.mock_sites = mocks.map(|detection| {
                     mocks::python::extract(text, &index, module, &comments, detection)
@@ -176,7 +183,7 @@ pub fn extract_with_mocks(
                     facts.functions = functions::python::extract(text, &index, module);
                 }
             }
-            (parsed.errors, comments)
+            (parsed.errors, comments, parsed.parser_accepted)
         }
         SourceKind::Ecma(ecma_kind) => ALLOCATOR.with(|cell| {
             let mut allocator = cell.borrow_mut();
@@ -206,7 +213,7 @@ pub fn extract_with_mocks(
                     facts.functions = functions::ecma::extract(text, &index, program);
                 }
             }
-            (parsed.errors, comments)
+            (parsed.errors, comments, false)
         }),
     };
 
@@ -217,6 +224,7 @@ pub fn extract_with_mocks(
             message: first.message.clone(),
             further_errors: errors.len() - 1,
             snippet: line_text(text, &index, span.start.line).trim().to_string(),
+            after_parse,
         }
     });
     let directives = comments
