@@ -153,7 +153,10 @@ pub fn extract_with_mocks(
     options: ExtractOptions,
     mocks: Option<&MockDetection>,
 ) -> FileFacts {
-    let index = LineIndex::new(text);
+    let index = match kind {
+        SourceKind::Python { .. } => LineIndex::new(text),
+        SourceKind::Ecma(_) => LineIndex::ecma(text),
+    };
     let mut facts = FileFacts::default();
     let (errors, comments, after_parse) = match kind {
         SourceKind::Python { is_stub } => {
@@ -243,18 +246,28 @@ pub fn extract_with_mocks(
 fn physical_lines(text: &str, index: &LineIndex) -> usize {
     if text.is_empty() {
         0
-    } else if text.ends_with('\n') {
+    } else if index.line_start(index.line_count() as u32) == Some(text.len() as u32) {
+        // The last line break ends the file: no line follows it.
         index.line_count() - 1
     } else {
         index.line_count()
     }
 }
 
+/// Every character that ends a line in some language; `index` decides which of them do.
+const LINE_BREAKS: [char; 4] = ['\n', '\r', '\u{2028}', '\u{2029}'];
+
 /// The text of 1-based `line`, without its line break.
 pub fn line_text<'t>(text: &'t str, index: &LineIndex, line: u32) -> &'t str {
     let Some(start) = index.line_start(line) else {
         return "";
     };
-    let rest = &text[start as usize..];
-    rest.split(['\n', '\r']).next().unwrap_or("")
+    let end = index
+        .line_start(line + 1)
+        .map_or(text.len(), |next| next as usize);
+    let line = &text[start as usize..end];
+    // Without its line break: `\r\n` or one of the others.
+    line.strip_suffix("\r\n")
+        .or_else(|| line.strip_suffix(LINE_BREAKS))
+        .unwrap_or(line)
 }

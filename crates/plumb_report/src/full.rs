@@ -26,7 +26,9 @@ pub(crate) fn render(outcome: &CheckOutcome, run: &RunInfo) -> String {
             .as_ref()
             .is_none_or(|(path, _)| path != &diagnostic.path)
         {
-            let text = std::fs::read_to_string(&diagnostic.path).ok();
+            let text = std::fs::read_to_string(&diagnostic.path)
+                .ok()
+                .map(frame_text);
             current_file = Some((diagnostic.path.clone(), text));
         }
         let source = current_file.as_ref().and_then(|(_, text)| text.as_deref());
@@ -49,6 +51,29 @@ pub(crate) fn render(outcome: &CheckOutcome, run: &RunInfo) -> String {
     }
     out.push_str(&text::summary(&outcome.summary));
     out
+}
+
+/// A file's text as miette should frame it, with the byte offsets the diagnostics carry: without
+/// a UTF-8 byte order mark (plumb reads files without it), and with each lone `\r` (a line
+/// break in both languages, which miette does not know) turned into a `\n` of the same length.
+fn frame_text(text: String) -> String {
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut framed = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        framed.push(if c == '\r' && chars.peek() != Some(&'\n') {
+            '\n'
+        } else {
+            c
+        });
+    }
+    framed
 }
 
 fn to_report(diagnostic: &Diagnostic, source: &str) -> Report {
