@@ -20,7 +20,24 @@ fn expected(case: &Path) -> BTreeSet<(String, u64, String)> {
             .to_string_lossy()
             .replace('\\', "/");
         let bytes = std::fs::read(&entry).unwrap();
-        let text = String::from_utf8_lossy(&bytes);
+        // A UTF-16 case's markers are UTF-16 too.
+        let text = match bytes.as_slice() {
+            [0xFF, 0xFE, rest @ ..] => String::from_utf16_lossy(
+                &rest
+                    .chunks_exact(2)
+                    .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+                    .collect::<Vec<_>>(),
+            )
+            .into(),
+            [0xFE, 0xFF, rest @ ..] => String::from_utf16_lossy(
+                &rest
+                    .chunks_exact(2)
+                    .map(|pair| u16::from_be_bytes([pair[0], pair[1]]))
+                    .collect::<Vec<_>>(),
+            )
+            .into(),
+            _ => String::from_utf8_lossy(&bytes),
+        };
         for (index, line) in language_lines(&text, &relative).into_iter().enumerate() {
             let Some(position) = line.find("expect:") else {
                 continue;

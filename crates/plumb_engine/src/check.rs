@@ -1291,6 +1291,13 @@ fn read_source(path: &Path, max_size: u64) -> Result<String, ReadProblem> {
             "too large",
         ));
     }
+    // Text in another Unicode encoding holds NUL bytes too, but it is not binary: say which.
+    if let Some(encoding) = wide_encoding(&bytes) {
+        return Err(ReadProblem::Unreadable(
+            format!("{encoding} (byte order mark), not UTF-8: re-encode it as UTF-8"),
+            "not UTF-8",
+        ));
+    }
     if let Some(offset) = memchr::memchr(0, &bytes) {
         return Err(ReadProblem::Skipped(
             format!("binary content (NUL byte at offset {offset})"),
@@ -1308,6 +1315,18 @@ fn read_source(path: &Path, max_size: u64) -> Result<String, ReadProblem> {
             "not UTF-8",
         )
     })
+}
+
+/// The encoding a UTF-16 or UTF-32 byte order mark announces (UTF-32 first: its little-endian
+/// mark starts with UTF-16's).
+fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFF, 0xFE, 0, 0, ..] => Some("UTF-32 little-endian"),
+        [0, 0, 0xFE, 0xFF, ..] => Some("UTF-32 big-endian"),
+        [0xFF, 0xFE, ..] => Some("UTF-16 little-endian"),
+        [0xFE, 0xFF, ..] => Some("UTF-16 big-endian"),
+        _ => None,
+    }
 }
 
 /// Removes diagnostics covered by `plumb: ignore` directives and reports directive problems.
