@@ -84,9 +84,10 @@ fn to_report(diagnostic: &Diagnostic, source: &str) -> Report {
     };
     let start = diagnostic.span.start_byte as usize;
     let length = (diagnostic.span.end_byte as usize).saturating_sub(start);
+    let path = crate::escape::text_path(&diagnostic.path);
     let location = format!(
-        "{}:{}:{}",
-        diagnostic.path, diagnostic.span.start.line, diagnostic.span.start.column
+        "{path}:{}:{}",
+        diagnostic.span.start.line, diagnostic.span.start.column
     );
     let mut miette_diagnostic = MietteDiagnostic::new(diagnostic.message.clone())
         .with_code(format!("{} {}", diagnostic.code, diagnostic.rule))
@@ -101,8 +102,6 @@ fn to_report(diagnostic: &Diagnostic, source: &str) -> Report {
     if !help.is_empty() {
         miette_diagnostic = miette_diagnostic.with_help(help.join("\n"));
     }
-    Report::new(miette_diagnostic).with_source_code(NamedSource::new(
-        diagnostic.path.clone(),
-        source.to_string(),
-    ))
+    Report::new(miette_diagnostic)
+        .with_source_code(NamedSource::new(path.into_owned(), source.to_string()))
 }

@@ -129,9 +129,14 @@ pub enum SourceKind {
 impl SourceKind {
     /// Recognises `.py`, `.pyi`, `.ts`, `.tsx`, `.mts`, `.cts`, `.d.ts` (and `.d.mts`/`.d.cts`),
     /// `.js`, `.jsx`, `.mjs`, `.cjs`. Anything else is not ours to check.
+    /// A name that is not valid Unicode (possible on Unix) is judged by its readable part, so
+    /// `caf\xE9.py` is still Python and gets checked (and reported under a lossy name) rather
+    /// than silently passed over.
     pub fn from_path(path: &Path) -> Option<Self> {
-        let name = path.file_name()?.to_str()?;
-        let extension = path.extension()?.to_str()?;
+        let name = path.file_name()?.to_string_lossy();
+        let name = name.as_ref();
+        let extension = path.extension()?.to_string_lossy();
+        let extension = extension.as_ref();
         let is_declaration = [".d.ts", ".d.mts", ".d.cts"]
             .iter()
             .any(|suffix| name.ends_with(suffix))
