@@ -26,8 +26,11 @@ pub(crate) fn render(outcome: &CheckOutcome, run: &RunInfo) -> String {
             .as_ref()
             .is_none_or(|(path, _)| path != &diagnostic.path)
         {
-            let text = std::fs::read_to_string(&diagnostic.path)
-                .ok()
+            // IO001/IO002 say the file was not read as text: no frame, and no need to read
+            // a 50 MB or binary file again to print nothing from it.
+            let text = (!diagnostic.code.starts_with("IO"))
+                .then(|| read_regular_file(&diagnostic.path))
+                .flatten()
                 .map(frame_text);
             current_file = Some((diagnostic.path.clone(), text));
         }
@@ -51,6 +54,16 @@ pub(crate) fn render(outcome: &CheckOutcome, run: &RunInfo) -> String {
     }
     out.push_str(&text::summary(&outcome.summary));
     out
+}
+
+/// The text of `path` if it is a regular file. Anything else (a FIFO reported as IO002) is
+/// never opened: reading a FIFO blocks until a writer appears, which would hang the report.
+fn read_regular_file(path: &str) -> Option<String> {
+    let metadata = std::fs::symlink_metadata(path).ok()?;
+    if !metadata.is_file() {
+        return None;
+    }
+    std::fs::read_to_string(path).ok()
 }
 
 /// A file's text as miette should frame it, with the byte offsets the diagnostics carry: without
