@@ -115,6 +115,5 @@ fn to_report(diagnostic: &Diagnostic, source: &str) -> Report {
     if !help.is_empty() {
         miette_diagnostic = miette_diagnostic.with_help(help.join("\n"));
     }
-    Report::new(miette_diagnostic)
-        .with_source_code(NamedSource::new(path.into_owned(), source.to_string()))
+    Report::new(miette_diagnostic).with_source_code(NamedSource::new(&path, source.to_string()))
 }
