@@ -183,6 +183,19 @@ fn nothing_in_the_repository_is_run() {
         );
         reports.push((format, String::from_utf8(output.stdout).unwrap()));
     }
+    for selection in ["--staged", "--changed-since=HEAD"] {
+        let output = run(
+            &root,
+            &path,
+            &["check", selection, "--output-format", "json"],
+        );
+        let code = output.status.code();
+        assert!(
+            code == Some(0) || code == Some(1),
+            "{selection}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
     for format in ["text", "json", "markdown", "html"] {
         let history = base.join("history.jsonl");
         let history = history.to_str().unwrap();
