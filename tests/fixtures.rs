@@ -20,8 +20,25 @@ fn expected(case: &Path) -> BTreeSet<(String, u64, String)> {
             .to_string_lossy()
             .replace('\\', "/");
         let bytes = std::fs::read(&entry).unwrap();
-        let text = String::from_utf8_lossy(&bytes);
-        for (index, line) in text.lines().enumerate() {
+        // A UTF-16 case's markers are UTF-16 too.
+        let text = match bytes.as_slice() {
+            [0xFF, 0xFE, rest @ ..] => String::from_utf16_lossy(
+                &rest
+                    .chunks_exact(2)
+                    .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+                    .collect::<Vec<_>>(),
+            )
+            .into(),
+            [0xFE, 0xFF, rest @ ..] => String::from_utf16_lossy(
+                &rest
+                    .chunks_exact(2)
+                    .map(|pair| u16::from_be_bytes([pair[0], pair[1]]))
+                    .collect::<Vec<_>>(),
+            )
+            .into(),
+            _ => String::from_utf8_lossy(&bytes),
+        };
+        for (index, line) in language_lines(&text, &relative).into_iter().enumerate() {
             let Some(position) = line.find("expect:") else {
                 continue;
             };
@@ -38,6 +55,29 @@ fn expected(case: &Path) -> BTreeSet<(String, u64, String)> {
         }
     }
     expected
+}
+
+/// `text` split into lines as the file's language does: `\n`, `\r\n` and a lone `\r` end a
+/// line in Python and TypeScript/JavaScript, U+2028 and U+2029 in TypeScript/JavaScript only.
+fn language_lines<'t>(text: &'t str, path: &str) -> Vec<&'t str> {
+    let python = path.ends_with(".py") || path.ends_with(".pyi");
+    let mut lines = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let end = rest
+            .find(|c: char| {
+                matches!(c, '\n' | '\r') || (!python && matches!(c, '\u{2028}' | '\u{2029}'))
+            })
+            .unwrap_or(rest.len());
+        lines.push(&rest[..end]);
+        let terminator = if rest[end..].starts_with("\r\n") {
+            2
+        } else {
+            rest[end..].chars().next().map_or(0, char::len_utf8)
+        };
+        rest = &rest[end + terminator..];
+    }
+    lines
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {

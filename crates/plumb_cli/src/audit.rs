@@ -128,7 +128,9 @@ fn append_history(file: &Path, entry: &HistoryEntry) -> anyhow::Result<()> {
 
 /// `git rev-parse HEAD` in the project root, when it is a git work tree with a commit.
 fn git_commit(root: &Path) -> Option<String> {
+    // No command the repository configures runs (see plumb_engine's `changed::git`).
     let output = std::process::Command::new("git")
+        .args(["-c", "core.fsmonitor=false"])
         .arg("-C")
         .arg(root)
         .args(["rev-parse", "--verify", "--quiet", "HEAD"])

@@ -96,7 +96,10 @@ impl Parsed {
         PARSES.fetch_add(1, Ordering::Relaxed);
         Parsed {
             tree: parse(grammar, source),
-            index: LineIndex::new(source),
+            index: match grammar {
+                Grammar::Python => LineIndex::new(source),
+                Grammar::TypeScript | Grammar::Tsx | Grammar::JavaScript => LineIndex::ecma(source),
+            },
         }
     }
 }

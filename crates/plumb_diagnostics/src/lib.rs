@@ -277,19 +277,45 @@ impl Fingerprint {
 }
 
 /// Converts byte offsets into 1-based line/column positions for one file's text.
+///
+/// Lines end where the file's language says they do, as its compiler counts them: `\n`, `\r\n`
+/// and a lone `\r` for both (CPython's tokenizer and ECMAScript's LineTerminatorSequence), and
+/// U+2028 / U+2029 for TypeScript and JavaScript only ([`LineIndex::ecma`]).
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<u32>,
 }
 
 impl LineIndex {
+    /// Lines ended by `\n`, `\r\n` or `\r`: Python's definition.
     pub fn new(text: &str) -> Self {
-        // memchr finds newlines many bytes at a time; every file of a run builds one of these.
+        let bytes = text.as_bytes();
+        // memchr finds line breaks many bytes at a time; every file of a run builds one of these.
         let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
         line_starts.push(0u32);
-        line_starts
-            .extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|offset| offset as u32 + 1));
+        for offset in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            // The `\r` of a `\r\n` pair is not a line break of its own.
+            if bytes[offset] == b'\r' && bytes.get(offset + 1) == Some(&b'\n') {
+                continue;
+            }
+            line_starts.push(offset as u32 + 1);
+        }
         LineIndex { line_starts }
+    }
+
+    /// Lines as TypeScript and JavaScript count them: also ended by U+2028 LINE SEPARATOR and
+    /// U+2029 PARAGRAPH SEPARATOR.
+    pub fn ecma(text: &str) -> Self {
+        let mut index = LineIndex::new(text);
+        // Both separators are encoded E2 80 A8 / E2 80 A9; most files hold no E2 byte at all.
+        if memchr::memchr(0xE2, text.as_bytes()).is_some() {
+            let separators = text
+                .match_indices(['\u{2028}', '\u{2029}'])
+                .map(|(offset, separator)| (offset + separator.len()) as u32);
+            index.line_starts.extend(separators);
+            index.line_starts.sort_unstable();
+        }
+        index
     }
 
     /// 1-based line and 1-based column (in characters) of `offset`, clamped to the text.
@@ -343,6 +369,21 @@ mod tests {
         assert_eq!(index.position(text, 7), Position { line: 2, column: 1 });
         assert_eq!(index.position(text, 8), Position { line: 2, column: 2 });
         assert_eq!(index.position(text, 1000), Position { line: 3, column: 1 });
+    }
+
+    /// CPython counts `\r`, `\n` and `\r\n` as one line break each; TypeScript also U+2028/9.
+    #[test]
+    fn lines_end_as_each_language_says() {
+        let text = "a\rb\r\nc\nd\u{2028}e";
+        let python = LineIndex::new(text);
+        assert_eq!(python.position(text, 2), Position { line: 2, column: 1 });
+        assert_eq!(python.position(text, 5), Position { line: 3, column: 1 });
+        assert_eq!(python.position(text, 7), Position { line: 4, column: 1 });
+        assert_eq!(python.position(text, 11), Position { line: 4, column: 3 });
+        assert_eq!(python.line_count(), 4);
+        let ecma = LineIndex::ecma(text);
+        assert_eq!(ecma.position(text, 11), Position { line: 5, column: 1 });
+        assert_eq!(ecma.line_count(), 5);
     }
 
     #[test]

@@ -85,6 +85,7 @@ pub(crate) fn changed_files(
             what,
             &[
                 "diff",
+                "--no-ext-diff",
                 "--cached",
                 "--name-status",
                 "-z",
@@ -98,6 +99,7 @@ pub(crate) fn changed_files(
                 what,
                 &[
                     "diff",
+                    "--no-ext-diff",
                     "--name-status",
                     "-z",
                     "--no-relative",
@@ -136,8 +138,12 @@ pub(crate) fn changed_files(
 }
 
 /// Runs `git -C dir ARGS` and returns its standard output, or git's message on failure.
+///
+/// plumb never runs commands a repository configures: `core.fsmonitor` (which git runs when it
+/// reads the index, as `diff` does) is switched off, and diffs use no external diff driver.
 fn git(dir: &Path, what: &str, args: &[&str]) -> Result<Vec<u8>, GitError> {
     let output = Command::new("git")
+        .args(["-c", "core.fsmonitor=false", "-c", "diff.external="])
         .arg("-C")
         .arg(dir)
         .args(args)

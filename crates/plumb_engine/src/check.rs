@@ -1177,8 +1177,12 @@ fn check_file<'c>(
     };
 
     let language = file.kind.language();
-    // The text, for rules that read it (declarative rules) and only for a file that compiles.
-    let source = (facts.syntax_error.is_none()
+    // The text, for rules that read it (declarative rules), only for a file that parsed (a
+    // Python file rejected by CPython's compile stage alone parsed: its tree is complete).
+    let source = (facts
+        .syntax_error
+        .as_ref()
+        .is_none_or(|error| error.after_parse)
         && stage
             .active
             .iter()
@@ -1425,6 +1429,13 @@ fn read_source(path: &Path, max_size: u64) -> Result<String, ReadProblem> {
             "too large",
         ));
     }
+    // Text in another Unicode encoding holds NUL bytes too, but it is not binary: say which.
+    if let Some(encoding) = wide_encoding(&bytes) {
+        return Err(ReadProblem::Unreadable(
+            format!("{encoding} (byte order mark), not UTF-8: re-encode it as UTF-8"),
+            "not UTF-8",
+        ));
+    }
     if let Some(offset) = memchr::memchr(0, &bytes) {
         return Err(ReadProblem::Skipped(
             format!("binary content (NUL byte at offset {offset})"),
@@ -1442,6 +1453,18 @@ fn read_source(path: &Path, max_size: u64) -> Result<String, ReadProblem> {
             "not UTF-8",
         )
     })
+}
+
+/// The encoding a UTF-16 or UTF-32 byte order mark announces (UTF-32 first: its little-endian
+/// mark starts with UTF-16's).
+fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFF, 0xFE, 0, 0, ..] => Some("UTF-32 little-endian"),
+        [0, 0, 0xFE, 0xFF, ..] => Some("UTF-32 big-endian"),
+        [0xFF, 0xFE, ..] => Some("UTF-16 little-endian"),
+        [0xFE, 0xFF, ..] => Some("UTF-16 big-endian"),
+        _ => None,
+    }
 }
 
 /// Removes diagnostics covered by `plumb: ignore` directives and reports directive problems.

@@ -86,7 +86,10 @@ pub fn discover(inputs: &[PathBuf], settings: &Settings, cwd: &Path) -> Discover
         let root = absolute.clone();
         walker.run(|| {
             Box::new(|entry| {
+                // A directory that cannot be listed (no permission, removed during the walk) is
+                // counted, never passed over in silence.
                 let Ok(entry) = entry else {
+                    count("unreadable directory or entry".into());
                     return WalkState::Continue;
                 };
                 let path = entry.path();

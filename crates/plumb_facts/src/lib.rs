@@ -36,6 +36,11 @@ pub struct SyntaxFacts {
     pub further_errors: usize,
     /// The offending line, trimmed, for fingerprints and code frames.
     pub snippet: String,
+    /// The file parsed completely and only a later compile stage rejects it (CPython's symbol
+    /// table: `await` outside `async`, `import *` in a function): its facts were extracted as
+    /// for a file that compiles, and rules other than SYN001 judge it too.
+    #[serde(default)]
+    pub after_parse: bool,
 }
 
 /// Everything per-file rules and the engine read about one file.
@@ -48,15 +53,16 @@ pub struct FileFacts {
     /// Physical lines, as `wc -l` counts them plus an unterminated last line: `a\nb` and
     /// `a\nb\n` both have 2, an empty file 0.
     pub line_count: usize,
-    /// Mock sites, when the file was examined for them: a test file that parsed, with mock
-    /// detection enabled. `None` otherwise (source files, unparseable test files).
+    /// Mock sites, when the file was examined for them: a test file that parsed (a Python
+    /// file that fails only CPython's compile stage included), with mock detection enabled.
+    /// `None` otherwise (source files, test files the parser rejects).
     pub mock_sites: Option<Vec<MockSite>>,
     /// Named types the file defines (classes, interfaces, aliases, enums...), from every file
-    /// that parsed without syntax errors; empty otherwise. Which ones count as duplicates is
+    /// that parsed without syntax errors or with compile-stage ones only; empty otherwise. Which ones count as duplicates is
     /// TYP001's decision.
     pub type_definitions: Vec<TypeDefinition>,
     /// A Python module's imports and module-level names; `None` for other languages and for
-    /// files that do not compile.
+    /// files the parser rejects.
     pub python_imports: Option<PythonImports>,
     /// A TypeScript/JavaScript file's module specifiers (empty when it does not compile).
     pub ecma_imports: Vec<EcmaImport>,
@@ -182,9 +188,12 @@ thread_local! {
 /// names, besides the syntax verdict, directives and line count every file gets.
 pub fn extract(text: &str, kind: SourceKind, options: ExtractOptions<'_>) -> FileFacts {
     let mock_detection = options.needed.mock_sites;
-    let index = LineIndex::new(text);
+    let index = match kind {
+        SourceKind::Python { .. } => LineIndex::new(text),
+        SourceKind::Ecma(_) => LineIndex::ecma(text),
+    };
     let mut facts = FileFacts::default();
-    let (errors, comments) = match kind {
+    let (errors, comments, after_parse) = match kind {
         SourceKind::Python { is_stub } => {
             let parsed = python::parse(text, options.python_version, is_stub);
             let comments: Vec<(u32, u32)> = parsed
@@ -194,9 +203,10 @@ pub fn extract(text: &str, kind: SourceKind, options: ExtractOptions<'_>) -> Fil
                 .filter(|token| token.kind() == TokenKind::Comment)
                 .map(|token| (token.start().to_u32(), token.end().to_u32()))
                 .collect();
-            // A file that does not compile is not examined further: its SYN001 says why, and
-            // what it defines, imports or mocks cannot be known reliably.
-            if let Some(module) = parsed.parsed.as_ref().filter(|_| parsed.errors.is_empty()) {
+            // A file the parser rejects is not examined further: its SYN001 says why, and what
+            // it defines, imports or mocks cannot be known reliably from a recovered tree. One
+            // that only fails CPython's compile stage has its complete tree: it is examined.
+            if let Some(module) = parsed.parsed.as_ref().filter(|_| parsed.parser_accepted) {
                 let module = module.syntax();
                 facts.mock_sites = mock_detection.map(|detection| {
                     mocks::python::extract(text, &index, module, &comments, detection)
@@ -211,7 +221,7 @@ pub fn extract(text: &str, kind: SourceKind, options: ExtractOptions<'_>) -> Fil
                     facts.functions = functions::python::extract(text, &index, module);
                 }
             }
-            (parsed.errors, comments)
+            (parsed.errors, comments, parsed.parser_accepted)
         }
         SourceKind::Ecma(ecma_kind) => ALLOCATOR.with(|cell| {
             let mut allocator = cell.borrow_mut();
@@ -241,7 +251,7 @@ pub fn extract(text: &str, kind: SourceKind, options: ExtractOptions<'_>) -> Fil
                     facts.functions = functions::ecma::extract(text, &index, program);
                 }
             }
-            (parsed.errors, comments)
+            (parsed.errors, comments, false)
         }),
     };
 
@@ -252,6 +262,7 @@ pub fn extract(text: &str, kind: SourceKind, options: ExtractOptions<'_>) -> Fil
             message: first.message.clone(),
             further_errors: errors.len() - 1,
             snippet: line_text(text, &index, span.start.line).trim().to_string(),
+            after_parse,
         }
     });
     let directives = comments
@@ -270,18 +281,28 @@ pub fn extract(text: &str, kind: SourceKind, options: ExtractOptions<'_>) -> Fil
 fn physical_lines(text: &str, index: &LineIndex) -> usize {
     if text.is_empty() {
         0
-    } else if text.ends_with('\n') {
+    } else if index.line_start(index.line_count() as u32) == Some(text.len() as u32) {
+        // The last line break ends the file: no line follows it.
         index.line_count() - 1
     } else {
         index.line_count()
     }
 }
 
+/// Every character that ends a line in some language; `index` decides which of them do.
+const LINE_BREAKS: [char; 4] = ['\n', '\r', '\u{2028}', '\u{2029}'];
+
 /// The text of 1-based `line`, without its line break.
 pub fn line_text<'t>(text: &'t str, index: &LineIndex, line: u32) -> &'t str {
     let Some(start) = index.line_start(line) else {
         return "";
     };
-    let rest = &text[start as usize..];
-    rest.split(['\n', '\r']).next().unwrap_or("")
+    let end = index
+        .line_start(line + 1)
+        .map_or(text.len(), |next| next as usize);
+    let line = &text[start as usize..end];
+    // Without its line break: `\r\n` or one of the others.
+    line.strip_suffix("\r\n")
+        .or_else(|| line.strip_suffix(LINE_BREAKS))
+        .unwrap_or(line)
 }

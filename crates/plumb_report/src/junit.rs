@@ -12,6 +12,7 @@
 //! escapes markup; characters XML 1.0 cannot carry at all (most control characters) are
 //! written as `\u{..}`.
 
+use crate::escape::text_path;
 use std::collections::BTreeMap;
 use std::io;
 
@@ -111,7 +112,7 @@ fn write_case(writer: &mut Writer<Vec<u8>>, case: &Case<'_>) -> io::Result<()> {
     let element = writer
         .create_element("testcase")
         .with_attribute(("classname", "plumb"))
-        .with_attribute(("name", xml_safe(case.path).as_str()));
+        .with_attribute(("name", xml_safe(&text_path(case.path)).as_str()));
     if case.skipped.is_none()
         && case.errors.is_empty()
         && case.failures.is_empty()
@@ -161,7 +162,7 @@ fn write_case(writer: &mut Writer<Vec<u8>>, case: &Case<'_>) -> io::Result<()> {
 fn detail(diagnostic: &Diagnostic) -> String {
     format!(
         "{}:{}:{}: {} {}",
-        diagnostic.path,
+        text_path(&diagnostic.path),
         diagnostic.span.start.line,
         diagnostic.span.start.column,
         diagnostic.code,

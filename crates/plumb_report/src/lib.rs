@@ -3,6 +3,7 @@
 
 mod audit;
 mod ci;
+mod escape;
 mod full;
 mod github;
 mod gitlab;

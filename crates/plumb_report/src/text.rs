@@ -7,6 +7,7 @@ use plumb_diagnostics::{
 };
 
 use crate::RunInfo;
+use crate::escape::{text_message, text_path};
 
 pub(crate) fn render_concise(outcome: &CheckOutcome, run: &RunInfo) -> String {
     let mut out = String::new();
@@ -28,15 +29,15 @@ pub(crate) fn render_concise(outcome: &CheckOutcome, run: &RunInfo) -> String {
 pub(crate) fn concise_line(diagnostic: &Diagnostic) -> String {
     let mut line = format!(
         "{}:{}:{}: {} [{}] {}",
-        diagnostic.path,
+        text_path(&diagnostic.path),
         diagnostic.span.start.line,
         diagnostic.span.start.column,
         diagnostic.code,
         diagnostic.severity,
-        diagnostic.message
+        text_message(&diagnostic.message)
     );
     for note in &diagnostic.notes {
-        let _ = write!(line, " ({note})");
+        let _ = write!(line, " ({})", text_message(note));
     }
     for related in &diagnostic.related {
         let _ = write!(line, " ({})", related_text(related));
@@ -48,7 +49,10 @@ pub(crate) fn concise_line(diagnostic: &Diagnostic) -> String {
 pub(crate) fn related_text(related: &RelatedLocation) -> String {
     format!(
         "{} at {}:{}:{}",
-        related.message, related.path, related.span.start.line, related.span.start.column
+        text_message(&related.message),
+        text_path(&related.path),
+        related.span.start.line,
+        related.span.start.column
     )
 }
 

@@ -8,10 +8,11 @@
 use oxc_allocator::Allocator;
 use oxc_ast::ast::{
     BlockStatement, ClassBody, ClassElement, Declaration, ExportDefaultDeclaration,
-    ExportDefaultDeclarationKind, Function, FunctionBody, JSXAttributeItem, JSXAttributeName,
-    JSXOpeningElement, ObjectExpression, ObjectPropertyKind, Program, PropertyKey, PropertyKind,
-    Statement, TSConstructorType, TSFunctionType, TSInterfaceBody, TSSignature, TSTypeAnnotation,
-    TSTypeLiteral,
+    ExportDefaultDeclarationKind, ExportNamedDeclaration, Function, FunctionBody, JSXAttributeItem,
+    JSXAttributeName, JSXOpeningElement, ModuleDeclaration, ObjectExpression, ObjectPropertyKind,
+    Program, PropertyKey, PropertyKind, Statement, TSConstructorType, TSExternalModuleDeclaration,
+    TSFunctionType, TSGlobalDeclaration, TSInterfaceBody, TSModuleBlock, TSNamespaceDeclaration,
+    TSSignature, TSTypeAnnotation, TSTypeLiteral,
 };
 use oxc_ast_visit::{Visit, walk};
 use oxc_diagnostics::OxcDiagnostic;
@@ -85,6 +86,7 @@ pub fn parse<'a>(allocator: &'a Allocator, source: &'a str, kind: EcmaKind) -> P
         let mut grammar = GrammarChecks {
             is_typescript,
             is_declaration_file: kind == EcmaKind::Dts,
+            ambient_depth: 0,
             source,
             errors: Vec::new(),
         };
@@ -137,6 +139,9 @@ struct GrammarChecks<'s> {
     /// TypeScript runs its checker's grammar checks on TypeScript files only (`checkJs` is off).
     is_typescript: bool,
     is_declaration_file: bool,
+    /// How many ambient (`declare`d, or in a `.d.ts` file) namespaces or modules enclose the
+    /// node being visited.
+    ambient_depth: u32,
     source: &'s str,
     errors: Vec<SyntaxError>,
 }
@@ -164,6 +169,119 @@ impl GrammarChecks<'_> {
                     message: "';' expected.".to_string(),
                 });
             }
+        }
+    }
+}
+
+impl GrammarChecks<'_> {
+    /// TS1109 `Expression expected.` / TS1141 `String literal expected.`: `export { B } from`
+    /// must be followed by a module string. oxc consumes a `from` that is not followed by a
+    /// literal and drops it, so `export { B } from ;"./b"` parsed as `export { B };` and an
+    /// expression statement. (`ExportNamedDeclaration` is oxc's list export without a source.)
+    fn check_from_clause(&mut self, declaration: &ExportNamedDeclaration<'_>) {
+        let start = declaration.span.start as usize;
+        let after_list = match declaration.specifiers.last() {
+            Some(specifier) => specifier.span.end as usize,
+            // `export {}` / `export type {}`: nothing but trivia between the braces.
+            None => match self.source[start..].find('{') {
+                Some(brace) => start + brace + 1,
+                None => return,
+            },
+        };
+        let mut at = skip_trivia(self.source, after_list);
+        if self.source[at..].starts_with(',') {
+            at = skip_trivia(self.source, at + 1);
+        }
+        if !self.source[at..].starts_with('}') {
+            return;
+        }
+        at = skip_trivia(self.source, at + 1);
+        let rest = &self.source[at..];
+        let is_from = rest.starts_with("from")
+            && !rest["from".len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$');
+        if !is_from || at >= declaration.span.end as usize {
+            return;
+        }
+        let after_from = at + "from".len();
+        let next = skip_trivia(self.source, after_from);
+        let (position, message) = match self.source[next..].chars().next() {
+            // TypeScript reports a missing specifier at the end of `from`.
+            None => (after_from, "Expression expected."),
+            Some(';' | '}' | ')' | ']' | ',') => (next, "Expression expected."),
+            Some(_) => (next, "String literal expected."),
+        };
+        self.errors.push(SyntaxError {
+            start: position as u32,
+            end: position as u32,
+            message: message.to_string(),
+        });
+    }
+}
+
+impl GrammarChecks<'_> {
+    /// TS1036 `Statements are not allowed in ambient contexts.` and TS1038 (an exported
+    /// `declare` inside a `declare module`/`declare namespace`), which oxc accepts; it does report
+    /// TS1038 without the `export`.
+    fn check_ambient_statements(&mut self, statements: &[Statement<'_>]) {
+        for statement in statements {
+            let span = statement.span();
+            if let Some(declaration) =
+                statement
+                    .as_module_declaration()
+                    .and_then(|module| match module {
+                        ModuleDeclaration::ExportDeclaration(export) => Some(&export.declaration),
+                        _ => None,
+                    })
+                && declaration.declare()
+            {
+                let text = self
+                    .source
+                    .get(span.start as usize..span.end as usize)
+                    .unwrap_or("");
+                let at = span.start + find_word(text, "declare").unwrap_or(0) as u32;
+                self.errors.push(SyntaxError {
+                    start: at,
+                    end: at + "declare".len() as u32,
+                    message: "A 'declare' modifier cannot be used in an already ambient context."
+                        .to_string(),
+                });
+                return;
+            }
+            if !statement.is_declaration() && !statement.is_module_declaration() {
+                self.errors.push(SyntaxError {
+                    start: span.start,
+                    end: span.start,
+                    message: "Statements are not allowed in ambient contexts.".to_string(),
+                });
+                return;
+            }
+        }
+    }
+}
+
+/// The offset of the first character at or after `from` that is neither whitespace nor part of
+/// a comment (or the end of `source`).
+fn skip_trivia(source: &str, from: usize) -> usize {
+    let mut at = from.min(source.len());
+    loop {
+        let rest = &source[at..];
+        let trimmed = rest.trim_start();
+        at += rest.len() - trimmed.len();
+        if let Some(comment) = trimmed.strip_prefix("//") {
+            let end = comment
+                .find(['\n', '\r', '\u{2028}', '\u{2029}'])
+                .unwrap_or(comment.len());
+            at += 2 + end;
+        } else if let Some(comment) = trimmed.strip_prefix("/*") {
+            let Some(end) = comment.find("*/") else {
+                return source.len();
+            };
+            at += 2 + end + 2;
+        } else {
+            return at;
         }
     }
 }
@@ -422,6 +540,38 @@ impl<'a> Visit<'a> for GrammarChecks<'_> {
             }
         }
         walk::walk_jsx_opening_element(self, element);
+    }
+
+    fn visit_ts_external_module_declaration(&mut self, it: &TSExternalModuleDeclaration<'a>) {
+        // `declare module "x" {}` is ambient by definition.
+        self.ambient_depth += 1;
+        walk::walk_ts_external_module_declaration(self, it);
+        self.ambient_depth -= 1;
+    }
+
+    fn visit_ts_namespace_declaration(&mut self, it: &TSNamespaceDeclaration<'a>) {
+        let ambient = it.declare || self.is_declaration_file || self.ambient_depth > 0;
+        self.ambient_depth += u32::from(ambient);
+        walk::walk_ts_namespace_declaration(self, it);
+        self.ambient_depth -= u32::from(ambient);
+    }
+
+    fn visit_ts_global_declaration(&mut self, it: &TSGlobalDeclaration<'a>) {
+        self.ambient_depth += 1;
+        walk::walk_ts_global_declaration(self, it);
+        self.ambient_depth -= 1;
+    }
+
+    fn visit_ts_module_block(&mut self, block: &TSModuleBlock<'a>) {
+        if self.ambient_depth > 0 {
+            self.check_ambient_statements(&block.body);
+        }
+        walk::walk_ts_module_block(self, block);
+    }
+
+    fn visit_export_named_declaration(&mut self, declaration: &ExportNamedDeclaration<'a>) {
+        self.check_from_clause(declaration);
+        walk::walk_export_named_declaration(self, declaration);
     }
 
     fn visit_export_default_declaration(&mut self, declaration: &ExportDefaultDeclaration<'a>) {

@@ -129,9 +129,14 @@ pub enum SourceKind {
 impl SourceKind {
     /// Recognises `.py`, `.pyi`, `.ts`, `.tsx`, `.mts`, `.cts`, `.d.ts` (and `.d.mts`/`.d.cts`),
     /// `.js`, `.jsx`, `.mjs`, `.cjs`. Anything else is not ours to check.
+    /// A name that is not valid Unicode (possible on Unix) is judged by its readable part, so
+    /// `caf\xE9.py` is still Python and gets checked (and reported under a lossy name) rather
+    /// than silently passed over.
     pub fn from_path(path: &Path) -> Option<Self> {
-        let name = path.file_name()?.to_str()?;
-        let extension = path.extension()?.to_str()?;
+        let name = path.file_name()?.to_string_lossy();
+        let name = name.as_ref();
+        let extension = path.extension()?.to_string_lossy();
+        let extension = extension.as_ref();
         let is_declaration = [".d.ts", ".d.mts", ".d.cts"]
             .iter()
             .any(|suffix| name.ends_with(suffix))
@@ -277,6 +282,45 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    /// oxc drops a `from` that no module string follows; TypeScript reports TS1109/TS1141.
+    #[test]
+    fn export_list_from_needs_a_module_string() {
+        for source in [
+            "export { B } from ;\"./b\"\n",
+            "export type { B } from ;\"./b\"\n",
+            "export {} from ;\"./b\"\n",
+            "export { B, } from /* c */ ;\"./b\"\n",
+            "export { B }\nfrom;\n",
+            "export { B } from\n",
+        ] {
+            assert!(
+                !ecma_errors(source, EcmaKind::Ts).is_empty(),
+                "accepted: {source:?}"
+            );
+        }
+        for source in [
+            "const B = 1;\nexport { B };\n",
+            "export { B } from \"./b\";\n",
+            "export { B } /* from */;\n",
+            "const from = 1;\nexport { from };\n",
+        ] {
+            assert!(
+                ecma_errors(source, EcmaKind::Ts).is_empty(),
+                "rejected: {source:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn ambient_contexts_reject_statements_and_redundant_declare() {
+        let statement = "declare namespace N {\n  export const a: number;\n  a;\n}\n";
+        assert!(!ecma_errors(statement, EcmaKind::Ts).is_empty());
+        let redeclared = "declare module \"m\" {\n  export declare const a: number;\n}\n";
+        assert!(!ecma_errors(redeclared, EcmaKind::Ts).is_empty());
+        let fine = "declare module \"m\" {\n  export const a: number;\n  export * from \"n\";\n}\nnamespace N {\n  export declare const b: number;\n  b;\n}\n";
+        assert_eq!(ecma_errors(fine, EcmaKind::Ts), Vec::<String>::new());
     }
 
     #[test]

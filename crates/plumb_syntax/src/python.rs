@@ -27,6 +27,10 @@ pub struct ParsedPython {
     /// also keeps pathological nesting from exhausting the parser's stack.
     pub parsed: Option<Parsed<ModModule>>,
     pub errors: Vec<SyntaxError>,
+    /// Whether the tokenizer and parser accepted the file for this target, so that `parsed` is
+    /// the tree CPython's compiler gets: any error in `errors` is then a compile-stage one
+    /// (`await` outside `async`, a name used before `global`, `import *` in a function).
+    pub parser_accepted: bool,
 }
 
 /// Parses `source` as a module for `target`, collecting parser, version and compile-time errors.
@@ -39,6 +43,7 @@ pub fn parse(source: &str, target: PythonVersion, is_stub: bool) -> ParsedPython
         return ParsedPython {
             parsed: None,
             errors: vec![error],
+            parser_accepted: false,
         };
     }
     let options = ParseOptions::from(Mode::Module).with_target_version(version);
@@ -62,7 +67,8 @@ pub fn parse(source: &str, target: PythonVersion, is_stub: bool) -> ParsedPython
     }
     // Compile-time checks only make sense on a tree the parser accepted: CPython never gets to
     // them otherwise, and on a recovered tree they would report phantom errors.
-    if errors.is_empty() && !is_stub {
+    let parsed_without_errors = errors.is_empty();
+    if parsed_without_errors && !is_stub {
         let future_annotations = has_future_annotations(parsed.syntax());
         let mut walker = ScopeWalker::new(source, version, future_annotations || is_stub);
         walker.visit_module(parsed.syntax());
@@ -77,7 +83,9 @@ pub fn parse(source: &str, target: PythonVersion, is_stub: bool) -> ParsedPython
         errors.extend(walker.compile_errors);
     }
     // CPython's tokenizer rejects indentation whose meaning depends on the tab width.
-    errors.extend(inconsistent_tabs(source, &parsed));
+    let tab_error = inconsistent_tabs(source, &parsed);
+    let parser_accepted = parsed_without_errors && tab_error.is_none();
+    errors.extend(tab_error);
     errors.sort_by_key(|error| (error.start, error.end));
     errors.dedup_by(|later, earlier| {
         later.start == earlier.start && later.message == earlier.message
@@ -85,6 +93,7 @@ pub fn parse(source: &str, target: PythonVersion, is_stub: bool) -> ParsedPython
     ParsedPython {
         parsed: Some(parsed),
         errors,
+        parser_accepted,
     }
 }
 
