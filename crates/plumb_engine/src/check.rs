@@ -780,15 +780,24 @@ struct ActiveRule<'r> {
     severity: Severity,
 }
 
-/// Rules built from their `[rules.CODE]` options (validated when the settings were resolved).
+/// Rules built from their `[rules.CODE]` options (validated when the settings were resolved),
+/// and enabled rules that run differently with the run's selection
+/// ([`FileRule::for_selection`]).
 fn configure_rules(
     settings: &Settings,
     registry: &Registry,
 ) -> HashMap<&'static str, Box<dyn FileRule>> {
+    let enabled = |code: &str| settings.severity_of(code).is_some();
     registry
         .iter()
         .filter_map(|rule| {
-            let table = settings.rule_options.get(rule.meta.code)?;
+            let Some(table) = settings.rule_options.get(rule.meta.code) else {
+                if !enabled(rule.meta.code) {
+                    return None;
+                }
+                let check = rule.file_check.as_deref()?.for_selection(&enabled)?;
+                return Some((rule.meta.code, check));
+            };
             let Some(Configure::File(configure)) = rule.configure else {
                 return None;
             };
