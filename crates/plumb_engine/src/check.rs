@@ -581,7 +581,7 @@ fn context_file<'c>(
     stage: &PerFile<'_>,
 ) -> (IndexedFile, Option<Cacheable<'c>>) {
     let (facts, cacheable) = match facts_of(&file, None, stored, stage) {
-        Ok((facts, cacheable)) => (Some(facts), cacheable),
+        Ok((facts, cacheable, _)) => (Some(facts), cacheable),
         Err(_) => (None, None),
     };
     (indexed(file, stage.settings, facts, true), cacheable)
@@ -594,6 +594,10 @@ enum FactsProblem {
     Crashed(String),
 }
 
+/// A file's facts, what the cache needs to store them, and its text when it was read (file
+/// rules that read the text get it without a second read).
+type Facts<'c> = (FileFacts, Option<Cacheable<'c>>, Option<String>);
+
 /// A file's facts, with mock sites when `mocks` says what counts as one, and what the cache
 /// needs to store them when a cache is in use: the stored ones when the file is unchanged,
 /// judged by its [`cache::stamp`] without reading it or else by its text's hash, and extracted
@@ -603,7 +607,7 @@ fn facts_of<'c>(
     mocks: Option<&MockDetection>,
     stored: Option<cache::Stored<'c>>,
     stage: &PerFile<'_>,
-) -> Result<(FileFacts, Option<Cacheable<'c>>), FactsProblem> {
+) -> Result<Facts<'c>, FactsProblem> {
     let max_size = stage.settings.max_file_size;
     let stamp = if stage.caching {
         std::fs::metadata(&file.path)
@@ -617,9 +621,9 @@ fn facts_of<'c>(
     if let Some(entry) = &stored
         && stamp != 0
         && entry.stamp == stamp
-        && let Some(found) = reuse(entry, file, mocks, stamp)
+        && let Some((facts, cacheable)) = reuse(entry, file, mocks, stamp)
     {
-        return Ok(found);
+        return Ok((facts, cacheable, None));
     }
     let text = stage
         .busy
@@ -634,14 +638,14 @@ fn facts_of<'c>(
             .map_err(FactsProblem::Crashed)
     };
     if !stage.caching {
-        return Ok((extract()?, None));
+        return Ok((extract()?, None, Some(text)));
     }
     let hash = cache::content_hash(&text);
     if let Some(entry) = &stored
         && entry.hash == hash
-        && let Some(found) = reuse(entry, file, mocks, stamp)
+        && let Some((facts, cacheable)) = reuse(entry, file, mocks, stamp)
     {
-        return Ok(found);
+        return Ok((facts, cacheable, Some(text)));
     }
     let facts = extract()?;
     let cacheable = cache::encode_facts(&facts).map(|encoded| Cacheable {
@@ -652,7 +656,7 @@ fn facts_of<'c>(
         facts: Cow::Owned(encoded),
         changed: true,
     });
-    Ok((facts, cacheable))
+    Ok((facts, cacheable, Some(text)))
 }
 
 /// The facts of a stored entry known to match the file's text, when they were extracted alike:
@@ -1055,7 +1059,7 @@ fn check_file<'c>(
     let settings = stage.settings;
     let is_test = role_of(file, settings) == FileRole::Test;
     let mocks = stage.mock_detection.filter(|_| is_test);
-    let (facts, cacheable) = match facts_of(file, mocks, stored, stage) {
+    let (facts, cacheable, text) = match facts_of(file, mocks, stored, stage) {
         Ok(found) => found,
         Err(problem) => {
             let (code, status, reason, kind) = match problem {
@@ -1078,13 +1082,14 @@ fn check_file<'c>(
     };
 
     let language = file.kind.language();
-    // The text, for rules that read it (declarative rules) and only for a file that compiles.
+    // The text, for rules that read it (declarative rules) and only for a file that compiles:
+    // the one the facts were extracted from, read again only when they came from the cache.
     let source = (facts.syntax_error.is_none()
         && stage
             .active
             .iter()
             .any(|rule| rule.check.reads_source(language)))
-    .then(|| read_source(&file.path, settings.max_file_size).ok())
+    .then(|| text.or_else(|| read_source(&file.path, settings.max_file_size).ok()))
     .flatten();
     let shared = plumb_rules::Shared::default();
     let context = FileContext {
