@@ -5,7 +5,8 @@
 //! unknown predicates, a missing report capture, message placeholders, duplicate ids), so a
 //! broken rule stops the run before any file is read, with the place in its file. A file is
 //! parsed with tree-sitter only when an enabled rule targets its language, once for all of
-//! them ([`plumb_rules::Shared`]).
+//! them ([`plumb_rules::Shared`]), and walked by one query holding the patterns of every
+//! enabled rule that applies to it (`matching.rs`).
 
 #[cfg(test)]
 mod combined_tests;
@@ -28,7 +29,7 @@ use plumb_rules::RegisteredRule;
 pub use error::LoadError;
 pub use grammar::RuleLanguage;
 pub use inline::{InlineReport, run_inline_tests};
-pub use matching::parse_count;
+pub use matching::{parse_count, pass_count};
 pub use rule::{AppliesTo, DeclarativeRule, InlineTests};
 
 /// The rules shipped with plumb: the repository's `rules/` folder, embedded.

@@ -33,6 +33,15 @@ pub fn parse_count() -> usize {
     PARSES.load(Ordering::Relaxed)
 }
 
+/// Query cursor passes over a file, for the test that the enabled rules of a grammar walk a
+/// file once between them.
+static PASSES: AtomicUsize = AtomicUsize::new(0);
+
+/// How many query cursor passes this process has made over files.
+pub fn pass_count() -> usize {
+    PASSES.load(Ordering::Relaxed)
+}
+
 /// One file's tree-sitter parse.
 pub(crate) struct Parsed {
     tree: Option<Tree>,
@@ -147,6 +156,7 @@ impl Combined {
         };
         let mut seen: HashSet<(usize, Range<usize>)> = HashSet::new();
         for part in &self.parts {
+            PASSES.fetch_add(1, Ordering::Relaxed);
             let mut cursor = QueryCursor::new();
             let mut matches = cursor.matches(&part.query, tree.root_node(), source.as_bytes());
             while let Some(found) = matches.next() {
