@@ -12,6 +12,9 @@ use crate::rule::RuleSpec;
 /// Tells rule sets apart in a file's shared state (a registry may hold two).
 static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
 
+/// The compiled query of each combination of rules (indices, ascending) of one grammar.
+type ByRules = HashMap<Vec<usize>, Arc<Combined>>;
+
 /// Rules loaded by one [`crate::load`].
 pub(crate) struct RuleSet {
     id: usize,
@@ -20,7 +23,7 @@ pub(crate) struct RuleSet {
     /// rules that check a file are the run's enabled ones that apply to it (`applies-to`,
     /// `files`, `ignores`), so a run sees a handful of combinations: source files, test files,
     /// a rule's own directory.
-    compiled: RwLock<HashMap<Grammar, HashMap<Vec<usize>, Arc<Combined>>>>,
+    compiled: RwLock<HashMap<Grammar, ByRules>>,
 }
 
 impl RuleSet {
