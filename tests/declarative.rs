@@ -130,6 +130,64 @@ fn declarative_hits_are_baselined_like_built_in_ones() {
     assert_eq!(summary["known"], 6, "{summary}");
 }
 
+/// A declarative hit's fingerprint holds the function around it, not its line or its rank
+/// among equal snippets in the file: its baseline entry survives lines inserted above it, and
+/// the same code in a new function is the one reported as new.
+#[test]
+fn a_declarative_baseline_entry_follows_its_function() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    std::fs::write(
+        dir.join("plumb.toml"),
+        "select = [\"X-print-in-production\"]\n",
+    )
+    .unwrap();
+    let known = "def load():\n    print('x')\n\n\ndef save():\n    print('x')\n";
+    std::fs::write(dir.join("a.py"), known).unwrap();
+    let written = run_in(dir, &["baseline"]);
+    assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
+    let baseline = std::fs::read_to_string(dir.join(".plumb-baseline.json")).unwrap();
+    let baseline: serde_json::Value = serde_json::from_str(&baseline).unwrap();
+    let symbols: Vec<&str> = baseline["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["symbol"].as_str().unwrap())
+        .collect();
+    assert_eq!(symbols, ["load", "save"], "{baseline}");
+    // Lines above both, and the same call in a function before them.
+    let moved = format!("import os\n\n\ndef extra():\n    print('x')\n\n\n{known}");
+    std::fs::write(dir.join("a.py"), moved).unwrap();
+    let checked = run_in(
+        dir,
+        &[
+            "check",
+            "--baseline",
+            ".plumb-baseline.json",
+            "--output-format",
+            "json",
+        ],
+    );
+    let report = json(&checked);
+    let summary = &report["summary"]["baseline"];
+    assert_eq!(
+        (&summary["new"], &summary["known"]),
+        (&1.into(), &2.into()),
+        "{summary}"
+    );
+    let new: Vec<(&str, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|diagnostic| diagnostic["baseline"] == "new")
+        .map(|diagnostic| {
+            let symbol = diagnostic["symbol"].as_str().unwrap();
+            (symbol, diagnostic["line"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(new, [("extra", 5)]);
+}
+
 #[test]
 fn explain_and_rules_list_declarative_rules() {
     let output = run_in(&repo_root(), &["explain", "X-print-in-production"]);

@@ -5,16 +5,23 @@
 //! unknown predicates, a missing report capture, message placeholders, duplicate ids), so a
 //! broken rule stops the run before any file is read, with the place in its file. A file is
 //! parsed with tree-sitter only when an enabled rule targets its language, once for all of
-//! them ([`plumb_rules::Shared`]).
+//! them ([`plumb_rules::Shared`]), and walked by one query holding the patterns of every
+//! enabled rule that applies to it (`matching.rs`).
 
+#[cfg(test)]
+mod combined_tests;
 mod error;
 mod grammar;
 mod inline;
+mod matching;
 mod rule;
+mod set;
 mod spec;
+mod symbol;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use include_dir::{Dir, include_dir};
 use plumb_rules::RegisteredRule;
@@ -22,7 +29,8 @@ use plumb_rules::RegisteredRule;
 pub use error::LoadError;
 pub use grammar::RuleLanguage;
 pub use inline::{InlineReport, run_inline_tests};
-pub use rule::{AppliesTo, DeclarativeRule, InlineTests, parse_count};
+pub use matching::{parse_count, pass_count};
+pub use rule::{AppliesTo, DeclarativeRule, InlineTests};
 
 /// The rules shipped with plumb: the repository's `rules/` folder, embedded.
 static BUNDLED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../rules");
@@ -38,7 +46,7 @@ pub enum RuleSource {
 
 /// Loads and validates the rules of `sources`, in order. An id may be defined once.
 pub fn load(sources: &[RuleSource]) -> Result<Vec<DeclarativeRule>, LoadError> {
-    let mut rules: Vec<DeclarativeRule> = Vec::new();
+    let mut rules: Vec<rule::RuleSpec> = Vec::new();
     let mut seen: HashMap<&'static str, PathBuf> = HashMap::new();
     for source in sources {
         for (path, text) in rule_files(source)? {
@@ -67,7 +75,7 @@ pub fn load(sources: &[RuleSource]) -> Result<Vec<DeclarativeRule>, LoadError> {
             rules.push(rule);
         }
     }
-    Ok(rules)
+    Ok(DeclarativeRule::all_of(Arc::new(set::RuleSet::new(rules))))
 }
 
 /// The rules as registry entries: selectable, configurable in severity, documented.
@@ -136,19 +144,32 @@ mod lazy_tests {
     fn bundled_queries_compile_on_first_use_only() {
         let rules = load(&[RuleSource::Bundled]).expect("the bundled rules load");
         assert!(!rules.is_empty());
+        assert_eq!(rules[0].set().compiled_count(), 0, "compiled at load");
         for rule in &rules {
-            assert!(
-                !rule.queries_compiled(),
-                "{} compiled at load",
-                rule.meta().code
-            );
+            let before = rule.set().compiled_count();
             let grammar = rule.grammars().next().expect("a grammar");
             let _ = rule.matches_in(grammar, "");
-            assert!(
-                rule.queries_compiled(),
+            assert_eq!(
+                rule.set().compiled_count(),
+                before + 1,
                 "{} did not compile",
                 rule.meta().code
             );
+        }
+    }
+
+    /// What a user's rule is checked for at load (a report capture the query has, message
+    /// placeholders that are captures), the bundled rules are checked for here.
+    #[test]
+    fn bundled_rules_pass_the_checks_of_eager_loading() {
+        let mut files = Vec::new();
+        bundled_files(&BUNDLED, &mut files);
+        assert!(!files.is_empty());
+        for (path, text) in &files {
+            let file = spec::RuleFile { path, text };
+            if let Err(error) = spec::compile(&file, true) {
+                panic!("{}", error.message);
+            }
         }
     }
 }

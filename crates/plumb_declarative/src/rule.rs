@@ -2,17 +2,16 @@
 //! runs a tree-sitter query over the file.
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
-use plumb_diagnostics::{Language, LineIndex, Severity};
+use plumb_diagnostics::{Language, Severity};
 use plumb_facts::{FileFacts, PathMatcher};
 use plumb_rules::{FileContext, FileRule, RuleMeta, RuleScope, Violation};
 use serde::Deserialize;
-use streaming_iterator::StreamingIterator;
-use tree_sitter::{Parser, Query, QueryCursor, Tree};
 
 use crate::grammar::{Grammar, RuleLanguage};
+use crate::matching::{FileMatches, Parsed};
+use crate::set::RuleSet;
 
 /// `applies-to`: which files, by role.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -49,65 +48,26 @@ pub(crate) struct Parts {
     pub(crate) ignores: PathMatcher,
     pub(crate) applies_to: AppliesTo,
     pub(crate) query_text: String,
-    /// `None`: compiled when the rule first runs, from `deferred_text`.
-    pub(crate) queries: Option<Vec<(Grammar, Query)>>,
-    pub(crate) deferred_text: Option<String>,
     pub(crate) report: String,
     pub(crate) default_enabled: bool,
     pub(crate) tests: InlineTests,
     pub(crate) source: PathBuf,
 }
 
-/// A declarative rule, ready to run.
-pub struct DeclarativeRule {
+/// One rule as its file defines it. Its query is compiled with the other rules that run with
+/// it ([`crate::set::RuleSet::combined`]), when they first run: compiling the bundled starter
+/// set's queries at load took ~80 ms at every start of every run, though it is off by default.
+pub(crate) struct RuleSpec {
     meta: &'static RuleMeta,
     message: String,
     files: Option<PathMatcher>,
     ignores: PathMatcher,
     applies_to: AppliesTo,
-    /// The query compiled for each grammar the rule targets: at load, or on first use for a
-    /// bundled rule (see `spec::compile`).
-    queries: OnceLock<Vec<(Grammar, Query)>>,
-    /// The rule file's text, for a rule whose query is compiled on first use.
-    deferred_text: Option<String>,
     grammars: Vec<Grammar>,
+    query_text: String,
     report: String,
     tests: InlineTests,
     source: PathBuf,
-}
-
-/// Files parsed with tree-sitter in this process, for the test that files of a language no
-/// enabled declarative rule targets are never parsed.
-static PARSES: AtomicUsize = AtomicUsize::new(0);
-
-/// How many files this process has parsed with tree-sitter.
-pub fn parse_count() -> usize {
-    PARSES.load(Ordering::Relaxed)
-}
-
-/// One file's tree-sitter parse, shared by every declarative rule that checks it.
-struct Parsed {
-    tree: Option<Tree>,
-    index: LineIndex,
-}
-
-impl Parsed {
-    fn new(grammar: Grammar, source: &str) -> Parsed {
-        PARSES.fetch_add(1, Ordering::Relaxed);
-        Parsed {
-            tree: parse(grammar, source),
-            index: match grammar {
-                Grammar::Python => LineIndex::new(source),
-                Grammar::TypeScript | Grammar::Tsx | Grammar::JavaScript => LineIndex::ecma(source),
-            },
-        }
-    }
-}
-
-fn parse(grammar: Grammar, source: &str) -> Option<Tree> {
-    let mut parser = Parser::new();
-    parser.set_language(&grammar.language()).ok()?;
-    parser.parse(source, None)
 }
 
 /// Each grammar of `languages` once, in order.
@@ -121,7 +81,7 @@ fn grammars_of(languages: &[RuleLanguage]) -> Vec<Grammar> {
     grammars
 }
 
-impl DeclarativeRule {
+impl RuleSpec {
     pub(crate) fn new(parts: Parts) -> Self {
         let mut languages: Vec<Language> = parts
             .languages
@@ -150,7 +110,7 @@ impl DeclarativeRule {
             docs: leak(docs),
             default_enabled: parts.default_enabled,
         };
-        DeclarativeRule {
+        RuleSpec {
             // Loaded once per process and kept to its end, like the built-ins' static metadata.
             meta: Box::leak(Box::new(meta)),
             message: parts.message,
@@ -158,52 +118,33 @@ impl DeclarativeRule {
             ignores: parts.ignores,
             applies_to: parts.applies_to,
             grammars: grammars_of(&parts.languages),
-            queries: parts.queries.map(OnceLock::from).unwrap_or_default(),
-            deferred_text: parts.deferred_text,
+            query_text: parts.query_text,
             report: parts.report,
             tests: parts.tests,
             source: parts.source,
         }
     }
 
-    pub fn meta(&self) -> &'static RuleMeta {
+    pub(crate) fn meta(&self) -> &'static RuleMeta {
         self.meta
     }
 
-    /// The file the rule was loaded from.
-    pub fn source(&self) -> &std::path::Path {
-        &self.source
+    pub(crate) fn message(&self) -> &str {
+        &self.message
     }
 
-    pub fn inline_tests(&self) -> &InlineTests {
-        &self.tests
+    pub(crate) fn query_text(&self) -> &str {
+        &self.query_text
     }
 
-    /// The grammars the rule's query is compiled for.
-    pub(crate) fn grammars(&self) -> impl Iterator<Item = Grammar> + '_ {
-        self.grammars.iter().copied()
+    /// The capture whose node a hit reports.
+    pub(crate) fn report(&self) -> &str {
+        &self.report
     }
 
-    /// Whether the queries are compiled yet.
-    #[cfg(test)]
-    pub(crate) fn queries_compiled(&self) -> bool {
-        self.queries.get().is_some()
-    }
-
-    /// The compiled queries; a bundled rule's are compiled here the first time.
-    fn queries(&self) -> &[(Grammar, Query)] {
-        self.queries.get_or_init(|| {
-            let text = self
-                .deferred_text
-                .as_deref()
-                .expect("a rule loaded without its queries keeps its text");
-            let file = crate::spec::RuleFile {
-                path: &self.source,
-                text,
-            };
-            crate::spec::compile_queries(&file)
-                .unwrap_or_else(|error| panic!("bundled rule does not compile: {}", error.message))
-        })
+    /// Whether the rule's query is compiled for `grammar`.
+    pub(crate) fn targets(&self, grammar: Grammar) -> bool {
+        self.grammars.contains(&grammar)
     }
 
     /// Whether the rule looks at a file with this role and project path.
@@ -219,92 +160,127 @@ impl DeclarativeRule {
             .is_none_or(|files| files.first_match(file.project_path).is_some())
             && self.ignores.first_match(file.project_path).is_none()
     }
+}
 
-    /// The violations of `source` parsed with `grammar` (no file filters: the inline tests
-    /// use this directly).
-    pub(crate) fn matches_in(&self, grammar: Grammar, source: &str) -> Vec<Violation> {
-        let parsed = Parsed::new(grammar, source);
-        self.find(grammar, source, &parsed)
+/// A declarative rule, ready to run: one rule of a [`RuleSet`], and the rules of the set that
+/// run with it.
+pub struct DeclarativeRule {
+    set: Arc<RuleSet>,
+    index: usize,
+    /// The rules of the set (ascending indices) whose queries run as one over each file: the
+    /// rule alone, until the engine names the run's enabled rules
+    /// ([`FileRule::for_selection`]).
+    selection: Arc<[usize]>,
+}
+
+impl DeclarativeRule {
+    /// The rules of `set`, each running alone.
+    pub(crate) fn all_of(set: Arc<RuleSet>) -> Vec<DeclarativeRule> {
+        (0..set.specs.len())
+            .map(|index| DeclarativeRule {
+                set: Arc::clone(&set),
+                index,
+                selection: Arc::from([index]),
+            })
+            .collect()
     }
 
-    fn find(&self, grammar: Grammar, source: &str, parsed: &Parsed) -> Vec<Violation> {
-        let Some((_, query)) = self.queries().iter().find(|(known, _)| *known == grammar) else {
-            return Vec::new();
-        };
-        let Some(tree) = &parsed.tree else {
-            return Vec::new();
-        };
-        let Some(report) = query.capture_index_for_name(&self.report) else {
-            return Vec::new();
-        };
-        let mut cursor = QueryCursor::new();
-        let mut matches = cursor.matches(query, tree.root_node(), source.as_bytes());
-        let mut seen = std::collections::HashSet::new();
-        let mut violations = Vec::new();
-        while let Some(found) = matches.next() {
-            let Some(node) = found
-                .captures
-                .iter()
-                .find(|capture| capture.index == report)
-                .map(|capture| capture.node)
-            else {
-                continue;
-            };
-            if !seen.insert(node.byte_range()) {
-                continue;
-            }
-            let text_of = |name: &str| {
-                let index = query.capture_index_for_name(name)?;
-                let capture = found.captures.iter().find(|c| c.index == index)?;
-                source.get(capture.node.byte_range())
-            };
-            let span = parsed
-                .index
-                .span(source, node.start_byte() as u32, node.end_byte() as u32);
-            let snippet = source
-                .get(node.byte_range())
-                .unwrap_or_default()
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_string();
-            violations.push(Violation {
-                span,
-                message: interpolate(&self.message, text_of),
-                notes: Vec::new(),
-                symbol: String::new(),
-                snippet,
-                related: Vec::new(),
-            });
-        }
-        violations
+    fn spec(&self) -> &RuleSpec {
+        &self.set.specs[self.index]
+    }
+
+    pub fn meta(&self) -> &'static RuleMeta {
+        self.spec().meta
+    }
+
+    /// The file the rule was loaded from.
+    pub fn source(&self) -> &std::path::Path {
+        &self.spec().source
+    }
+
+    pub fn inline_tests(&self) -> &InlineTests {
+        &self.spec().tests
+    }
+
+    /// The grammars the rule's query is compiled for.
+    pub(crate) fn grammars(&self) -> impl Iterator<Item = Grammar> + '_ {
+        self.spec().grammars.iter().copied()
+    }
+
+    /// The rule set the rule belongs to.
+    #[cfg(test)]
+    pub(crate) fn set(&self) -> &RuleSet {
+        &self.set
+    }
+
+    /// The violations of `source` parsed with `grammar`, the rule running alone and without
+    /// its file filters (the inline tests use this directly).
+    pub(crate) fn matches_in(&self, grammar: Grammar, source: &str) -> Vec<Violation> {
+        let parsed = Parsed::new(grammar, source);
+        self.set
+            .combined(grammar, &[self.index])
+            .run(&self.set.specs, &parsed, source)
+            .remove(&self.index)
+            .unwrap_or_default()
+    }
+
+    /// The rules of the selection that check `file`, parsed with `grammar`.
+    fn checking(&self, file: &FileContext<'_>, grammar: Grammar) -> Vec<usize> {
+        self.selection
+            .iter()
+            .copied()
+            .filter(|&rule| {
+                let spec = &self.set.specs[rule];
+                spec.targets(grammar) && spec.applies(file)
+            })
+            .collect()
     }
 }
 
 impl FileRule for DeclarativeRule {
     fn check(&self, file: &FileContext<'_>, facts: &FileFacts, violations: &mut Vec<Violation>) {
+        let spec = self.spec();
         // A file its compiler rejects has its SYN001; tree-sitter would guess at it.
-        if facts.syntax_error.is_some() || !self.applies(file) {
+        if facts.syntax_error.is_some() || !spec.applies(file) {
             return;
         }
         let Some(source) = file.source else {
             return;
         };
         let grammar = Grammar::of(file.language, file.path);
-        if !self.grammars().any(|known| known == grammar) {
+        if !spec.targets(grammar) {
             return;
         }
-        // One parse per file, whichever of the rules for its language runs first makes it.
+        // One parse and one query pass per file, made by whichever of the selection's rules
+        // checks it first, for all of them that apply to it.
+        let pass = (self.set.id(), &self.selection);
         let found = file.shared.with(
-            || Parsed::new(grammar, source),
-            |parsed| self.find(grammar, source, parsed),
+            || FileMatches::new(grammar, source),
+            |matches| {
+                matches.take(pass, self.index, |parsed| {
+                    let rules = self.checking(file, grammar);
+                    self.set
+                        .combined(grammar, &rules)
+                        .run(&self.set.specs, parsed, source)
+                })
+            },
         );
         violations.extend(found);
     }
 
     fn reads_source(&self, language: Language) -> bool {
-        self.meta.languages.contains(&language)
+        self.meta().languages.contains(&language)
+    }
+
+    fn for_selection(&self, enabled: &dyn Fn(&str) -> bool) -> Option<Box<dyn FileRule>> {
+        let selection: Vec<usize> = (0..self.set.specs.len())
+            .filter(|&rule| rule == self.index || enabled(self.set.specs[rule].meta.code))
+            .collect();
+        Some(Box::new(DeclarativeRule {
+            set: Arc::clone(&self.set),
+            index: self.index,
+            selection: selection.into(),
+        }))
     }
 }
 
@@ -332,7 +308,7 @@ pub(crate) fn placeholders(message: &str) -> Vec<&str> {
 
 /// `message` with each `{name}` replaced by the text of that capture in one match (its first
 /// line, when it spans several).
-fn interpolate<'s>(message: &str, text_of: impl Fn(&str) -> Option<&'s str>) -> String {
+pub(crate) fn interpolate<'s>(message: &str, text_of: impl Fn(&str) -> Option<&'s str>) -> String {
     let mut out = String::new();
     let mut rest = message;
     while let Some(open) = rest.find(['{', '}']) {

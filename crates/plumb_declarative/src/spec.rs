@@ -12,7 +12,7 @@ use tree_sitter::Query;
 
 use crate::error::LoadError;
 use crate::grammar::{Grammar, RuleLanguage};
-use crate::rule::{AppliesTo, DeclarativeRule, InlineTests};
+use crate::rule::{AppliesTo, InlineTests, RuleSpec};
 
 /// The TOML schema of a rule file. Every table denies unknown keys.
 #[derive(Debug, Deserialize)]
@@ -64,13 +64,12 @@ impl RuleFile<'_> {
     }
 }
 
-/// Parses and validates one rule file.
-/// The rule in `file`. With `eager`, its query is compiled and checked now (the report capture,
-/// the message's placeholders); without, only when the rule first runs: compiling the bundled
-/// starter set's queries took ~80 ms, at every start of every run, though it is off by default.
-/// Bundled rules are loaded lazily (`cargo test` compiles and runs them all); a user's rules
-/// eagerly, so their mistakes are reported before any file is checked.
-pub(crate) fn compile(file: &RuleFile<'_>, eager: bool) -> Result<DeclarativeRule, LoadError> {
+/// The rule in `file`. With `eager`, its query is compiled now to check it (it compiles for each
+/// targeted grammar, has the report capture and the message's placeholders) and dropped: it
+/// runs compiled with the other enabled rules ([`crate::set::RuleSet`]). Bundled rules are not
+/// checked at load (the test suite compiles and runs them all); a user's rules are, so their
+/// mistakes are reported before any file is checked.
+pub(crate) fn compile(file: &RuleFile<'_>, eager: bool) -> Result<RuleSpec, LoadError> {
     let raw: RawRule = toml::from_str(file.text)
         .map_err(|error| file.error(error.span(), error.message().trim().to_string()))?;
     let id = raw.id.get_ref();
@@ -108,12 +107,10 @@ pub(crate) fn compile(file: &RuleFile<'_>, eager: bool) -> Result<DeclarativeRul
     let files = globs(file, &raw.files, "files")?;
     let ignores = globs(file, &raw.ignores, "ignores")?;
     let report = raw.report.get_ref();
-    let queries = if eager {
-        Some(checked_queries(file, &raw, &languages)?)
-    } else {
-        None
-    };
-    Ok(DeclarativeRule::new(crate::rule::Parts {
+    if eager {
+        checked_queries(file, &raw, &languages)?;
+    }
+    Ok(RuleSpec::new(crate::rule::Parts {
         id: id.clone(),
         name: raw.name.into_inner(),
         languages,
@@ -125,26 +122,11 @@ pub(crate) fn compile(file: &RuleFile<'_>, eager: bool) -> Result<DeclarativeRul
         ignores,
         applies_to: raw.applies_to,
         query_text: raw.query.into_inner(),
-        queries,
-        deferred_text: (!eager).then(|| file.text.to_string()),
         report: report.clone(),
         default_enabled: raw.default_enabled,
         tests: raw.tests,
         source: file.path.to_path_buf(),
     }))
-}
-
-/// The compiled queries of the rule in `file`, whose other parts were checked when it was
-/// loaded.
-pub(crate) fn compile_queries(file: &RuleFile<'_>) -> Result<Vec<(Grammar, Query)>, LoadError> {
-    let raw: RawRule = toml::from_str(file.text)
-        .map_err(|error| file.error(error.span(), error.message().trim().to_string()))?;
-    let names = match raw.language.get_ref() {
-        Languages::One(language) => vec![language.as_str()],
-        Languages::Many(languages) => languages.iter().map(String::as_str).collect(),
-    };
-    let languages: Vec<RuleLanguage> = names.into_iter().filter_map(RuleLanguage::parse).collect();
-    checked_queries(file, &raw, &languages)
 }
 
 /// The query compiled for the rule's grammars, with its report capture and the message's

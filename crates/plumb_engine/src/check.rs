@@ -681,7 +681,7 @@ fn context_file<'c>(
     // Only what project rules read: file rules do not run on context files.
     let needed = stage.needs.of_role(role_of(&file, stage.settings)).across();
     let (facts, cacheable) = match facts_of(&file, needed, stored, stage) {
-        Ok((facts, cacheable)) => (Some(facts), cacheable),
+        Ok((facts, cacheable, _)) => (Some(facts), cacheable),
         Err(_) => (None, None),
     };
     (indexed(file, stage.settings, facts, true), cacheable)
@@ -694,7 +694,12 @@ enum FactsProblem {
     Crashed(String),
 }
 
-/// A file's `needed` facts, and what the cache needs to store them when a cache is in use: the stored ones when the file is unchanged,
+/// A file's facts, what the cache needs to store them, and its text when it was read (file
+/// rules that read the text get it without a second read).
+type Facts<'c> = (FileFacts, Option<Cacheable<'c>>, Option<String>);
+
+/// A file's `needed` facts, and what the cache needs to store them when a cache is in use: the
+/// stored ones when the file is unchanged,
 /// judged by its [`cache::stamp`] without reading it or else by its text's hash, and extracted
 /// afresh otherwise.
 fn facts_of<'c>(
@@ -702,7 +707,7 @@ fn facts_of<'c>(
     needed: NeededFacts<'_>,
     stored: Option<cache::Stored<'c>>,
     stage: &PerFile<'_>,
-) -> Result<(FileFacts, Option<Cacheable<'c>>), FactsProblem> {
+) -> Result<Facts<'c>, FactsProblem> {
     let max_size = stage.settings.max_file_size;
     let stamp = if stage.caching {
         std::fs::metadata(&file.path)
@@ -716,9 +721,9 @@ fn facts_of<'c>(
     if let Some(entry) = &stored
         && stamp != 0
         && entry.stamp == stamp
-        && let Some(found) = reuse(entry, file, needed, stamp)
+        && let Some((facts, cacheable)) = reuse(entry, file, needed, stamp)
     {
-        return Ok(found);
+        return Ok((facts, cacheable, None));
     }
     let text = stage
         .busy
@@ -737,14 +742,14 @@ fn facts_of<'c>(
             .map_err(FactsProblem::Crashed)
     };
     if !stage.caching {
-        return Ok((extract()?, None));
+        return Ok((extract()?, None, Some(text)));
     }
     let hash = cache::content_hash(&text);
     if let Some(entry) = &stored
         && entry.hash == hash
-        && let Some(found) = reuse(entry, file, needed, stamp)
+        && let Some((facts, cacheable)) = reuse(entry, file, needed, stamp)
     {
-        return Ok(found);
+        return Ok((facts, cacheable, Some(text)));
     }
     let facts = extract()?;
     let cacheable = cache::encode_facts(&facts).map(|encoded| Cacheable {
@@ -755,7 +760,7 @@ fn facts_of<'c>(
         facts: Cow::Owned(encoded),
         changed: true,
     });
-    Ok((facts, cacheable))
+    Ok((facts, cacheable, Some(text)))
 }
 
 /// The facts of a stored entry known to match the file's text, when they hold every fact
@@ -902,15 +907,31 @@ fn configure<R: ?Sized>(
         .collect()
 }
 
-/// File rules built from their options.
+/// File rules built from their options, and the enabled rules without options that run
+/// differently with the run's selection ([`FileRule::for_selection`]: declarative rules share
+/// one query per grammar).
 fn configure_rules(
     settings: &Settings,
     registry: &Registry,
 ) -> BTreeMap<&'static str, Box<dyn FileRule>> {
-    configure(settings, registry, |configure, table| match configure {
+    let mut configured = configure(settings, registry, |configure, table| match configure {
         Configure::File(factory) => factory(table).ok(),
         Configure::Project(_) => None,
-    })
+    });
+    let enabled = |code: &str| settings.severity_of(code).is_some();
+    for rule in registry.iter() {
+        if configured.contains_key(rule.meta.code) || !enabled(rule.meta.code) {
+            continue;
+        }
+        if let Some(check) = rule
+            .file_check
+            .as_deref()
+            .and_then(|check| check.for_selection(&enabled))
+        {
+            configured.insert(rule.meta.code, check);
+        }
+    }
+    configured
 }
 
 /// Project rules built from their options: enabled or not, their options may configure the
@@ -1153,7 +1174,7 @@ fn check_file<'c>(
     let settings = stage.settings;
     let role = role_of(file, settings);
     let is_test = role == FileRole::Test;
-    let (facts, cacheable) = match facts_of(file, stage.needs.of_role(role), stored, stage) {
+    let (facts, cacheable, text) = match facts_of(file, stage.needs.of_role(role), stored, stage) {
         Ok(found) => found,
         Err(problem) => {
             let (code, status, reason, kind) = match problem {
@@ -1178,7 +1199,8 @@ fn check_file<'c>(
 
     let language = file.kind.language();
     // The text, for rules that read it (declarative rules), only for a file that parsed (a
-    // Python file rejected by CPython's compile stage alone parsed: its tree is complete).
+    // Python file rejected by CPython's compile stage alone parsed: its tree is complete): the
+    // one the facts were extracted from, read again only when they came from the cache.
     let source = (facts
         .syntax_error
         .as_ref()
@@ -1187,7 +1209,7 @@ fn check_file<'c>(
             .active
             .iter()
             .any(|rule| rule.check.reads_source(language)))
-    .then(|| read_source(&file.path, settings.max_file_size).ok())
+    .then(|| text.or_else(|| read_source(&file.path, settings.max_file_size).ok()))
     .flatten();
     let shared = plumb_rules::Shared::default();
     let context = FileContext {

@@ -177,6 +177,14 @@ pub trait FileRule: Send + Sync {
     ) -> Option<Vec<Count>> {
         None
     }
+
+    /// This rule as it runs in a run whose enabled rules are those whose code `enabled`
+    /// accepts, when that differs from `self`. Called once per run for each enabled rule: rules
+    /// that share work with others of their kind learn which run with them (the declarative
+    /// rules of a grammar run as one tree-sitter query).
+    fn for_selection(&self, _enabled: &dyn Fn(&str) -> bool) -> Option<Box<dyn FileRule>> {
+        None
+    }
 }
 
 /// The shape of a file rule's totals: the summary line's title and the counts' names, in
