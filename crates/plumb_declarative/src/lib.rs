@@ -8,6 +8,8 @@
 //! them ([`plumb_rules::Shared`]).
 
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod grammar;
 mod inline;
 mod rule;
