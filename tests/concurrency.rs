@@ -43,19 +43,19 @@ fn modules(i: usize, variant: usize) -> Vec<(String, String)> {
         // A violation that moves with the variant: reports and baselines differ between them.
         python.push_str(&format!("\nfrom app.gone_{variant} import helper\n"));
     }
-    if i % 5 == 0 {
+    if i.is_multiple_of(5) {
         python.push_str("\n\nclass Shared:\n    pass\n");
         typescript.push_str("\nexport interface Shared { id: string }\n");
     }
-    if i % 7 == 0 {
+    if i.is_multiple_of(7) {
         python.push_str(&format!("\nfrom app.missing_{i} import helper\n"));
         typescript.push_str(&format!("import {{ helper }} from \"./missing{i}\";\n"));
     }
-    if i % 13 == 0 {
+    if i.is_multiple_of(13) {
         python.push_str("\ndef broken(:\n    pass\n");
         typescript.push_str("\nexport const broken = (;\n");
     }
-    let justify = if i % 2 == 0 {
+    let justify = if i.is_multiple_of(2) {
         "  # justify: the clock is outside our control"
     } else {
         ""
@@ -380,7 +380,7 @@ fn processes_killed_mid_run_never_break_or_change_the_next_run() {
         // killed run has a cache to write.
         let variant = round % 2;
         project.set_variant(variant);
-        if round % 4 == 0 {
+        if round.is_multiple_of(4) {
             let _ = std::fs::remove_dir_all(project.cache_dir());
         }
         let victim = if round % 3 == 2 {
@@ -395,7 +395,7 @@ fn processes_killed_mid_run_never_break_or_change_the_next_run() {
         let (report_before, baseline_before) = (read("report.json"), read("baseline.json"));
         // Odd rounds kill at a random point of the whole run; even ones as soon as a writer's
         // temporary file appears, plus up to a millisecond: in the middle of a write.
-        let at_write = round % 2 == 0;
+        let at_write = round.is_multiple_of(2);
         let delay = if at_write {
             Duration::from_micros(random.below(1_000))
         } else {

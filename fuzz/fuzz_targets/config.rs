@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let name = if data.len() % 2 == 0 {
+    let name = if data.len().is_multiple_of(2) {
         "plumb.toml"
     } else {
         "pyproject.toml"

@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     };
     // The length picks the variant, so every seed is tried as a module and a stub under
     // several target versions as the fuzzer grows and shrinks it.
-    let is_stub = data.len() % 5 == 0;
+    let is_stub = data.len().is_multiple_of(5);
     let version = plumb_fuzz::python_version(data.len() / 5);
     plumb_fuzz::check_text_on_worker(text, SourceKind::Python { is_stub }, version);
 });
