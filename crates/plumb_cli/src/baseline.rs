@@ -96,11 +96,7 @@ pub(crate) fn run_baseline(args: &BaselineArgs) -> anyhow::Result<u8> {
         .unwrap_or_else(|| default_location(&settings));
     let exists = location.path.exists();
     if exists && !args.update {
-        eprintln!(
-            "plumb: {} exists: `plumb baseline --update` rewrites it (fixed violations leave it; new ones are refused unless --allow-new)",
-            location.shown
-        );
-        return Ok(EXIT_VIOLATIONS);
+        return Ok(refuse_to_replace(&location));
     }
     if !exists && args.update {
         anyhow::bail!(
@@ -122,7 +118,12 @@ pub(crate) fn run_baseline(args: &BaselineArgs) -> anyhow::Result<u8> {
         );
         return Ok(EXIT_VIOLATIONS);
     }
-    Baseline::write(&location.path, &location.shown, &mut rebuilt.entries)?;
+    if args.update {
+        Baseline::write(&location.path, &location.shown, &mut rebuilt.entries)?;
+    } else if !Baseline::create(&location.path, &location.shown, &mut rebuilt.entries)? {
+        // Another run created it while this one checked the project.
+        return Ok(refuse_to_replace(&location));
+    }
     let mut report = format!(
         "Wrote {}: {} entries",
         location.shown,
@@ -146,6 +147,15 @@ pub(crate) fn run_baseline(args: &BaselineArgs) -> anyhow::Result<u8> {
     // The file is written: a closed pipe (`plumb baseline | head`) is no reason to fail.
     let _ = writeln!(std::io::stdout(), "{report}");
     Ok(EXIT_CLEAN)
+}
+
+/// Says that the baseline exists and `--update` is what rewrites it; the exit code.
+fn refuse_to_replace(location: &BaselineLocation) -> u8 {
+    eprintln!(
+        "plumb: {} exists: `plumb baseline --update` rewrites it (fixed violations leave it; new ones are refused unless --allow-new)",
+        location.shown
+    );
+    EXIT_VIOLATIONS
 }
 
 /// `.plumb-baseline.json` at the project root, shown relative to the working directory.

@@ -11,6 +11,8 @@
 #[cfg(test)]
 mod combined_tests;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod grammar;
 mod inline;
 mod matching;

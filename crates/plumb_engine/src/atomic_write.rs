@@ -11,19 +11,36 @@ use std::path::Path;
 
 /// Writes `contents` to `path` through a temporary file in the same directory.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    let directory = path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
     let existing = std::fs::metadata(path).ok().map(|meta| meta.permissions());
-    let mut temporary = builder().tempfile_in(directory)?;
-    temporary.write_all(contents)?;
-    temporary.as_file().sync_data()?;
+    let temporary = written_beside(path, contents)?;
     if let Some(permissions) = existing {
         temporary.as_file().set_permissions(permissions)?;
     }
     temporary.persist(path).map_err(|error| error.error)?;
     Ok(())
+}
+
+/// Like [`write_atomically`], but only when `path` does not exist: an error of kind
+/// `AlreadyExists` otherwise, decided when the file is put in place (a hard link, which fails
+/// on an existing name), so of several processes racing to create one file exactly one does.
+pub fn create_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let temporary = written_beside(path, contents)?;
+    temporary
+        .persist_noclobber(path)
+        .map_err(|error| error.error)?;
+    Ok(())
+}
+
+/// A temporary file in `path`'s directory holding `contents`, on disk.
+fn written_beside(path: &Path, contents: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    let directory = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temporary = builder().tempfile_in(directory)?;
+    temporary.write_all(contents)?;
+    temporary.as_file().sync_data()?;
+    Ok(temporary)
 }
 
 #[cfg(unix)]
@@ -67,5 +84,17 @@ mod tests {
         assert_eq!(std::fs::read(&kept).unwrap(), b"new");
         let mode = std::fs::metadata(&kept).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o640);
+    }
+
+    #[test]
+    fn creating_never_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("baseline.json");
+        create_atomically(&path, b"first").unwrap();
+        let error = create_atomically(&path, b"second").unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        // Nothing left behind: the refused temporary file is removed.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

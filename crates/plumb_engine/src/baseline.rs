@@ -171,23 +171,45 @@ impl Baseline {
         shown: &str,
         entries: &mut [BaselineEntry],
     ) -> Result<(), BaselineError> {
-        entries.sort_by(|a, b| {
-            (&a.path, &a.code, &a.symbol, &a.fingerprint, &a.message).cmp(&(
-                &b.path,
-                &b.code,
-                &b.symbol,
-                &b.fingerprint,
-                &b.message,
-            ))
-        });
-        let text = render(entries);
-        let error = |message: String| BaselineError::Write {
+        let text = render_sorted(entries);
+        crate::write_atomically(path, text.as_bytes()).map_err(|error| BaselineError::Write {
             file: shown.to_string(),
-            message,
-        };
-        crate::write_atomically(path, text.as_bytes()).map_err(|e| error(e.to_string()))?;
-        Ok(())
+            message: error.to_string(),
+        })
     }
+
+    /// Like [`Baseline::write`], only when `path` does not exist: `Ok(false)` when it does,
+    /// decided at the moment the file is put in place, so of several runs racing to create a
+    /// baseline one writes it and the others find it there.
+    pub fn create(
+        path: &Path,
+        shown: &str,
+        entries: &mut [BaselineEntry],
+    ) -> Result<bool, BaselineError> {
+        let text = render_sorted(entries);
+        match crate::create_atomically(path, text.as_bytes()) {
+            Ok(()) => Ok(true),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(error) => Err(BaselineError::Write {
+                file: shown.to_string(),
+                message: error.to_string(),
+            }),
+        }
+    }
+}
+
+/// The file text for `entries`, after sorting them as the file lists them.
+fn render_sorted(entries: &mut [BaselineEntry]) -> String {
+    entries.sort_by(|a, b| {
+        (&a.path, &a.code, &a.symbol, &a.fingerprint, &a.message).cmp(&(
+            &b.path,
+            &b.code,
+            &b.symbol,
+            &b.fingerprint,
+            &b.message,
+        ))
+    });
+    render(entries)
 }
 
 /// The file text for `entries` (already sorted): pretty-printed, one key per line, with a

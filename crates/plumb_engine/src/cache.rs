@@ -333,21 +333,36 @@ impl FactsCache {
 
 /// Creates `dir` when missing, with a `.gitignore` of `*` and a `CACHEDIR.TAG` in it. A directory
 /// that already exists is left as it is: it may be one the user named that is not plumb's.
+///
+/// The directory is filled under a temporary name and renamed into place, so it never exists
+/// without its `.gitignore`: a run killed between creating it and writing the file would
+/// otherwise leave a cache directory that `git status` shows forever (a later run cannot tell
+/// it from a directory of the user's, and leaves it alone).
 fn create_cache_dir(dir: &Path) -> std::io::Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
-    if let Some(parent) = dir.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    match std::fs::create_dir(dir) {
+    let parent = dir
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".plumb_cache-new");
+    // A plain directory's mode (the kernel applies the umask), not a temporary one's 0700.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o777));
+    let staging = builder.tempdir_in(parent)?;
+    std::fs::write(staging.path().join(".gitignore"), GITIGNORE)?;
+    std::fs::write(staging.path().join("CACHEDIR.TAG"), CACHEDIR_TAG)?;
+    match std::fs::rename(staging.path(), dir) {
         Ok(()) => {
-            std::fs::write(dir.join(".gitignore"), GITIGNORE)?;
-            std::fs::write(dir.join("CACHEDIR.TAG"), CACHEDIR_TAG)?;
+            // Renamed away: nothing left for the guard to remove.
+            let _ = staging.keep();
             Ok(())
         }
-        // Another run created it first.
-        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        // Another run created it first (the guard removes the staging directory).
+        Err(_) if dir.is_dir() => Ok(()),
         Err(error) => Err(error),
     }
 }
@@ -579,6 +594,41 @@ mod tests {
             stored_paths(dir.path()),
             ["app/admin.py", "app/broken.py", "web/a.ts"]
         );
+    }
+
+    #[test]
+    fn cache_directories_appear_whole_and_leave_no_staging_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache_dir = dir.path().join("nested").join(".plumb_cache");
+        create_cache_dir(&cache_dir).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(cache_dir.join(".gitignore")).unwrap(),
+            GITIGNORE
+        );
+        assert!(cache_dir.join("CACHEDIR.TAG").is_file());
+        // An existing directory is left as it is.
+        std::fs::write(cache_dir.join("facts.bin"), b"kept").unwrap();
+        create_cache_dir(&cache_dir).unwrap();
+        assert_eq!(std::fs::read(cache_dir.join("facts.bin")).unwrap(), b"kept");
+        // No staging directory is left beside it.
+        let siblings: Vec<_> = std::fs::read_dir(cache_dir.parent().unwrap())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert_eq!(siblings, [".plumb_cache"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn cache_directories_get_a_plain_directorys_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain");
+        std::fs::create_dir(&plain).unwrap();
+        let cache_dir = dir.path().join(".plumb_cache");
+        create_cache_dir(&cache_dir).unwrap();
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&cache_dir), mode(&plain));
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub mod settings;
 mod timing;
 pub mod walk;
 
-pub use atomic_write::write_atomically;
+pub use atomic_write::{create_atomically, write_atomically};
 pub use baseline::{Baseline, BaselineError, BaselineLocation};
 pub use changed::{ChangedFiles, GitError};
 pub use check::{CheckError, check, check_timed, project_index};
