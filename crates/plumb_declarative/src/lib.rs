@@ -10,6 +10,7 @@
 
 #[cfg(test)]
 mod combined_tests;
+mod delimiters;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;

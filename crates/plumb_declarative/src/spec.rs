@@ -54,11 +54,25 @@ pub(crate) struct RuleFile<'a> {
 }
 
 impl RuleFile<'_> {
+    /// An error at `span`, widened to whole characters: tree-sitter's offsets are bytes, and a
+    /// one-byte span inside a multi-byte character cannot be framed (found by fuzzing).
     fn error(&self, span: Option<Range<usize>>, message: impl Into<String>) -> LoadError {
+        let text = self.text;
+        let span = span.map(|span| {
+            let mut start = span.start.min(text.len());
+            let mut end = span.end.clamp(start, text.len());
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            start..end
+        });
         LoadError {
             message: format!("{}: {}", self.path.display(), message.into()),
             path: self.path.to_path_buf(),
-            text: self.text.to_string(),
+            text: text.to_string(),
             span,
         }
     }
@@ -190,6 +204,10 @@ fn queries(
         Some(base) => Some(base + offset..base + offset + length.max(1)),
         None => Some(span.clone()),
     };
+    // Before tree-sitter sees it: its parser aborts the process on some unbalanced queries.
+    if let Some((offset, message)) = crate::delimiters::unbalanced(text) {
+        return Err(file.error(at(offset, 1), format!("query does not compile: {message}")));
+    }
     let mut compiled: Vec<(Grammar, Query)> = Vec::new();
     for grammar in languages.iter().flat_map(|language| language.grammars()) {
         if compiled.iter().any(|(known, _)| known == grammar) {
@@ -270,4 +288,29 @@ fn check_placeholders(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RuleFile, compile};
+
+    /// tree-sitter reports a byte offset; on a multi-byte character the span must still cover
+    /// whole characters to be framed (a fuzz target's finding).
+    #[test]
+    fn error_spans_cover_whole_characters() {
+        let text = "id = \"X-t\"\nname = \"t\"\nlanguage = \"python\"\nseverity = \"warning\"\nmessage = \"m\"\nquery = '''\n(class_definition\n \u{751}ame: (identifier) @class)\n'''\nreport = \"class\"\n";
+        let file = RuleFile {
+            path: std::path::Path::new("x.toml"),
+            text,
+        };
+        let error = compile(&file, true)
+            .err()
+            .expect("the query does not compile");
+        let span = error.span.expect("it points into the file");
+        assert!(
+            text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
+            "{span:?}"
+        );
+        assert!(!text[span].is_empty());
+    }
 }
