@@ -157,13 +157,15 @@ def counts_match(report, expected):
     if not report or not expected:
         return "—"
     summary = report.get("summary", {})
+    # JSON version 2: each rule's totals under its code.
+    totals = summary.get("rule_totals", {})
     differences = []
     checks = [
         ("files", summary.get("files", {}).get("total"), expected["files"]["total"]),
         ("unparseable", summary.get("files", {}).get("unparseable"), expected["files"]["unparseable"]),
         ("by_rule", summary.get("by_rule", {}), expected["by_rule"]),
-        ("mocks", summary.get("mocks"), expected["mocks"]),
-        ("types", summary.get("types"), expected["types"]),
+        ("mocks", totals.get("MCK001", {}).get("counts"), expected["mocks"]),
+        ("types", totals.get("TYP001", {}).get("counts"), expected["types"]),
     ]
     for name, got, want in checks:
         if got != want:
