@@ -151,14 +151,6 @@ impl<'a> NeededFacts<'a> {
         }
     }
 
-    /// Whether facts extracted for `self` hold everything `other` needs.
-    pub fn covers(self, other: NeededFacts<'_>) -> bool {
-        (self.type_definitions || !other.type_definitions)
-            && (self.imports || !other.imports)
-            && (self.functions || !other.functions)
-            && (other.mock_sites.is_none() || self.mock_sites == other.mock_sites)
-    }
-
     /// Drops from `facts` what `self` does not need (facts taken from a cache entry extracted
     /// for more), so they cost no memory until the end of the run.
     pub fn retain(self, facts: &mut FileFacts) {
