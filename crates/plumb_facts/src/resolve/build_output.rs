@@ -8,9 +8,8 @@
 //! in others, and the `.gitignore` tells which). A build-named folder that exists and is
 //! committed is source like any other folder (IMP001).
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::fs::{FsCache, join, parent};
 
@@ -72,10 +71,13 @@ impl BuildOutput {
     }
 }
 
-/// Finds build folders on the way to targets, with the `.gitignore` files read once each.
+/// Finds build folders on the way to targets, with the `.gitignore` files read once each and
+/// each folder's verdict worked out once (every import of a workspace package asks about the
+/// same few folders).
 #[derive(Default)]
 pub(crate) struct BuildDirs {
-    gitignores: RefCell<HashMap<String, Rc<Vec<String>>>>,
+    gitignores: Mutex<HashMap<String, Arc<Vec<String>>>>,
+    ignored: Mutex<HashMap<String, Option<String>>>,
 }
 
 impl BuildDirs {
@@ -129,6 +131,17 @@ impl BuildDirs {
     /// names and `*` globs, anchored (`/dist`, `app/dist`) or not (`dist/`, `**/dist`); a
     /// negation (`!dist`) is not undone, so such a folder still counts as ignored.
     fn ignored_by(&self, fs: &FsCache, path: &str) -> Option<String> {
+        let known = || self.ignored.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(verdict) = known().get(path) {
+            return verdict.clone();
+        }
+        let verdict = self.ignored_by_uncached(fs, path);
+        known().insert(path.to_string(), verdict.clone());
+        verdict
+    }
+
+    /// [`Self::ignored_by`], worked out.
+    fn ignored_by_uncached(&self, fs: &FsCache, path: &str) -> Option<String> {
         let name = path.rsplit('/').next().unwrap_or(path);
         let mut dir = parent(path);
         loop {
@@ -162,8 +175,13 @@ impl BuildDirs {
     }
 
     /// The patterns of `dir/.gitignore` (none when there is no such file).
-    fn gitignore(&self, fs: &FsCache, dir: &str) -> Rc<Vec<String>> {
-        if let Some(cached) = self.gitignores.borrow().get(dir) {
+    fn gitignore(&self, fs: &FsCache, dir: &str) -> Arc<Vec<String>> {
+        let gitignores = || {
+            self.gitignores
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+        };
+        if let Some(cached) = gitignores().get(dir) {
             return cached.clone();
         }
         let lines = if fs.has_file(dir, ".gitignore") {
@@ -177,31 +195,40 @@ impl BuildDirs {
         } else {
             Vec::new()
         };
-        let lines = Rc::new(lines);
-        self.gitignores
-            .borrow_mut()
-            .insert(dir.to_string(), lines.clone());
+        let lines = Arc::new(lines);
+        gitignores().insert(dir.to_string(), lines.clone());
         lines
     }
 }
 
 /// A gitignore glob: `*` matches within one segment, `?` one character, the rest literally.
 fn glob(pattern: &str, text: &str) -> bool {
-    let pattern: Vec<char> = pattern.chars().collect();
-    let text: Vec<char> = text.chars().collect();
-    fn matches(pattern: &[char], text: &[char]) -> bool {
-        match pattern.split_first() {
-            None => text.is_empty(),
-            Some(('*', rest)) => (0..=text.len())
-                .take_while(|&skip| !text[..skip].contains(&'/'))
-                .any(|skip| matches(rest, &text[skip..])),
-            Some(('?', rest)) => {
-                text.first().is_some_and(|c| *c != '/') && matches(rest, &text[1..])
-            }
-            Some((c, rest)) => text.first() == Some(c) && matches(rest, &text[1..]),
+    let mut pattern_chars = pattern.chars();
+    match pattern_chars.next() {
+        None => text.is_empty(),
+        Some('*') => {
+            let rest = pattern_chars.as_str();
+            // `*` takes any characters up to the first `/` (not beyond it).
+            let segment_end = text.find('/').unwrap_or(text.len());
+            text[..segment_end]
+                .char_indices()
+                .map(|(skip, _)| skip)
+                .chain(std::iter::once(segment_end))
+                .any(|skip| glob(rest, &text[skip..]))
+        }
+        Some(expected) => {
+            let mut text_chars = text.chars();
+            let Some(actual) = text_chars.next() else {
+                return false;
+            };
+            let same = if expected == '?' {
+                actual != '/'
+            } else {
+                actual == expected
+            };
+            same && glob(pattern_chars.as_str(), text_chars.as_str())
         }
     }
-    matches(&pattern, &text)
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use oxc_resolver::{ResolveError, ResolveOptions, ResolverGeneric, TsconfigDiscovery};
 use plumb_diagnostics::Language;
@@ -37,7 +38,7 @@ use super::tsconfig::{LenientFs, Repairs};
 use super::vite::{self, ViteAlias};
 use super::workspace::{SourceTwin, SourceTwins, UnbuiltGroups, UnbuiltKey};
 use super::{Explanation, FindingKind, ImportFinding};
-use crate::{EcmaImport, EcmaImportKind, ProjectIndex};
+use crate::{EcmaImport, EcmaImportKind, FileFacts, IndexedFile, ProjectIndex};
 
 const EXTENSIONS: &[&str] = &[
     ".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".json", ".node",
@@ -63,7 +64,7 @@ struct PackageJson {
 type Resolver = ResolverGeneric<ConfinedFs>;
 
 struct Project {
-    fs: FsCache,
+    fs: Arc<FsCache>,
     /// The resolver with tsconfig discovery, reading tsconfigs as TypeScript does when part of
     /// their chain cannot be loaded (see [`LenientFs`]).
     resolver: ResolverGeneric<LenientFs>,
@@ -75,7 +76,10 @@ struct Project {
     /// Relative targets above the project root.
     outside_root: OutsideRoot,
     /// Project-relative directory -> its `package.json`, when it has a readable one.
-    packages: std::cell::RefCell<HashMap<String, Option<std::rc::Rc<PackageJson>>>>,
+    packages: Mutex<HashMap<String, Option<Arc<PackageJson>>>>,
+    /// Project-relative directory -> its parsed `package.json` (`None` when unreadable), for
+    /// the `exports` of workspace packages, which every import of such a package reads.
+    package_manifests: Mutex<HashMap<String, Option<Arc<serde_json::Value>>>>,
     /// `name` of every `package.json` in the project (workspace packages), with the
     /// directories of the `package.json` files that have it.
     workspace_names: BTreeMap<String, Vec<String>>,
@@ -102,15 +106,12 @@ struct Project {
     /// Vite/Vitest `resolve.alias` entries: the config's directory and path, and the alias.
     vite_aliases: Vec<(String, String, ViteAlias)>,
     /// `plumb explain-import` records each step here; `None` when checking.
-    trace: Option<std::cell::RefCell<Vec<String>>>,
+    trace: Option<Mutex<Vec<String>>>,
     /// Maps build output of workspace packages back to their sources.
     source_twins: SourceTwins,
-    /// Set by the last [`Project::check`] whose import is unverifiable because the workspace
-    /// package it imports is not built: what to group it under.
-    unbuilt: std::cell::RefCell<Option<UnbuiltKey>>,
 }
 
-pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
+pub(crate) fn check(index: &ProjectIndex, fs: Arc<FsCache>) -> Vec<ImportFinding> {
     // Only checked files get findings: with none in TS/JS (a hook run on staged Python files),
     // the resolver is not worth setting up.
     if !index.files.iter().any(|file| {
@@ -118,37 +119,50 @@ pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
     }) {
         return Vec::new();
     }
-    let project = Project::new(index);
+    let project = Project::new(index, fs);
+    let files: Vec<(usize, &IndexedFile, &FileFacts)> = index
+        .files_with_facts()
+        .filter(|(_, file, _)| !file.context && super::python::is_inside(&file.project_path))
+        .collect();
+    // Files are resolved on every worker (a TypeScript monorepo's imports took most of its
+    // run on one thread); their findings are then gathered in file order, so the grouping of
+    // unbuilt packages below is the same for any number of threads.
+    let checked: Vec<Vec<(ImportFinding, Option<UnbuiltKey>, &str)>> = files
+        .into_par_iter()
+        .map(|(file_index, file, facts)| {
+            // oxc_resolver matches tsconfig `include`/`exclude` against the path as given: a
+            // walk of `.` yields `/repo/./src/a.ts`, which no tsconfig claims. Rebuild it from
+            // the root.
+            let path = index.project_root.join(&file.project_path);
+            facts
+                .ecma_imports
+                .iter()
+                .filter_map(|import| {
+                    let mut unbuilt_key = None;
+                    let (kind, message) =
+                        project.check(&path, &file.project_path, import, &mut unbuilt_key)?;
+                    let finding = ImportFinding {
+                        file: file_index,
+                        kind,
+                        span: import.span,
+                        message,
+                        snippet: import.snippet.clone(),
+                        guarded: false,
+                        related: Vec::new(),
+                    };
+                    Some((finding, unbuilt_key, import.specifier.as_str()))
+                })
+                .collect()
+        })
+        .collect();
     let mut findings = Vec::new();
     let mut unbuilt = UnbuiltGroups::default();
-    for (file_index, file, facts) in index.files_with_facts() {
-        if file.context || !super::python::is_inside(&file.project_path) {
-            continue;
-        }
-        // oxc_resolver matches tsconfig `include`/`exclude` against the path as given: a walk
-        // of `.` yields `/repo/./src/a.ts`, which no tsconfig claims. Rebuild it from the root.
-        let path = index.project_root.join(&file.project_path);
-        for import in &facts.ecma_imports {
-            let verdict = project.check(&path, &file.project_path, import);
-            let unbuilt_key = project.unbuilt.take();
-            let Some((kind, message)) = verdict else {
-                continue;
-            };
-            let finding = ImportFinding {
-                file: file_index,
-                kind,
-                span: import.span,
-                message,
-                snippet: import.snippet.clone(),
-                guarded: false,
-                related: Vec::new(),
-            };
-            match unbuilt_key {
-                Some(key) if kind == FindingKind::Unverifiable => {
-                    unbuilt.add(key, finding, &import.specifier);
-                }
-                _ => findings.push(finding),
+    for (finding, unbuilt_key, specifier) in checked.into_iter().flatten() {
+        match unbuilt_key {
+            Some(key) if finding.kind == FindingKind::Unverifiable => {
+                unbuilt.add(key, finding, specifier);
             }
+            _ => findings.push(finding),
         }
     }
     findings.extend(unbuilt.into_findings());
@@ -455,8 +469,7 @@ fn find_configs(fs: &FsCache, dir: &str, depth: usize, found: &mut Vec<String>) 
 }
 
 impl Project {
-    fn new(index: &ProjectIndex) -> Self {
-        let fs = FsCache::new(&index.project_root);
+    fn new(index: &ProjectIndex, fs: Arc<FsCache>) -> Self {
         let mut configs = Vec::new();
         find_configs(&fs, "", 0, &mut configs);
         configs.sort();
@@ -607,7 +620,8 @@ impl Project {
                 options,
             ),
             tsconfig_repairs,
-            packages: std::cell::RefCell::new(HashMap::new()),
+            packages: Mutex::default(),
+            package_manifests: Mutex::default(),
             workspace_names,
             path_prefixes,
             base_urls,
@@ -623,7 +637,6 @@ impl Project {
             vite_aliases,
             trace: None,
             source_twins: SourceTwins::default(),
-            unbuilt: std::cell::RefCell::new(None),
         }
     }
 
@@ -799,7 +812,10 @@ impl Project {
     /// Records a step for `plumb explain-import` (nothing when not tracing).
     fn note(&self, step: impl FnOnce() -> String) {
         if let Some(trace) = &self.trace {
-            trace.borrow_mut().push(step());
+            trace
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(step());
         }
     }
 
@@ -899,8 +915,28 @@ impl Project {
             .collect()
     }
 
-    fn package_json(&self, dir: &str) -> Option<std::rc::Rc<PackageJson>> {
-        if let Some(cached) = self.packages.borrow().get(dir) {
+    /// The parsed `package.json` of `dir`, read once.
+    fn package_manifest(&self, dir: &str) -> Option<Arc<serde_json::Value>> {
+        let manifests = || {
+            self.package_manifests
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+        };
+        if let Some(cached) = manifests().get(dir) {
+            return cached.clone();
+        }
+        let manifest = self
+            .fs
+            .read(&join(dir, "package.json"))
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+            .map(Arc::new);
+        manifests().insert(dir.to_string(), manifest.clone());
+        manifest
+    }
+
+    fn package_json(&self, dir: &str) -> Option<Arc<PackageJson>> {
+        let packages = || self.packages.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(cached) = packages().get(dir) {
             return cached.clone();
         }
         let package = if self.fs.has_file(dir, "package.json") {
@@ -920,14 +956,12 @@ impl Project {
                     if let Some(engines) = json.get("engines").and_then(|v| v.as_object()) {
                         package.engines.extend(engines.keys().cloned());
                     }
-                    std::rc::Rc::new(package)
+                    Arc::new(package)
                 })
         } else {
             None
         };
-        self.packages
-            .borrow_mut()
-            .insert(dir.to_string(), package.clone());
+        packages().insert(dir.to_string(), package.clone());
         package
     }
 
@@ -976,6 +1010,7 @@ impl Project {
         specifier: &str,
         name: &str,
         dirs: &[String],
+        unbuilt: &mut Option<UnbuiltKey>,
     ) -> Option<(FindingKind, String)> {
         let [dir] = dirs else {
             self.note(|| {
@@ -988,10 +1023,7 @@ impl Project {
         };
         let subpath = &specifier[name.len()..];
         let shown = if dir.is_empty() { "." } else { dir.as_str() };
-        let json = self
-            .fs
-            .read(&join(dir, "package.json"))
-            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())?;
+        let json = self.package_manifest(dir)?;
         let exports = json.get("exports").filter(|exports| !exports.is_null());
         let found = match exports {
             Some(_) => self
@@ -1062,7 +1094,7 @@ impl Project {
         }
         if let Some((_, build)) = built.into_iter().next() {
             let reason = build.reason();
-            *self.unbuilt.borrow_mut() = Some(UnbuiltKey {
+            *unbuilt = Some(UnbuiltKey {
                 package_dir: dir.clone(),
                 name: name.to_string(),
                 build,
@@ -1165,7 +1197,7 @@ impl Project {
     }
 
     /// The nearest `package.json` at or above `dir`, with its directory.
-    fn nearest_package(&self, mut dir: &str) -> Option<(String, std::rc::Rc<PackageJson>)> {
+    fn nearest_package(&self, mut dir: &str) -> Option<(String, Arc<PackageJson>)> {
         loop {
             if let Some(package) = self.package_json(dir) {
                 return Some((dir.to_string(), package));
@@ -1177,11 +1209,14 @@ impl Project {
         }
     }
 
+    /// The finding for `import`, if any. `unbuilt` is set when the import is unverifiable
+    /// because the workspace package it imports is not built: what to group it under.
     fn check(
         &self,
         path: &Path,
         project_path: &str,
         import: &EcmaImport,
+        unbuilt: &mut Option<UnbuiltKey>,
     ) -> Option<(FindingKind, String)> {
         let specifier = import.specifier.as_str();
         if import.guarded
@@ -1241,7 +1276,7 @@ impl Project {
             return None;
         }
         if let Some(alias) = self.alias_of(project_path, specifier) {
-            return self.alias_miss(path, project_path, specifier, alias);
+            return self.alias_miss(path, project_path, specifier, alias, unbuilt);
         }
         // A bundler alias that resolves (or cannot be checked) wins; else a miss is reported.
         let jest = self.check_jest_mapper(project_path, specifier);
@@ -1279,7 +1314,7 @@ impl Project {
             return None;
         }
         if let Some(dirs) = self.workspace_names.get(name) {
-            return self.check_workspace_import(project_path, specifier, name, dirs);
+            return self.check_workspace_import(project_path, specifier, name, dirs, unbuilt);
         }
         // `baseUrl` makes `utils/x` mean `<baseUrl>/utils/x`: a first segment that exists there
         // is first-party.
@@ -1480,6 +1515,7 @@ impl Project {
         project_path: &str,
         specifier: &str,
         alias: PathsAlias,
+        unbuilt: &mut Option<UnbuiltKey>,
     ) -> Option<(FindingKind, String)> {
         let PathsAlias {
             config,
@@ -1531,7 +1567,7 @@ impl Project {
             self.note(|| {
                 format!("no `paths` target of `{key}` applies: `{name}` is looked up as a package")
             });
-            return self.check_workspace_import(project_path, specifier, name, dirs);
+            return self.check_workspace_import(project_path, specifier, name, dirs, unbuilt);
         }
         let unsure = match (&existing, &applies) {
             (Some(existing), _) => {
@@ -1745,8 +1781,8 @@ pub(crate) fn explain(
     if specifier.is_empty() {
         return Err("an empty specifier is not an import".to_string());
     }
-    let mut project = Project::new(index);
-    project.trace = Some(std::cell::RefCell::new(Vec::new()));
+    let mut project = Project::new(index, Arc::new(FsCache::new(&index.project_root)));
+    project.trace = Some(Mutex::new(Vec::new()));
     let mut context = vec![
         "tsconfig: the nearest tsconfig.json above the file (with `extends`), as oxc_resolver discovers it".to_string(),
     ];
@@ -1775,12 +1811,12 @@ pub(crate) fn explain(
         snippet: String::new(),
         guarded: false,
     };
-    let problem = project.check(file, path, &import);
+    let problem = project.check(file, path, &import, &mut None);
     context.extend(project.tsconfig_context(file));
     let tried = project
         .trace
         .take()
-        .map(std::cell::RefCell::into_inner)
+        .map(|trace| trace.into_inner().unwrap_or_else(PoisonError::into_inner))
         .unwrap_or_default();
     let verdict = match problem {
         None => Ok(format!(

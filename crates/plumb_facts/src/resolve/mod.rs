@@ -93,7 +93,14 @@ pub fn explain_import(
 pub fn resolve_imports(index: &ProjectIndex) -> Vec<ImportFinding> {
     // The two languages' resolvers share nothing: the TS/JS one runs while the Python one
     // spreads its files over the other workers.
-    let (mut findings, ecma) = rayon::join(|| python::check(index), || ecma::check(index));
+    // Both languages' resolvers list much of the same tree (the TS/JS one looks for configs
+    // 5 directories deep, the Python one for dependency declarations 4 deep): each directory
+    // is listed once for both.
+    let fs = std::sync::Arc::new(fs::FsCache::new(&index.project_root));
+    let (mut findings, ecma) = rayon::join(
+        || python::check(index, fs.clone()),
+        || ecma::check(index, fs.clone()),
+    );
     findings.extend(ecma);
     findings.sort_by(|a, b| {
         (a.file, a.span.start.line, a.span.start.column, a.kind).cmp(&(

@@ -16,7 +16,8 @@
 //! installs an import hook (`sys.meta_path`, `sys.modules[name] = ...`, `__path__`) is
 //! unverifiable, not unresolved. Third-party imports must be declared.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use plumb_diagnostics::{Language, Span};
 use plumb_syntax::PythonVersion;
@@ -27,7 +28,7 @@ use super::suggest::closest;
 use super::venv::VirtualEnv;
 use super::{Explanation, FindingKind, ImportFinding};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::{ImportHook, IndexedFile, ProjectIndex, PyImport, PythonImports, PythonTarget};
 
@@ -46,18 +47,19 @@ const MODULE_DUNDERS: &[&str] = &[
     "__version__",
 ];
 
-/// Where a dotted name led.
+/// Where a dotted name led. The paths are shared (`Arc<str>`): a lookup's answer is memoized
+/// and copied into the candidates of every import that names it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Found {
     /// A module file of the index (`.py` or `.pyi`).
-    Module(String),
+    Module(Arc<str>),
     /// A package of the index: its directory and `__init__` file.
-    Package(String, String),
+    Package(Arc<str>, Arc<str>),
     /// A directory without `__init__`: a PEP 420 namespace package.
-    Namespace(String),
+    Namespace(Arc<str>),
     /// Exists, but its names cannot be read: a compiled or Cython module, or a package outside
     /// the index. `Some(dir)` when it is a directory.
-    Opaque(Option<String>),
+    Opaque(Option<Arc<str>>),
 }
 
 impl Found {
@@ -70,8 +72,8 @@ impl Found {
 
     fn describe(&self) -> String {
         match self {
-            Found::Module(path) => path.clone(),
-            Found::Package(_, init) => init.clone(),
+            Found::Module(path) => path.to_string(),
+            Found::Package(_, init) => init.to_string(),
             Found::Namespace(dir) => format!("namespace dir {}/", display_dir(dir)),
             Found::Opaque(Some(dir)) => format!("{}/", display_dir(dir)),
             Found::Opaque(None) => "a compiled module".to_string(),
@@ -98,23 +100,23 @@ struct HookAbove<'i> {
 
 struct Project<'i> {
     index: &'i ProjectIndex,
-    fs: FsCache,
+    fs: Arc<FsCache>,
     /// Project path of every indexed Python file -> its index.
-    files: HashMap<&'i str, usize>,
+    files: FxHashMap<&'i str, usize>,
     /// Directories with an indexed `__init__.py` / `__init__.pyi`.
-    package_dirs: HashSet<String>,
+    package_dirs: FxHashSet<String>,
     /// Directories with an indexed Python file at any depth below.
-    python_dirs: HashSet<String>,
+    python_dirs: FxHashSet<String>,
     roots: Vec<String>,
     /// Roots where the project keeps its own code: the project root, `src/`, configured roots
     /// and declared source directories (not the directories merely found to hold a package).
     /// A package found there is the project's own, even when a declared distribution of the
     /// same name exists (an example's requirements listing the project itself, `-e .`).
-    primary_roots: HashSet<String>,
+    primary_roots: FxHashSet<String>,
     deps: PythonDependencies,
     /// Names of every indexed module and package, wherever it is: a top-level import of one of
     /// them probably resolves through a path set up at run time, so it is not called undeclared.
-    local_names: HashSet<String>,
+    local_names: FxHashSet<String>,
     /// The project's virtual environment, when it has one: third-party imports must be
     /// installed there.
     venv: Option<VirtualEnv>,
@@ -125,10 +127,10 @@ struct Project<'i> {
     /// shows the rule's own steps; `None` when checking.
     trace: Option<std::sync::Mutex<Vec<String>>>,
     /// [`Self::lookup_memoized`]'s answers, by `dir/name`.
-    lookups: std::sync::Mutex<FxHashMap<String, Vec<Found>>>,
+    lookups: std::sync::Mutex<FxHashMap<String, Arc<[Found]>>>,
 }
 
-pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
+pub(crate) fn check(index: &ProjectIndex, fs: Arc<FsCache>) -> Vec<ImportFinding> {
     // Only checked files get findings: with none in Python (a hook run on staged TypeScript),
     // the resolver is not worth setting up.
     if !index
@@ -138,7 +140,7 @@ pub(crate) fn check(index: &ProjectIndex) -> Vec<ImportFinding> {
     {
         return Vec::new();
     }
-    let project = Project::new(index);
+    let project = Project::new(index, fs);
     // Files are independent once the project is known: resolved on every worker (about a
     // tenth of an all-rules run on Django, which otherwise waited for one thread), in order.
     let files: Vec<(usize, &IndexedFile, &PythonImports)> = index
@@ -196,7 +198,7 @@ pub fn explain(index: &ProjectIndex, path: &str, specifier: &str) -> Result<Expl
         guarded: false,
         type_checking: false,
     };
-    let mut project = Project::new(index);
+    let mut project = Project::new(index, Arc::new(FsCache::new(&index.project_root)));
     project.trace = Some(std::sync::Mutex::new(Vec::new()));
     let mut context = vec![format!("import roots: {}", {
         let roots: Vec<String> = project
@@ -230,7 +232,7 @@ pub fn explain(index: &ProjectIndex, path: &str, specifier: &str) -> Result<Expl
     let problem = if import.level > 0 {
         project.check_relative(path, &import)
     } else {
-        project.check_absolute(path, &import, false)
+        project.check_absolute(&project.roots_for(path), &import, false)
     };
     let tried = project
         .trace
@@ -334,12 +336,11 @@ fn describe_minors(minors: &[u8]) -> String {
 }
 
 impl<'i> Project<'i> {
-    fn new(index: &'i ProjectIndex) -> Self {
-        let fs = FsCache::new(&index.project_root);
-        let mut files = HashMap::new();
-        let mut package_dirs = HashSet::new();
-        let mut python_dirs = HashSet::new();
-        let mut local_names = HashSet::new();
+    fn new(index: &'i ProjectIndex, fs: Arc<FsCache>) -> Self {
+        let mut files = FxHashMap::default();
+        let mut package_dirs = FxHashSet::default();
+        let mut python_dirs = FxHashSet::default();
+        let mut local_names = FxHashSet::default();
         for (position, file) in index.files.iter().enumerate() {
             if file.language != Language::Python || !is_inside(&file.project_path) {
                 continue;
@@ -396,7 +397,7 @@ impl<'i> Project<'i> {
         }
         conftest_roots.sort();
         let mut roots = BTreeSet::new();
-        let mut primary_roots = HashSet::new();
+        let mut primary_roots = FxHashSet::default();
         if let Some(configured) = &index.python_roots {
             roots.extend(configured.iter().cloned());
             primary_roots.extend(configured.iter().cloned());
@@ -460,7 +461,7 @@ impl<'i> Project<'i> {
     }
 
     /// What `name` is inside the directory `dir`, recording the candidate paths when tracing.
-    fn lookup(&self, dir: &str, name: &str) -> Vec<Found> {
+    fn lookup(&self, dir: &str, name: &str) -> Arc<[Found]> {
         let found = self.lookup_memoized(dir, name);
         self.note(|| {
             let base = join(dir, name);
@@ -478,9 +479,9 @@ impl<'i> Project<'i> {
 
     /// [`Self::lookup_untraced`], each `(dir, name)` looked up once: most imports of a project
     /// name the same few packages, and each lookup builds several candidate paths.
-    fn lookup_memoized(&self, dir: &str, name: &str) -> Vec<Found> {
+    fn lookup_memoized(&self, dir: &str, name: &str) -> Arc<[Found]> {
         let key = join(dir, name);
-        let known = |lookups: &FxHashMap<String, Vec<Found>>| lookups.get(&key).cloned();
+        let known = |lookups: &FxHashMap<String, Arc<[Found]>>| lookups.get(&key).cloned();
         let lookups = || {
             self.lookups
                 .lock()
@@ -489,7 +490,7 @@ impl<'i> Project<'i> {
         if let Some(found) = known(&lookups()) {
             return found;
         }
-        let found = self.lookup_untraced(dir, name);
+        let found: Arc<[Found]> = self.lookup_untraced(dir, name).into();
         lookups().insert(key, found.clone());
         found
     }
@@ -498,17 +499,18 @@ impl<'i> Project<'i> {
     fn lookup_untraced(&self, dir: &str, name: &str) -> Vec<Found> {
         let mut found = Vec::new();
         let package = join(dir, name);
+        let shared = Arc::<str>::from(package.as_str());
         for init in ["__init__.py", "__init__.pyi"] {
             let path = join(&package, init);
             if self.files.contains_key(path.as_str()) {
-                found.push(Found::Package(package.clone(), path));
+                found.push(Found::Package(shared.clone(), path.into()));
                 break;
             }
         }
         for extension in ["py", "pyi"] {
-            let path = format!("{package}.{extension}");
+            let path = [package.as_str(), ".", extension].concat();
             if self.files.contains_key(path.as_str()) {
-                found.push(Found::Module(path));
+                found.push(Found::Module(path.into()));
             } else if self.deps.generated.contains(&path) {
                 // Written at build time (setuptools-scm, hatch-vcs): exists, names unknown.
                 found.push(Found::Opaque(None));
@@ -520,18 +522,19 @@ impl<'i> Project<'i> {
         let Some(listing) = self.fs.list(dir) else {
             return found;
         };
-        let prefix = format!("{name}.");
         for (entry, is_dir) in listing.iter() {
             if *is_dir && entry == name {
                 if self.fs.has_file(&package, "__init__.py")
                     || self.fs.has_file(&package, "__init__.pyi")
                 {
-                    found.push(Found::Opaque(Some(package.clone())));
+                    found.push(Found::Opaque(Some(shared.clone())));
                 } else {
-                    found.push(Found::Namespace(package.clone()));
+                    found.push(Found::Namespace(shared.clone()));
                 }
             } else if !*is_dir
-                && let Some(extension) = entry.strip_prefix(&prefix)
+                && let Some(extension) = entry
+                    .strip_prefix(name)
+                    .and_then(|rest| rest.strip_prefix('.'))
                 && (matches!(extension, "py" | "pyi" | "pyx" | "pxd" | "so" | "pyd")
                     || extension.ends_with(".so")
                     || extension.ends_with(".pyd"))
@@ -544,14 +547,14 @@ impl<'i> Project<'i> {
 
     /// Roots that apply to `path`: the project's, the file's own directory when it is not a
     /// package, and pytest's base directory.
-    fn roots_for(&self, path: &str) -> Vec<String> {
-        let mut roots = self.roots.clone();
+    fn roots_for<'p>(&'p self, path: &'p str) -> Vec<&'p str> {
+        let mut roots: Vec<&str> = self.roots.iter().map(String::as_str).collect();
         let mut dir = parent(path);
         while self.package_dirs.contains(dir) && !dir.is_empty() {
             dir = parent(dir);
         }
-        if !roots.iter().any(|root| root == dir) {
-            roots.push(dir.to_string());
+        if !roots.contains(&dir) {
+            roots.push(dir);
         }
         let file_dir = parent(path);
         for (conftest_dir, base) in &self.conftest_roots {
@@ -560,8 +563,8 @@ impl<'i> Project<'i> {
                 || file_dir
                     .strip_prefix(conftest_dir.as_str())
                     .is_some_and(|rest| rest.starts_with('/'));
-            if below && !roots.iter().any(|root| root == base) {
-                roots.push(base.clone());
+            if below && !roots.contains(&base.as_str()) {
+                roots.push(base);
             }
         }
         roots
@@ -574,12 +577,14 @@ impl<'i> Project<'i> {
         imports: &PythonImports,
         findings: &mut Vec<ImportFinding>,
     ) {
+        // The same for every import of the file.
+        let roots = self.roots_for(path);
         for import in &imports.imports {
             let guarded = import.guarded || import.type_checking;
             let problem = if import.level > 0 {
                 self.check_relative(path, import)
             } else {
-                self.check_absolute(path, import, guarded)
+                self.check_absolute(&roots, import, guarded)
             };
             let Some((kind, span, message)) = problem else {
                 continue;
@@ -601,9 +606,10 @@ impl<'i> Project<'i> {
         }
     }
 
+    /// An absolute import of a file whose import roots are `roots` ([`Self::roots_for`]).
     fn check_absolute(
         &self,
-        path: &str,
+        roots: &[&str],
         import: &PyImport,
         guarded: bool,
     ) -> Option<(FindingKind, Span, String)> {
@@ -627,20 +633,20 @@ impl<'i> Project<'i> {
         let mut candidates = Vec::new();
         let mut own_package = false;
         let mut own_namespace = false;
-        for root in self.roots_for(path) {
-            let found = self.lookup(&root, top);
-            if self.primary_roots.contains(&root) {
+        for &root in roots {
+            let found = self.lookup(root, top);
+            if self.primary_roots.contains(root) {
                 own_package |= found
                     .iter()
                     .any(|found| matches!(found, Found::Package(..) | Found::Module(_)));
                 own_namespace |= found.iter().any(
-                    |found| matches!(found, Found::Namespace(dir) if self.python_dirs.contains(dir)),
+                    |found| matches!(found, Found::Namespace(dir) if self.python_dirs.contains(&**dir)),
                 );
             }
-            candidates.extend(found);
+            candidates.extend(found.iter().cloned());
         }
         let first_party = candidates.iter().any(|found| match found {
-            Found::Namespace(dir) => self.python_dirs.contains(dir) && !self.deps.provides(top),
+            Found::Namespace(dir) => self.python_dirs.contains(&**dir) && !self.deps.provides(top),
             _ => true,
         });
         let installed = self.venv.as_ref().is_some_and(|venv| venv.provides(top));
@@ -876,14 +882,14 @@ impl<'i> Project<'i> {
                 .map(|init| join(base, init))
                 .find(|init| self.files.contains_key(init.as_str()))
                 .unwrap_or_default();
-            Found::Package(base.to_string(), init)
+            Found::Package(base.into(), init.into())
         } else {
-            Found::Namespace(base.to_string())
+            Found::Namespace(base.into())
         };
         let resolved = match &import.module {
             Some(module) => {
                 let parts: Vec<&str> = module.split('.').collect();
-                let mut candidates = self.lookup(base, parts[0]);
+                let mut candidates = self.lookup(base, parts[0]).to_vec();
                 if candidates.is_empty() {
                     let message = format!(
                         "no module `{dots}{}`: looked for {}; {}{}",
@@ -936,12 +942,15 @@ impl<'i> Project<'i> {
                 return Ok(Vec::new());
             }
             let mut next = Vec::new();
-            let mut looked = Vec::new();
             for dir in candidates.iter().filter_map(Found::dir) {
-                next.extend(self.lookup(dir, part));
-                looked.push(tried(dir, part));
+                next.extend(self.lookup(dir, part).iter().cloned());
             }
             if next.is_empty() {
+                let looked: Vec<String> = candidates
+                    .iter()
+                    .filter_map(Found::dir)
+                    .map(|dir| tried(dir, part))
+                    .collect();
                 let prefix = format!("{dots}{}", parts[..position].join("."));
                 let module = format!("{dots}{}", parts[..=position].join("."));
                 let looked = if looked.is_empty() {
@@ -1096,9 +1105,7 @@ impl<'i> Project<'i> {
                 }
                 parent(path)
             }
-            Found::Package(dir, _) | Found::Namespace(dir) | Found::Opaque(Some(dir)) => {
-                dir.as_str()
-            }
+            Found::Package(dir, _) | Found::Namespace(dir) | Found::Opaque(Some(dir)) => dir,
             Found::Opaque(None) => return None,
         };
         loop {
@@ -1191,9 +1198,15 @@ fn describe_prefix(dots: &str, found: &[Found]) -> String {
     format!("`{dots}` resolved to {}", describe_list(found))
 }
 
+/// Drops repeated entries, keeping the first: the lists hold a handful of entries.
 fn dedup(found: &mut Vec<Found>) {
-    let mut seen = HashSet::new();
-    found.retain(|item| seen.insert(item.clone()));
+    let mut kept: Vec<Found> = Vec::with_capacity(found.len());
+    for item in found.drain(..) {
+        if !kept.contains(&item) {
+            kept.push(item);
+        }
+    }
+    *found = kept;
 }
 
 #[cfg(test)]

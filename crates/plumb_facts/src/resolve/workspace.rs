@@ -14,9 +14,8 @@
 //! imported package and build folder, with the number of imports it stands for, instead of once
 //! per import.
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::build_output::BuildOutput;
 use super::ecma::{local_extends, normalize_join, strip_jsonc};
@@ -90,7 +89,7 @@ struct OutputMapping {
 /// once.
 #[derive(Default)]
 pub(crate) struct SourceTwins {
-    mappings: RefCell<HashMap<String, Rc<Vec<OutputMapping>>>>,
+    mappings: Mutex<HashMap<String, Arc<Vec<OutputMapping>>>>,
 }
 
 impl SourceTwins {
@@ -141,8 +140,9 @@ impl SourceTwins {
 
     /// The `outDir` -> `rootDir` mappings of the `tsconfig*.json` files directly in
     /// `package_dir`, in file name order.
-    fn mappings(&self, fs: &FsCache, package_dir: &str) -> Rc<Vec<OutputMapping>> {
-        if let Some(cached) = self.mappings.borrow().get(package_dir) {
+    fn mappings(&self, fs: &FsCache, package_dir: &str) -> Arc<Vec<OutputMapping>> {
+        let known = || self.mappings.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(cached) = known().get(package_dir) {
             return cached.clone();
         }
         let mut configs: Vec<String> = fs
@@ -174,10 +174,8 @@ impl SourceTwins {
                 })
             })
             .collect();
-        let mappings = Rc::new(mappings);
-        self.mappings
-            .borrow_mut()
-            .insert(package_dir.to_string(), mappings.clone());
+        let mappings = Arc::new(mappings);
+        known().insert(package_dir.to_string(), mappings.clone());
         mappings
     }
 }
