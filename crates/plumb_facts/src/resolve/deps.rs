@@ -12,6 +12,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use super::fs::{FsCache, join};
 
 /// Distributions whose import names differ from their normalized name. Keys normalized
@@ -779,33 +781,46 @@ pub fn normalize(name: &str) -> String {
         .collect()
 }
 
+/// The dependency declarations at most 4 directories below `dir`, in listing order (depth
+/// first). Subdirectories are listed on every worker, as the TS/JS resolver's config search
+/// does: the Python resolver waits for this search before it checks any file.
 fn find_declarations(fs: &FsCache, dir: &str, depth: usize, found: &mut Vec<String>) {
     let Some(listing) = fs.list(dir) else {
         return;
     };
     let in_requirements_dir = dir.split('/').any(|part| part.contains("requirements"));
-    for (name, is_dir) in listing.iter() {
-        let path = join(dir, name);
-        if *is_dir {
-            if depth < 4 && !name.starts_with('.') && !SKIP_DIRS.contains(&name.as_str()) {
-                find_declarations(fs, &path, depth + 1, found);
+    let below: Vec<Vec<String>> = listing
+        .par_iter()
+        .map(|(name, is_dir)| {
+            let mut found = Vec::new();
+            let path = join(dir, name);
+            if *is_dir {
+                if depth < 4 && !name.starts_with('.') && !SKIP_DIRS.contains(&name.as_str()) {
+                    find_declarations(fs, &path, depth + 1, &mut found);
+                }
+            } else if is_declaration(name, in_requirements_dir) {
+                found.push(path);
             }
-        } else if matches!(
-            name.as_str(),
-            "pyproject.toml"
-                | "setup.cfg"
-                | "Pipfile"
-                | "setup.py"
-                | "tox.ini"
-                | "pytest.ini"
-                | ".pytest.ini"
-        ) || (name.ends_with(".txt")
-            && (name.contains("requirements") || in_requirements_dir))
-            || (name.ends_with(".in") && (name.contains("requirements") || in_requirements_dir))
-        {
-            found.push(path);
-        }
-    }
+            found
+        })
+        .collect();
+    found.extend(below.into_iter().flatten());
+}
+
+/// A file that may declare dependencies; `in_requirements_dir` when its folder's path names
+/// requirements (`requirements/base.txt`).
+fn is_declaration(name: &str, in_requirements_dir: bool) -> bool {
+    matches!(
+        name,
+        "pyproject.toml"
+            | "setup.cfg"
+            | "Pipfile"
+            | "setup.py"
+            | "tox.ini"
+            | "pytest.ini"
+            | ".pytest.ini"
+    ) || (name.ends_with(".txt") && (name.contains("requirements") || in_requirements_dir))
+        || (name.ends_with(".in") && (name.contains("requirements") || in_requirements_dir))
 }
 
 /// Names declared in the project, for messages.

@@ -3,16 +3,21 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 /// One directory's entries: name and whether it is a directory (a link counts as both).
 type Listing = Vec<(String, bool)>;
 
-/// Shared by the threads that resolve imports in parallel: a listing read twice by two threads
-/// at once is harmless (both read the same directory).
+/// A listing read at most once: `None` inside when the path is not a readable directory.
+type ListingCell = Arc<OnceLock<Option<Arc<Listing>>>>;
+
+/// Shared by the threads that resolve imports in parallel. Each directory is read once: a
+/// thread that asks for a listing another thread is reading waits for it (the two resolvers
+/// start their searches at the root at the same moment and would otherwise read the same
+/// directories twice).
 pub(crate) struct FsCache {
     root: PathBuf,
-    listings: Mutex<HashMap<String, Option<Arc<Listing>>>>,
+    listings: Mutex<HashMap<String, ListingCell>>,
 }
 
 impl FsCache {
@@ -31,15 +36,17 @@ impl FsCache {
     /// Entries of the project-relative directory `dir` (`""` is the root); `None` when it is
     /// not a directory or cannot be read.
     pub(crate) fn list(&self, dir: &str) -> Option<Arc<Listing>> {
-        if let Some(cached) = self.listings().get(dir) {
-            return cached.clone();
-        }
+        let cell = self.listings().entry(dir.to_string()).or_default().clone();
+        cell.get_or_init(|| self.read_listing(dir)).clone()
+    }
+
+    fn read_listing(&self, dir: &str) -> Option<Arc<Listing>> {
         let path = if dir.is_empty() {
             self.root.clone()
         } else {
             self.root.join(dir)
         };
-        let listing = std::fs::read_dir(&path).ok().map(|entries| {
+        std::fs::read_dir(&path).ok().map(|entries| {
             let mut listing: Listing = entries
                 .filter_map(|entry| {
                     let entry = entry.ok()?;
@@ -50,28 +57,31 @@ impl FsCache {
                 .collect();
             listing.sort();
             Arc::new(listing)
-        });
-        self.listings().insert(dir.to_string(), listing.clone());
-        listing
+        })
     }
 
     /// The listings read so far. A thread that panicked while holding the lock left at most
     /// one entry unwritten: the map is still sound.
-    fn listings(&self) -> std::sync::MutexGuard<'_, HashMap<String, Option<Arc<Listing>>>> {
+    fn listings(&self) -> std::sync::MutexGuard<'_, HashMap<String, ListingCell>> {
         self.listings.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(crate) fn is_dir(&self, dir: &str, name: &str) -> bool {
-        self.list(dir).is_some_and(|listing| {
-            listing
-                .iter()
-                .any(|(entry, is_dir)| entry == name && *is_dir)
-        })
+        self.entry(dir, name).is_some_and(|is_dir| is_dir)
     }
 
     pub(crate) fn has_file(&self, dir: &str, name: &str) -> bool {
-        self.list(dir)
-            .is_some_and(|listing| listing.iter().any(|(entry, _)| entry == name))
+        self.entry(dir, name).is_some()
+    }
+
+    /// Whether `dir` has an entry `name`, and if so whether it is a directory (listings are
+    /// sorted by name, and a name appears once).
+    fn entry(&self, dir: &str, name: &str) -> Option<bool> {
+        let listing = self.list(dir)?;
+        let position = listing
+            .binary_search_by(|(entry, _)| entry.as_str().cmp(name))
+            .ok()?;
+        Some(listing[position].1)
     }
 
     /// Reads a project-relative file as text.
