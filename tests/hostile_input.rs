@@ -526,6 +526,30 @@ fn unusual_file_names() {
     assert!(text.contains("\"new\\nline.py\":2:1: SYN001"), "{text}");
     assert!(text.contains("\"tab\\there.py\":2:1: SYN001"), "{text}");
     assert!(text.contains("with space.py:2:1: SYN001"), "{text}");
+
+    // The audit's tables print the paths git-quoted too: a raw newline would split a row of
+    // its text tables, and show as a plain space in its HTML.
+    std::fs::create_dir(root.join("dir\nwith newline")).unwrap();
+    std::fs::write(root.join("dir\nwith newline/m.py"), "x = (\n").unwrap();
+    for format in ["text", "html"] {
+        let output = run_bounded(
+            &root,
+            &[
+                "audit",
+                "--isolated",
+                "--no-cache",
+                "--output-format",
+                format,
+            ],
+        );
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(text.contains("\"new\\nline.py\""), "{format}: {text}");
+        assert!(text.contains("\"dir\\nwith newline"), "{format}: {text}");
+        assert!(
+            !text.contains("new\nline") && !text.contains("dir\nwith"),
+            "{format}: a path printed with its raw newline:\n{text}"
+        );
+    }
 }
 
 /// 20,000 tiny files in nested directories and 10,000 in one directory.

@@ -8,6 +8,8 @@
 use std::fmt::Write;
 
 use html_escape::{encode_double_quoted_attribute as attribute, encode_text as text};
+
+use crate::escape::text_path;
 use serde_json::json;
 
 use super::model::{Area, Audit, Headline};
@@ -224,7 +226,7 @@ fn compliance_bars<'a>(areas: impl IntoIterator<Item = &'a Area>) -> Vec<Bar> {
         .into_iter()
         .take(MAX_BARS)
         .map(|area| Bar {
-            label: area.compliance.scope.clone(),
+            label: text_path(&area.compliance.scope).into_owned(),
             fraction: area.compliance.percent.unwrap_or(0.0) / 100.0,
             figure: compliance_figure(&area.compliance),
         })
@@ -306,7 +308,7 @@ fn violations_per_directory(audit: &Audit<'_>) -> String {
         .iter()
         .take(MAX_BARS)
         .map(|area| Bar {
-            label: area.compliance.scope.clone(),
+            label: text_path(&area.compliance.scope).into_owned(),
             fraction: area.violations as f64 / max as f64,
             figure: area.violations.to_string(),
         })
@@ -340,7 +342,7 @@ fn area_table(title: &str, label: &str, areas: &[Area]) -> String {
             out,
             "<tr><td class=\"path\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
-            text(&c.scope),
+            text(&text_path(&c.scope)),
             c.files,
             c.compliant,
             c.percent.map_or("n/a".into(), |p| format!("{p:.1}")),
@@ -374,7 +376,7 @@ fn top_files(audit: &Audit<'_>) -> String {
         let _ = writeln!(
             out,
             "<tr><td class=\"path\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            text(&file.path),
+            text(&text_path(&file.path)),
             file.violations,
             text(&parts.join(", "))
         );
@@ -395,7 +397,11 @@ fn types(audit: &Audit<'_>) -> String {
         counts.duplicated_names
     );
     for group in &audit.duplicated_types {
-        let files: Vec<String> = group.files.iter().map(|f| text(f).into_owned()).collect();
+        let files: Vec<String> = group
+            .files
+            .iter()
+            .map(|f| text(&text_path(f)).into_owned())
+            .collect();
         let _ = writeln!(
             out,
             "<tr><td class=\"path\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
@@ -428,7 +434,7 @@ fn mocks(audit: &Audit<'_>) -> String {
             out,
             "<tr><td class=\"path\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            text(&row.directory),
+            text(&text_path(&row.directory)),
             row.test_files,
             row.unjustified,
             row.justified,

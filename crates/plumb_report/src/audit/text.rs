@@ -1,6 +1,7 @@
 //! The audit as text: a headline, then aligned tables that fit 100 columns (long paths are
 //! shortened from the left, per-rule columns become per-family columns when they don't fit).
 
+use crate::escape::text_path;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -157,7 +158,7 @@ fn areas(title: &str, label: &str, areas: &[Area]) -> String {
         .map(|area| {
             let c = &area.compliance;
             let mut row = vec![
-                c.scope.clone(),
+                text_path(&c.scope).into_owned(),
                 c.files.to_string(),
                 c.compliant.to_string(),
                 c.percent.map_or("n/a".into(), |p| format!("{p:.1}")),
@@ -198,7 +199,7 @@ fn top_files(audit: &Audit<'_>) -> String {
         .iter()
         .map(|file| {
             vec![
-                file.path.clone(),
+                text_path(&file.path).into_owned(),
                 file.violations.to_string(),
                 breakdown(&file.by_rule),
             ]
@@ -239,7 +240,7 @@ fn types(audit: &Audit<'_>) -> String {
         ]);
         for file in &group.files {
             rows.push(vec![
-                format!("  {file}"),
+                format!("  {}", text_path(file)),
                 String::new(),
                 String::new(),
                 String::new(),
@@ -268,7 +269,7 @@ fn mocks(audit: &Audit<'_>) -> String {
         .iter()
         .map(|row| {
             vec![
-                row.directory.clone(),
+                text_path(&row.directory).into_owned(),
                 row.test_files.to_string(),
                 row.unjustified.to_string(),
                 row.justified.to_string(),
