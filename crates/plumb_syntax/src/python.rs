@@ -12,6 +12,7 @@ use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
 use ruff_python_ast::{self as ast, Expr, ModModule, Stmt};
 use ruff_python_parser::semantic_errors::{
     LazyImportContext, SemanticSyntaxChecker, SemanticSyntaxContext, SemanticSyntaxError,
+    SemanticSyntaxErrorKind,
 };
 use ruff_python_parser::{Mode, ParseOptions, Parsed};
 use ruff_text_size::{Ranged, TextRange};
@@ -360,7 +361,14 @@ impl SemanticSyntaxContext for Context<'_> {
         false
     }
 
-    fn report_semantic_error(&self, error: SemanticSyntaxError) {
+    fn report_semantic_error(&self, mut error: SemanticSyntaxError) {
+        // ruff points at the use; CPython at the `global` statement (symtable.c reports the
+        // statement's location), which is where the fix goes.
+        if let SemanticSyntaxErrorKind::LoadBeforeGlobalDeclaration { name, .. } = &error.kind
+            && let Some(statement) = self.global(name)
+        {
+            error.range = statement;
+        }
         self.errors.borrow_mut().push(error);
     }
 
@@ -547,8 +555,9 @@ impl<'a> Visitor<'a> for ScopeWalker<'_> {
             } else {
                 "assigned to before"
             };
+            // At the `nonlocal` statement, as CPython reports it.
             self.compile_errors.push(SyntaxError::new(
-                name.range,
+                *declaration,
                 format!("name '{}' is {verb} nonlocal declaration", name.id),
             ));
         }
