@@ -69,7 +69,7 @@ pub fn parse<'a>(allocator: &'a Allocator, source: &'a str, kind: EcmaKind) -> P
         .diagnostics
         .iter()
         .filter(|diagnostic| is_typescript_parse_error(diagnostic))
-        .map(convert)
+        .map(|diagnostic| at_token_end(convert(diagnostic), source))
         .collect();
     let program = parsed.program;
     if !parsed.panicked && errors.is_empty() {
@@ -132,6 +132,19 @@ fn convert(diagnostic: &OxcDiagnostic) -> SyntaxError {
         end: span.end,
         message: diagnostic.message.to_string(),
     }
+}
+
+/// A parse error at the end of the file (a statement cut short: `import x from`) where
+/// TypeScript reports it: right after the last token, as it reports a missing node at the
+/// full start of the end-of-file token, not after the trailing line break. Only whitespace is
+/// skipped back over; after a trailing comment the position stays at the end.
+fn at_token_end(mut error: SyntaxError, source: &str) -> SyntaxError {
+    if error.start as usize == source.len() {
+        let end = source.trim_end().len() as u32;
+        error.start = end;
+        error.end = end;
+    }
+    error
 }
 
 /// TypeScript grammar errors that `oxc_parser` and `oxc_semantic` accept.
