@@ -134,12 +134,15 @@ fn convert(diagnostic: &OxcDiagnostic) -> SyntaxError {
     }
 }
 
-/// A parse error at the end of the file (a statement cut short: `import x from`) where
-/// TypeScript reports it: right after the last token, as it reports a missing node at the
-/// full start of the end-of-file token, not after the trailing line break. Only whitespace is
-/// skipped back over; after a trailing comment the position stays at the end.
+/// A parse error at the end of the file where TypeScript reports it. For a missing expression
+/// (a statement cut short: `import x from`; oxc says "Unexpected token", TypeScript TS1109
+/// "Expression expected") that is right after the last token: TypeScript reports a missing
+/// node at the full start of the end-of-file token, before the trailing line break. A missing
+/// punctuator (oxc "Expected `{` but found `EOF`", TypeScript TS1005 "'{' expected") it
+/// reports at the end-of-file token itself, where oxc does. Only whitespace is skipped back
+/// over; after a trailing comment the position stays at the end.
 fn at_token_end(mut error: SyntaxError, source: &str) -> SyntaxError {
-    if error.start as usize == source.len() {
+    if error.start as usize == source.len() && error.message == "Unexpected token" {
         let end = source.trim_end().len() as u32;
         error.start = end;
         error.end = end;
