@@ -128,6 +128,17 @@ struct Project<'i> {
     trace: Option<std::sync::Mutex<Vec<String>>>,
     /// [`Self::lookup_memoized`]'s answers, by `dir/name`.
     lookups: std::sync::Mutex<FxHashMap<String, Arc<[Found]>>>,
+    /// [`Self::in_project_roots`]'s answers, by top-level name.
+    top_names: std::sync::Mutex<FxHashMap<String, Arc<InRoots>>>,
+}
+
+/// What a top-level name is in some import roots: every module, package or directory of that
+/// name, and whether a primary root holds the project's own package or namespace of that name.
+#[derive(Default)]
+struct InRoots {
+    candidates: Vec<Found>,
+    own_package: bool,
+    own_namespace: bool,
 }
 
 pub(crate) fn check(index: &ProjectIndex, fs: Arc<FsCache>) -> Vec<ImportFinding> {
@@ -232,7 +243,7 @@ pub fn explain(index: &ProjectIndex, path: &str, specifier: &str) -> Result<Expl
     let problem = if import.level > 0 {
         project.check_relative(path, &import)
     } else {
-        project.check_absolute(&project.roots_for(path), &import, false)
+        project.check_absolute(&project.file_roots(path), &import, false)
     };
     let tried = project
         .trace
@@ -435,6 +446,7 @@ impl<'i> Project<'i> {
             fs,
             trace: None,
             lookups: std::sync::Mutex::default(),
+            top_names: std::sync::Mutex::default(),
         }
     }
 
@@ -549,11 +561,19 @@ impl<'i> Project<'i> {
     /// package, and pytest's base directory.
     fn roots_for<'p>(&'p self, path: &'p str) -> Vec<&'p str> {
         let mut roots: Vec<&str> = self.roots.iter().map(String::as_str).collect();
+        roots.extend(self.file_roots(path));
+        roots
+    }
+
+    /// The roots [`Self::roots_for`] adds to the project's for the file at `path`, in order.
+    fn file_roots<'p>(&'p self, path: &'p str) -> Vec<&'p str> {
+        let in_project = |root: &str| self.roots.iter().any(|known| known == root);
+        let mut roots: Vec<&str> = Vec::new();
         let mut dir = parent(path);
         while self.package_dirs.contains(dir) && !dir.is_empty() {
             dir = parent(dir);
         }
-        if !roots.contains(&dir) {
+        if !in_project(dir) {
             roots.push(dir);
         }
         let file_dir = parent(path);
@@ -563,11 +583,46 @@ impl<'i> Project<'i> {
                 || file_dir
                     .strip_prefix(conftest_dir.as_str())
                     .is_some_and(|rest| rest.starts_with('/'));
-            if below && !roots.contains(&base.as_str()) {
+            if below && !in_project(base) && !roots.contains(&base.as_str()) {
                 roots.push(base);
             }
         }
         roots
+    }
+
+    /// [`Self::in_roots`] over the project's roots, the same for every file: memoized by
+    /// name (every import of a top-level name looked it up in each of the project's roots, a
+    /// few dozen in a repository with many top-level packages).
+    fn in_project_roots(&self, top: &str) -> Arc<InRoots> {
+        let known = || {
+            self.top_names
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(found) = known().get(top) {
+            return found.clone();
+        }
+        let found = Arc::new(self.in_roots(self.roots.iter().map(String::as_str), top));
+        known().insert(top.to_string(), found.clone());
+        found
+    }
+
+    /// What the top-level name `top` is in each of `roots`, in order.
+    fn in_roots<'r>(&self, roots: impl Iterator<Item = &'r str>, top: &str) -> InRoots {
+        let mut in_roots = InRoots::default();
+        for root in roots {
+            let found = self.lookup(root, top);
+            if self.primary_roots.contains(root) {
+                in_roots.own_package |= found
+                    .iter()
+                    .any(|found| matches!(found, Found::Package(..) | Found::Module(_)));
+                in_roots.own_namespace |= found.iter().any(
+                    |found| matches!(found, Found::Namespace(dir) if self.python_dirs.contains(&**dir)),
+                );
+            }
+            in_roots.candidates.extend(found.iter().cloned());
+        }
+        in_roots
     }
 
     fn check_file(
@@ -578,13 +633,13 @@ impl<'i> Project<'i> {
         findings: &mut Vec<ImportFinding>,
     ) {
         // The same for every import of the file.
-        let roots = self.roots_for(path);
+        let file_roots = self.file_roots(path);
         for import in &imports.imports {
             let guarded = import.guarded || import.type_checking;
             let problem = if import.level > 0 {
                 self.check_relative(path, import)
             } else {
-                self.check_absolute(&roots, import, guarded)
+                self.check_absolute(&file_roots, import, guarded)
             };
             let Some((kind, span, message)) = problem else {
                 continue;
@@ -606,10 +661,11 @@ impl<'i> Project<'i> {
         }
     }
 
-    /// An absolute import of a file whose import roots are `roots` ([`Self::roots_for`]).
+    /// An absolute import of a file whose import roots are the project's and `file_roots`
+    /// ([`Self::file_roots`]).
     fn check_absolute(
         &self,
-        roots: &[&str],
+        file_roots: &[&str],
         import: &PyImport,
         guarded: bool,
     ) -> Option<(FindingKind, Span, String)> {
@@ -630,21 +686,12 @@ impl<'i> Project<'i> {
         // In the standard library of other versions only (`tomllib` before 3.11, `distutils`
         // from 3.12 on): a local module or a backport may still provide it, so look first.
         let other_versions = stdlib_minors(top);
-        let mut candidates = Vec::new();
-        let mut own_package = false;
-        let mut own_namespace = false;
-        for &root in roots {
-            let found = self.lookup(root, top);
-            if self.primary_roots.contains(root) {
-                own_package |= found
-                    .iter()
-                    .any(|found| matches!(found, Found::Package(..) | Found::Module(_)));
-                own_namespace |= found.iter().any(
-                    |found| matches!(found, Found::Namespace(dir) if self.python_dirs.contains(&**dir)),
-                );
-            }
-            candidates.extend(found.iter().cloned());
-        }
+        let in_project = self.in_project_roots(top);
+        let in_file = self.in_roots(file_roots.iter().copied(), top);
+        let own_package = in_project.own_package || in_file.own_package;
+        let own_namespace = in_project.own_namespace || in_file.own_namespace;
+        let mut candidates = in_project.candidates.clone();
+        candidates.extend(in_file.candidates);
         let first_party = candidates.iter().any(|found| match found {
             Found::Namespace(dir) => self.python_dirs.contains(&**dir) && !self.deps.provides(top),
             _ => true,
