@@ -8,10 +8,9 @@
 //! in others, and the `.gitignore` tells which). A build-named folder that exists and is
 //! committed is source like any other folder (IMP001).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
-use super::fs::{FsCache, join, parent};
+use super::fs::{FsCache, Memo, join, parent};
 
 /// Folder names build tools and code generators write to.
 ///
@@ -76,8 +75,8 @@ impl BuildOutput {
 /// same few folders).
 #[derive(Default)]
 pub(crate) struct BuildDirs {
-    gitignores: Mutex<HashMap<String, Arc<Vec<String>>>>,
-    ignored: Mutex<HashMap<String, Option<String>>>,
+    gitignores: Memo<Arc<Vec<String>>>,
+    ignored: Memo<Option<String>>,
 }
 
 impl BuildDirs {
@@ -131,13 +130,8 @@ impl BuildDirs {
     /// names and `*` globs, anchored (`/dist`, `app/dist`) or not (`dist/`, `**/dist`); a
     /// negation (`!dist`) is not undone, so such a folder still counts as ignored.
     fn ignored_by(&self, fs: &FsCache, path: &str) -> Option<String> {
-        let known = || self.ignored.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(verdict) = known().get(path) {
-            return verdict.clone();
-        }
-        let verdict = self.ignored_by_uncached(fs, path);
-        known().insert(path.to_string(), verdict.clone());
-        verdict
+        self.ignored
+            .get_or_insert_with(path, || self.ignored_by_uncached(fs, path))
     }
 
     /// [`Self::ignored_by`], worked out.
@@ -176,28 +170,22 @@ impl BuildDirs {
 
     /// The patterns of `dir/.gitignore` (none when there is no such file).
     fn gitignore(&self, fs: &FsCache, dir: &str) -> Arc<Vec<String>> {
-        let gitignores = || {
-            self.gitignores
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-        };
-        if let Some(cached) = gitignores().get(dir) {
-            return cached.clone();
-        }
-        let lines = if fs.has_file(dir, ".gitignore") {
-            fs.read(&join(dir, ".gitignore"))
-                .unwrap_or_default()
-                .lines()
-                .map(str::trim)
-                .filter(|line| !line.is_empty() && !line.starts_with('#') && !line.starts_with('!'))
-                .map(str::to_string)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let lines = Arc::new(lines);
-        gitignores().insert(dir.to_string(), lines.clone());
-        lines
+        self.gitignores.get_or_insert_with(dir, || {
+            let lines = if fs.has_file(dir, ".gitignore") {
+                fs.read(&join(dir, ".gitignore"))
+                    .unwrap_or_default()
+                    .lines()
+                    .map(str::trim)
+                    .filter(|line| {
+                        !line.is_empty() && !line.starts_with('#') && !line.starts_with('!')
+                    })
+                    .map(str::to_string)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Arc::new(lines)
+        })
     }
 }
 

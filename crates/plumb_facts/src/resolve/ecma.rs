@@ -19,7 +19,7 @@
 //! [`super::workspace`]. Jest script configs are read by [`super::jest`], bundler aliases by
 //! [`super::vite`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -30,7 +30,7 @@ use super::build_output::{BuildDirs, BuildOutput};
 use super::frameworks;
 use rayon::prelude::*;
 
-use super::fs::{ConfinedFs, FsCache, join, parent};
+use super::fs::{ConfinedFs, FsCache, Memo, join, parent};
 use super::jest;
 use super::outside_root::{Outside, OutsideRoot};
 use super::suggest::closest;
@@ -76,10 +76,10 @@ struct Project {
     /// Relative targets above the project root.
     outside_root: OutsideRoot,
     /// Project-relative directory -> its `package.json`, when it has a readable one.
-    packages: Mutex<HashMap<String, Option<Arc<PackageJson>>>>,
+    packages: Memo<Option<Arc<PackageJson>>>,
     /// Project-relative directory -> its parsed `package.json` (`None` when unreadable), for
     /// the `exports` of workspace packages, which every import of such a package reads.
-    package_manifests: Mutex<HashMap<String, Option<Arc<serde_json::Value>>>>,
+    package_manifests: Memo<Option<Arc<serde_json::Value>>>,
     /// `name` of every `package.json` in the project (workspace packages), with the
     /// directories of the `package.json` files that have it.
     workspace_names: BTreeMap<String, Vec<String>>,
@@ -620,8 +620,8 @@ impl Project {
                 options,
             ),
             tsconfig_repairs,
-            packages: Mutex::default(),
-            package_manifests: Mutex::default(),
+            packages: Memo::default(),
+            package_manifests: Memo::default(),
             workspace_names,
             path_prefixes,
             base_urls,
@@ -917,52 +917,35 @@ impl Project {
 
     /// The parsed `package.json` of `dir`, read once.
     fn package_manifest(&self, dir: &str) -> Option<Arc<serde_json::Value>> {
-        let manifests = || {
-            self.package_manifests
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-        };
-        if let Some(cached) = manifests().get(dir) {
-            return cached.clone();
-        }
-        let manifest = self
-            .fs
-            .read(&join(dir, "package.json"))
-            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-            .map(Arc::new);
-        manifests().insert(dir.to_string(), manifest.clone());
-        manifest
-    }
-
-    fn package_json(&self, dir: &str) -> Option<Arc<PackageJson>> {
-        let packages = || self.packages.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(cached) = packages().get(dir) {
-            return cached.clone();
-        }
-        let package = if self.fs.has_file(dir, "package.json") {
+        self.package_manifests.get_or_insert_with(dir, || {
+            if !self.fs.has_file(dir, "package.json") {
+                return None;
+            }
             self.fs
                 .read(&join(dir, "package.json"))
                 .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-                .map(|json| {
-                    let mut package = PackageJson::default();
-                    for field in DEPENDENCY_FIELDS {
-                        if let Some(map) = json.get(field).and_then(|v| v.as_object()) {
-                            package.declared.extend(map.keys().cloned());
-                        }
-                    }
-                    if let Some(name) = json.get("name").and_then(|v| v.as_str()) {
-                        package.declared.insert(name.to_string());
-                    }
-                    if let Some(engines) = json.get("engines").and_then(|v| v.as_object()) {
-                        package.engines.extend(engines.keys().cloned());
-                    }
-                    Arc::new(package)
-                })
-        } else {
-            None
-        };
-        packages().insert(dir.to_string(), package.clone());
-        package
+                .map(Arc::new)
+        })
+    }
+
+    /// What the `package.json` of `dir` declares, from [`Self::package_manifest`].
+    fn package_json(&self, dir: &str) -> Option<Arc<PackageJson>> {
+        self.packages.get_or_insert_with(dir, || {
+            let json = self.package_manifest(dir)?;
+            let mut package = PackageJson::default();
+            for field in DEPENDENCY_FIELDS {
+                if let Some(map) = json.get(field).and_then(|v| v.as_object()) {
+                    package.declared.extend(map.keys().cloned());
+                }
+            }
+            if let Some(name) = json.get("name").and_then(|v| v.as_str()) {
+                package.declared.insert(name.to_string());
+            }
+            if let Some(engines) = json.get("engines").and_then(|v| v.as_object()) {
+                package.engines.extend(engines.keys().cloned());
+            }
+            Some(Arc::new(package))
+        })
     }
 
     /// The framework that provides `specifier` at run time (see [`frameworks`]), with the

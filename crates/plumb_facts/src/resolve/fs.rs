@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
+use rustc_hash::FxHashMap;
+
 /// One directory's entries: name and whether it is a directory (a link counts as both).
 type Listing = Vec<(String, bool)>;
 
@@ -36,7 +38,9 @@ impl FsCache {
     /// Entries of the project-relative directory `dir` (`""` is the root); `None` when it is
     /// not a directory or cannot be read.
     pub(crate) fn list(&self, dir: &str) -> Option<Arc<Listing>> {
-        let cell = self.listings().entry(dir.to_string()).or_default().clone();
+        let known = self.listings().get(dir).cloned();
+        let cell =
+            known.unwrap_or_else(|| self.listings().entry(dir.to_string()).or_default().clone());
         cell.get_or_init(|| self.read_listing(dir)).clone()
     }
 
@@ -67,7 +71,7 @@ impl FsCache {
     }
 
     pub(crate) fn is_dir(&self, dir: &str, name: &str) -> bool {
-        self.entry(dir, name).is_some_and(|is_dir| is_dir)
+        self.entry(dir, name) == Some(true)
     }
 
     pub(crate) fn has_file(&self, dir: &str, name: &str) -> bool {
@@ -87,6 +91,34 @@ impl FsCache {
     /// Reads a project-relative file as text.
     pub(crate) fn read(&self, path: &str) -> Option<String> {
         std::fs::read_to_string(self.root.join(path)).ok()
+    }
+}
+
+/// Answers worked out once per key and shared by the threads that resolve imports. The lock is
+/// not held while an answer is worked out: two threads that ask for the same missing key at
+/// once may both work it out, and get equal answers.
+pub(crate) struct Memo<V>(Mutex<FxHashMap<String, V>>);
+
+impl<V> Default for Memo<V> {
+    fn default() -> Self {
+        Memo(Mutex::default())
+    }
+}
+
+impl<V: Clone> Memo<V> {
+    /// The answer for `key`, worked out by `work_out` the first time.
+    pub(crate) fn get_or_insert_with(&self, key: &str, work_out: impl FnOnce() -> V) -> V {
+        if let Some(known) = self.answers().get(key) {
+            return known.clone();
+        }
+        let answer = work_out();
+        self.answers().insert(key.to_string(), answer.clone());
+        answer
+    }
+
+    /// A thread that panicked while holding the lock left at most one answer unwritten.
+    fn answers(&self) -> std::sync::MutexGuard<'_, FxHashMap<String, V>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 

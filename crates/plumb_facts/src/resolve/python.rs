@@ -23,7 +23,7 @@ use plumb_diagnostics::{Language, Span};
 use plumb_syntax::PythonVersion;
 
 use super::deps::{PythonDependencies, describe_sources};
-use super::fs::{FsCache, join, parent};
+use super::fs::{FsCache, Memo, join, parent};
 use super::suggest::closest;
 use super::venv::VirtualEnv;
 use super::{Explanation, FindingKind, ImportFinding};
@@ -127,9 +127,9 @@ struct Project<'i> {
     /// shows the rule's own steps; `None` when checking.
     trace: Option<std::sync::Mutex<Vec<String>>>,
     /// [`Self::lookup_memoized`]'s answers, by `dir/name`.
-    lookups: std::sync::Mutex<FxHashMap<String, Arc<[Found]>>>,
+    lookups: Memo<Arc<[Found]>>,
     /// [`Self::in_project_roots`]'s answers, by top-level name.
-    top_names: std::sync::Mutex<FxHashMap<String, Arc<InRoots>>>,
+    top_names: Memo<Arc<InRoots>>,
 }
 
 /// What a top-level name is in some import roots: every module, package or directory of that
@@ -445,8 +445,8 @@ impl<'i> Project<'i> {
             conftest_roots,
             fs,
             trace: None,
-            lookups: std::sync::Mutex::default(),
-            top_names: std::sync::Mutex::default(),
+            lookups: Memo::default(),
+            top_names: Memo::default(),
         }
     }
 
@@ -492,19 +492,8 @@ impl<'i> Project<'i> {
     /// [`Self::lookup_untraced`], each `(dir, name)` looked up once: most imports of a project
     /// name the same few packages, and each lookup builds several candidate paths.
     fn lookup_memoized(&self, dir: &str, name: &str) -> Arc<[Found]> {
-        let key = join(dir, name);
-        let known = |lookups: &FxHashMap<String, Arc<[Found]>>| lookups.get(&key).cloned();
-        let lookups = || {
-            self.lookups
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        if let Some(found) = known(&lookups()) {
-            return found;
-        }
-        let found: Arc<[Found]> = self.lookup_untraced(dir, name).into();
-        lookups().insert(key, found.clone());
-        found
+        self.lookups
+            .get_or_insert_with(&join(dir, name), || self.lookup_untraced(dir, name).into())
     }
 
     /// What `name` is inside the directory `dir`.
@@ -594,17 +583,9 @@ impl<'i> Project<'i> {
     /// name (every import of a top-level name looked it up in each of the project's roots, a
     /// few dozen in a repository with many top-level packages).
     fn in_project_roots(&self, top: &str) -> Arc<InRoots> {
-        let known = || {
-            self.top_names
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        if let Some(found) = known().get(top) {
-            return found.clone();
-        }
-        let found = Arc::new(self.in_roots(self.roots.iter().map(String::as_str), top));
-        known().insert(top.to_string(), found.clone());
-        found
+        self.top_names.get_or_insert_with(top, || {
+            Arc::new(self.in_roots(self.roots.iter().map(String::as_str), top))
+        })
     }
 
     /// What the top-level name `top` is in each of `roots`, in order.

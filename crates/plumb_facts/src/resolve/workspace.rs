@@ -14,12 +14,12 @@
 //! imported package and build folder, with the number of imports it stands for, instead of once
 //! per import.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::build_output::BuildOutput;
 use super::ecma::{local_extends, normalize_join, strip_jsonc};
-use super::fs::{FsCache, join, parent};
+use super::fs::{FsCache, Memo, join, parent};
 use super::{FindingKind, ImportFinding, RelatedImport};
 
 /// Output file endings, longest first, and the source endings each is compiled from.
@@ -89,7 +89,7 @@ struct OutputMapping {
 /// once.
 #[derive(Default)]
 pub(crate) struct SourceTwins {
-    mappings: Mutex<HashMap<String, Arc<Vec<OutputMapping>>>>,
+    mappings: Memo<Arc<Vec<OutputMapping>>>,
 }
 
 impl SourceTwins {
@@ -141,43 +141,43 @@ impl SourceTwins {
     /// The `outDir` -> `rootDir` mappings of the `tsconfig*.json` files directly in
     /// `package_dir`, in file name order.
     fn mappings(&self, fs: &FsCache, package_dir: &str) -> Arc<Vec<OutputMapping>> {
-        let known = || self.mappings.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(cached) = known().get(package_dir) {
-            return cached.clone();
-        }
-        let mut configs: Vec<String> = fs
-            .list(package_dir)
-            .map(|listing| {
-                listing
-                    .iter()
-                    .filter(|(name, is_dir)| {
-                        !is_dir && name.starts_with("tsconfig") && name.ends_with(".json")
-                    })
-                    .map(|(name, _)| join(package_dir, name))
-                    .collect()
-            })
-            .unwrap_or_default();
-        configs.sort();
-        let mappings: Vec<OutputMapping> = configs
-            .into_iter()
-            .filter_map(|config| {
-                let dir = parent(&config).to_string();
-                let out_dir = inherited_dir(fs, &config, &dir, "outDir", 0)?;
-                // Without `rootDir`, a composite project's root is its directory; otherwise
-                // TypeScript takes the common folder of the inputs, which the `src/` twin rule
-                // covers.
-                let root_dir = inherited_dir(fs, &config, &dir, "rootDir", 0).unwrap_or(dir);
-                (out_dir != root_dir).then_some(OutputMapping {
-                    config,
-                    out_dir,
-                    root_dir,
-                })
-            })
-            .collect();
-        let mappings = Arc::new(mappings);
-        known().insert(package_dir.to_string(), mappings.clone());
-        mappings
+        self.mappings
+            .get_or_insert_with(package_dir, || Arc::new(output_mappings(fs, package_dir)))
     }
+}
+
+/// The `outDir` -> `rootDir` mappings of the `tsconfig*.json` files directly in
+/// `package_dir`, in file name order (see [`SourceTwins::mappings`]).
+fn output_mappings(fs: &FsCache, package_dir: &str) -> Vec<OutputMapping> {
+    let mut configs: Vec<String> = fs
+        .list(package_dir)
+        .map(|listing| {
+            listing
+                .iter()
+                .filter(|(name, is_dir)| {
+                    !is_dir && name.starts_with("tsconfig") && name.ends_with(".json")
+                })
+                .map(|(name, _)| join(package_dir, name))
+                .collect()
+        })
+        .unwrap_or_default();
+    configs.sort();
+    configs
+        .into_iter()
+        .filter_map(|config| {
+            let dir = parent(&config).to_string();
+            let out_dir = inherited_dir(fs, &config, &dir, "outDir", 0)?;
+            // Without `rootDir`, a composite project's root is its directory; otherwise
+            // TypeScript takes the common folder of the inputs, which the `src/` twin rule
+            // covers.
+            let root_dir = inherited_dir(fs, &config, &dir, "rootDir", 0).unwrap_or(dir);
+            (out_dir != root_dir).then_some(OutputMapping {
+                config,
+                out_dir,
+                root_dir,
+            })
+        })
+        .collect()
 }
 
 /// The compiler option `key` (a directory) of the tsconfig at `config`, own or inherited through
