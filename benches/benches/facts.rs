@@ -39,8 +39,7 @@ fn facts(c: &mut Criterion) {
         .iter()
         .filter(|source| {
             extract(&source.text, source.kind, options)
-                .syntax_error
-                .is_some()
+                .is_ok_and(|facts| facts.syntax_error.is_some())
         })
         .count();
     let mock_sites: usize = sources
@@ -48,7 +47,9 @@ fn facts(c: &mut Criterion) {
         .zip(&is_test)
         .filter(|(_, is_test)| **is_test)
         .filter_map(|(source, _)| {
-            extract(&source.text, source.kind, with_mocks(detection)).mock_sites
+            extract(&source.text, source.kind, with_mocks(detection))
+                .ok()
+                .and_then(|facts| facts.mock_sites)
         })
         .map(|sites| sites.len())
         .sum();
@@ -83,7 +84,8 @@ fn facts(c: &mut Criterion) {
                 files
                     .iter()
                     .map(|source| {
-                        black_box(extract(black_box(&source.text), source.kind, options)).line_count
+                        black_box(extract(black_box(&source.text), source.kind, options))
+                            .map_or(0, |facts| facts.line_count)
                     })
                     .sum::<usize>()
             });
@@ -100,7 +102,7 @@ fn facts(c: &mut Criterion) {
                         let mocks = detection.filter(|_| *is_test);
                         let facts =
                             extract(black_box(&source.text), source.kind, with_mocks(mocks));
-                        black_box(facts).line_count
+                        black_box(facts).map_or(0, |facts| facts.line_count)
                     })
                     .sum::<usize>()
             });

@@ -58,7 +58,11 @@ pub fn check_text(text: &str, kind: SourceKind, python: PythonVersion) -> Vec<Vi
         },
         ..ExtractOptions::new(python)
     };
-    let facts = plumb_facts::extract(text, kind, options);
+    // Over the parser's memory budget (`plumb_syntax::bounded_arena`), the engine reports the
+    // file as not checked; there is nothing more to examine.
+    let Ok(facts) = plumb_facts::extract(text, kind, options) else {
+        return Vec::new();
+    };
     assert_cache_round_trip(&facts);
     if let Some(error) = &facts.syntax_error {
         assert_span(text, &error.span, "syntax error");

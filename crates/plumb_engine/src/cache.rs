@@ -451,7 +451,7 @@ mod tests {
         ]
         .into_iter()
         .map(|(path, text, kind)| {
-            let facts = plumb_facts::extract(text, kind, options());
+            let facts = plumb_facts::extract(text, kind, options()).unwrap();
             let encoded = encode_facts(&facts).unwrap();
             Sample {
                 path,

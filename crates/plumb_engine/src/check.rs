@@ -5,6 +5,8 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use plumb_syntax::bounded_arena::OverBudget;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -692,6 +694,8 @@ enum FactsProblem {
     Read(ReadProblem),
     /// Its parser crashed; the panic's message.
     Crashed(String),
+    /// Its parser needed more memory than its budget.
+    OverBudget(OverBudget),
 }
 
 /// A file's facts, what the cache needs to store them, and its text when it was read (file
@@ -739,7 +743,6 @@ fn facts_of<'c>(
             .busy
             .extract
             .measure(|| extract_facts(&text, file, options))
-            .map_err(FactsProblem::Crashed)
     };
     if !stage.caching {
         return Ok((extract()?, None, Some(text)));
@@ -805,22 +808,26 @@ fn index_only(
     indexed(file, settings, facts, context)
 }
 
-/// A file's facts as `options` ask; `Err` with the panic's message when its parser crashed.
+/// A file's facts as `options` ask; `Err` when its parser crashed (with the panic's message) or
+/// ran out of its memory budget.
 fn extract_facts(
     text: &str,
     file: &DiscoveredFile,
     options: ExtractOptions<'_>,
-) -> Result<FileFacts, String> {
+) -> Result<FileFacts, FactsProblem> {
     catch_unwind(AssertUnwindSafe(|| {
         plumb_facts::extract(text, file.kind, options)
     }))
     .map_err(|panic| {
-        panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into())
-    })
+        FactsProblem::Crashed(
+            panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into()),
+        )
+    })?
+    .map_err(FactsProblem::OverBudget)
 }
 
 fn indexed(
@@ -1192,6 +1199,12 @@ fn check_file<'c>(
                     FileStatus::Unreadable,
                     format!("internal error while parsing, please report it: {detail}"),
                     "parser crash",
+                ),
+                FactsProblem::OverBudget(over) => (
+                    UNREADABLE,
+                    FileStatus::Unreadable,
+                    format!("{over}; the file was not checked"),
+                    "parser memory limit",
                 ),
             };
             let mut only = engine_only(file, settings, code, status, (reason, kind));

@@ -11,10 +11,8 @@ pub mod paths;
 pub mod resolve;
 pub mod types;
 
-use std::cell::RefCell;
-
-use oxc_allocator::Allocator;
 use plumb_diagnostics::{LineIndex, Span};
+use plumb_syntax::bounded_arena::{OverBudget, with_parse_arena};
 use plumb_syntax::{PythonVersion, SourceKind, ecma, python};
 use ruff_python_ast::token::TokenKind;
 use ruff_text_size::Ranged;
@@ -171,14 +169,14 @@ impl<'a> NeededFacts<'a> {
     }
 }
 
-thread_local! {
-    /// One oxc arena per worker thread, reset between files instead of reallocated.
-    static ALLOCATOR: RefCell<Allocator> = RefCell::new(Allocator::default());
-}
-
 /// Parses `text` once with the right parser and extracts its facts: those `options.needed`
-/// names, besides the syntax verdict, directives and line count every file gets.
-pub fn extract(text: &str, kind: SourceKind, options: ExtractOptions<'_>) -> FileFacts {
+/// names, besides the syntax verdict, directives and line count every file gets. `Err` when the
+/// TypeScript/JavaScript parser needed more than its memory budget (nothing is known then).
+pub fn extract(
+    text: &str,
+    kind: SourceKind,
+    options: ExtractOptions<'_>,
+) -> Result<FileFacts, OverBudget> {
     let mock_detection = options.needed.mock_sites;
     let index = match kind {
         SourceKind::Python { .. } => LineIndex::new(text),
@@ -215,10 +213,8 @@ pub fn extract(text: &str, kind: SourceKind, options: ExtractOptions<'_>) -> Fil
             }
             (parsed.errors, comments, parsed.parser_accepted)
         }
-        SourceKind::Ecma(ecma_kind) => ALLOCATOR.with(|cell| {
-            let mut allocator = cell.borrow_mut();
-            allocator.reset();
-            let parsed = ecma::parse(&allocator, text, ecma_kind);
+        SourceKind::Ecma(ecma_kind) => with_parse_arena(text.len(), |allocator| {
+            let parsed = ecma::parse(allocator, text, ecma_kind);
             let comments: Vec<(u32, u32)> = parsed
                 .program
                 .comments
@@ -244,7 +240,7 @@ pub fn extract(text: &str, kind: SourceKind, options: ExtractOptions<'_>) -> Fil
                 }
             }
             (parsed.errors, comments, false)
-        }),
+        })?,
     };
 
     let syntax_error = errors.first().map(|first| {
@@ -261,12 +257,12 @@ pub fn extract(text: &str, kind: SourceKind, options: ExtractOptions<'_>) -> Fil
         .into_iter()
         .filter_map(|(start, end)| directives::parse_comment(text, &index, start, end))
         .collect();
-    FileFacts {
+    Ok(FileFacts {
         syntax_error,
         directives,
         line_count: physical_lines(text, &index),
         ..facts
-    }
+    })
 }
 
 /// Lines as [`FileFacts::line_count`] counts them.

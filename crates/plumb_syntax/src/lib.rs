@@ -4,6 +4,7 @@
 //! extended with the compile-time checks the reference compiler (CPython, TypeScript) performs
 //! beyond its grammar, so that "has a syntax error" means the same thing as for the real tool.
 
+pub mod bounded_arena;
 pub mod ecma;
 pub mod python;
 

@@ -41,7 +41,7 @@ mod tests {
             ..ExtractOptions::new(PythonVersion::DEFAULT)
         };
         extract(text, kind, options)
-            .functions
+            .unwrap().functions
             .into_iter()
             .map(|function| (function.name, function.lines, function.is_test))
             .collect()
@@ -75,14 +75,14 @@ mod tests {
             kind,
             ExtractOptions::new(PythonVersion::DEFAULT),
         );
-        assert_eq!(facts.functions.len(), 1, "ALL includes functions");
+        assert_eq!(facts.unwrap().functions.len(), 1, "ALL includes functions");
         let options = ExtractOptions {
             needed: NeededFacts::NONE,
             ..ExtractOptions::new(PythonVersion::DEFAULT)
         };
         assert!(
             crate::extract("def f():\n    pass\n", kind, options)
-                .functions
+                .unwrap().functions
                 .is_empty()
         );
     }
@@ -91,7 +91,7 @@ mod tests {
     fn line_count_is_physical_lines() {
         let kind = SourceKind::Python { is_stub: false };
         let count = |text: &str| {
-            crate::extract(text, kind, ExtractOptions::new(PythonVersion::DEFAULT)).line_count
+            crate::extract(text, kind, ExtractOptions::new(PythonVersion::DEFAULT)).unwrap().line_count
         };
         assert_eq!(count(""), 0);
         assert_eq!(count("a = 1"), 1);

@@ -198,7 +198,7 @@ mod tests {
     fn specifiers(text: &str) -> Vec<(String, EcmaImportKind, bool)> {
         let options = ExtractOptions::new(PythonVersion::DEFAULT);
         extract(text, SourceKind::Ecma(EcmaKind::Js), options)
-            .ecma_imports
+            .unwrap().ecma_imports
             .into_iter()
             .map(|import| (import.specifier, import.kind, import.guarded))
             .collect()

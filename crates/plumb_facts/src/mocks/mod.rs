@@ -238,7 +238,7 @@ mod tests {
             },
             ..ExtractOptions::new(PythonVersion::DEFAULT)
         };
-        extract(text, SourceKind::Python { is_stub: false }, options).mock_sites
+        extract(text, SourceKind::Python { is_stub: false }, options).unwrap().mock_sites
     }
 
     #[test]

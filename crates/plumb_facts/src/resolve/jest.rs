@@ -8,9 +8,9 @@
 //! The result has the shape of a JSON Jest config, so `jest.config.json`, `package.json`
 //! `jest` and script configs share one reader of `moduleNameMapper`.
 
-use oxc_allocator::Allocator;
 use oxc_ast::ast::{Expression, ObjectExpression, ObjectPropertyKind};
 use oxc_ast_visit::{Visit, walk};
+use plumb_syntax::bounded_arena::with_parse_arena;
 use plumb_syntax::{SourceKind, ecma};
 
 use super::js_literal::{property, string};
@@ -32,14 +32,19 @@ pub(crate) fn script_config(name: &str, text: &str) -> Option<serde_json::Value>
     let Some(SourceKind::Ecma(kind)) = SourceKind::from_path(std::path::Path::new(name)) else {
         return None;
     };
-    let allocator = Allocator::default();
-    let parsed = ecma::parse(&allocator, text, kind);
-    if parsed.panicked {
-        return None;
-    }
-    let mut finder = Finder::default();
-    finder.visit_program(&parsed.program);
-    finder.config
+    // A config the parser cannot read within its budget maps nothing, like one that fails to
+    // parse.
+    with_parse_arena(text.len(), |allocator| {
+        let parsed = ecma::parse(allocator, text, kind);
+        if parsed.panicked {
+            return None;
+        }
+        let mut finder = Finder::default();
+        finder.visit_program(&parsed.program);
+        finder.config
+    })
+    .ok()
+    .flatten()
 }
 
 #[derive(Default)]

@@ -6,9 +6,9 @@
 //! can be known statically. A value that is not a string literal
 //! (`path.resolve(__dirname, "src")`) still makes its key an alias, whose target is unknown.
 
-use oxc_allocator::Allocator;
 use oxc_ast::ast::{Expression, ObjectExpression, ObjectPropertyKind};
 use oxc_ast_visit::{Visit, walk};
+use plumb_syntax::bounded_arena::with_parse_arena;
 use plumb_syntax::{SourceKind, ecma};
 
 use super::js_literal::{property, string};
@@ -27,14 +27,18 @@ pub(crate) fn aliases(name: &str, text: &str) -> Vec<ViteAlias> {
     let Some(SourceKind::Ecma(kind)) = SourceKind::from_path(std::path::Path::new(name)) else {
         return Vec::new();
     };
-    let allocator = Allocator::default();
-    let parsed = ecma::parse(&allocator, text, kind);
-    if parsed.panicked {
-        return Vec::new();
-    }
-    let mut collector = Collector::default();
-    collector.visit_program(&parsed.program);
-    collector.aliases
+    // A config the parser cannot read within its budget has no aliases, like one that fails to
+    // parse.
+    with_parse_arena(text.len(), |allocator| {
+        let parsed = ecma::parse(allocator, text, kind);
+        if parsed.panicked {
+            return Vec::new();
+        }
+        let mut collector = Collector::default();
+        collector.visit_program(&parsed.program);
+        collector.aliases
+    })
+    .unwrap_or_default()
 }
 
 #[derive(Default)]
