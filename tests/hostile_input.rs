@@ -732,3 +732,122 @@ fn unreadable_file_and_directory() {
         report["summary"]
     );
 }
+
+/// Inputs of under 1 KB on which `oxc_parser`'s speculative parsing of `<` allocates without
+/// bound (16 GB and a minute for the largest, `fuzz/known/`): each parse has a memory budget,
+/// and a file over it is reported as not checked (IO001), quickly, in every format.
+#[test]
+fn parser_memory_blowup_is_cut_at_the_budget() {
+    let (_temp, root) = project();
+    let known = repo_root().join("fuzz/known");
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(&known).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        if let Some(typescript) = name.strip_suffix(".txt") {
+            std::fs::copy(&path, root.join(typescript)).unwrap();
+            names.push(typescript.to_string());
+        }
+    }
+    assert_eq!(names.len(), 3, "the known inputs: {names:?}");
+    write(&root, "fine.ts", "export const x: Array<number> = [1];\n");
+    let report = check_every_format(&root, &["--isolated", "."]);
+    for name in &names {
+        let (status, first) = verdict(&report, name);
+        assert_eq!(
+            (status.as_str(), first.map(|(code, _)| code)),
+            ("unreadable", Some("IO001".to_string())),
+            "{name}"
+        );
+        let message = diagnostics_of(&report, name)[0]["message"]
+            .as_str()
+            .unwrap();
+        assert!(message.contains("memory budget of 32 MiB"), "{message}");
+    }
+    assert_eq!(verdict(&report, "fine.ts"), ("ok".to_string(), None));
+}
+
+/// A crash no `catch_unwind` reaches (oxc aborts when an arena `Vec` cannot grow; a stack can
+/// overflow) ends the child process the supervisor forked, not the run: the check runs again
+/// without the file that was being checked, which is reported as IO001, and every other file
+/// gets the verdict it gets in a run without the crash. `PLUMB_TEST_ABORT_ON` aborts the child
+/// (`std::process::abort`, SIGABRT) when it starts on a file of that name.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_crash_on_one_file_costs_only_that_file() {
+    use std::os::unix::process::ExitStatusExt;
+
+    let (_temp, root) = project();
+    write(&root, "app/a.py", "import os\n");
+    write(&root, "app/crash.py", "x = 1\n");
+    write(&root, "app/broken.py", "def (:\n");
+    write(&root, "web/b.ts", "import { y } from './missing';\n");
+    write(&root, "web/c.ts", "export const c = 1;\n");
+    let run = |threads: &str, env: &[(&str, &str)]| {
+        let mut command = plumb();
+        command
+            .current_dir(&root)
+            .args([
+                "check",
+                "--no-cache",
+                "--isolated",
+                "--output-format",
+                "json",
+            ])
+            .args(["--threads", threads, "."]);
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        command.output().unwrap()
+    };
+    let without_crash = run("2", &[]);
+    let clean: serde_json::Value = serde_json::from_slice(&without_crash.stdout).unwrap();
+    for threads in ["1", "2"] {
+        let crashed = run(threads, &[("PLUMB_TEST_ABORT_ON", "crash.py")]);
+        let stderr = String::from_utf8_lossy(&crashed.stderr);
+        assert_eq!(
+            crashed.status.code(),
+            Some(1),
+            "threads {threads}: {stderr}"
+        );
+        assert!(
+            stderr.contains("SIGABRT (an abort) ended the check while it was checking")
+                && stderr.contains("crash.py; checking again without that file"),
+            "threads {threads}: {stderr}"
+        );
+        let report: serde_json::Value = serde_json::from_slice(&crashed.stdout).unwrap();
+        assert_eq!(
+            verdict(&report, "app/crash.py"),
+            ("unreadable".to_string(), Some(("IO001".to_string(), 1)))
+        );
+        let reason = diagnostics_of(&report, "app/crash.py")[0]["message"]
+            .as_str()
+            .unwrap();
+        assert!(reason.contains("ended by SIGABRT"), "{reason}");
+        // Every other file as in the run without the crash.
+        let others = |report: &serde_json::Value| -> Vec<serde_json::Value> {
+            report["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["path"] != "app/crash.py")
+                .cloned()
+                .collect()
+        };
+        assert_eq!(others(&report), others(&clean), "threads {threads}");
+        assert!(!others(&clean).is_empty(), "the other files have findings");
+        for path in ["app/a.py", "app/broken.py", "web/b.ts", "web/c.ts"] {
+            assert_eq!(status_of(&report, path), status_of(&clean, path), "{path}");
+        }
+    }
+    // Without the supervisor the same crash ends the run: what the supervisor is for.
+    let unsupervised = run(
+        "2",
+        &[
+            ("PLUMB_TEST_ABORT_ON", "crash.py"),
+            ("PLUMB_NO_SUPERVISOR", "1"),
+        ],
+    );
+    assert_eq!(unsupervised.status.signal(), Some(6), "SIGABRT");
+    assert!(unsupervised.stdout.is_empty());
+}

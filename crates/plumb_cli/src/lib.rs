@@ -5,6 +5,7 @@
 mod audit;
 mod baseline;
 mod declared;
+mod supervise;
 mod test_rules;
 
 use std::io::{IsTerminal, Write};
@@ -197,27 +198,39 @@ pub fn main() -> ExitCode {
             });
         }
     };
-    let result = match cli.command {
-        Command::Check(args) => run_check(*args),
-        Command::Audit(args) => audit::run_audit(&args),
-        Command::Baseline(args) => baseline::run_baseline(&args),
+    // The commands that check files run under the supervisor, which survives a parser that
+    // takes the process down; the others run here.
+    if matches!(
+        cli.command,
+        Command::Check(_) | Command::Audit(_) | Command::Baseline(_)
+    ) {
+        return supervise::run(|| run_command(&cli));
+    }
+    ExitCode::from(run_command(&cli))
+}
+
+fn run_command(cli: &Cli) -> u8 {
+    let result = match &cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Audit(args) => audit::run_audit(args),
+        Command::Baseline(args) => baseline::run_baseline(args),
         Command::Rules { format } => {
-            cwd_registry().and_then(|registry| print_rules(format, &registry).map(|()| EXIT_CLEAN))
+            cwd_registry().and_then(|registry| print_rules(*format, &registry).map(|()| EXIT_CLEAN))
         }
-        Command::Explain { rule } => cwd_registry().and_then(|registry| explain(&rule, &registry)),
-        Command::ExplainImport(args) => explain_import(&args, &Registry::builtin()),
-        Command::Init(args) => init::run(&args, &Registry::builtin()),
-        Command::TestRules(args) => test_rules::run(&args),
+        Command::Explain { rule } => cwd_registry().and_then(|registry| explain(rule, &registry)),
+        Command::ExplainImport(args) => explain_import(args, &Registry::builtin()),
+        Command::Init(args) => init::run(args, &Registry::builtin()),
+        Command::TestRules(args) => test_rules::run(args),
     };
     match result {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => code,
         Err(error) => {
             if let Some(config_error) = error.downcast_ref::<ConfigError>() {
                 eprint!("{}", render_config_error(config_error));
             } else {
                 eprintln!("plumb: error: {error:#}");
             }
-            ExitCode::from(EXIT_ERROR)
+            EXIT_ERROR
         }
     }
 }
@@ -237,7 +250,7 @@ impl RunFlags {
     }
 }
 
-fn run_check(args: CheckArgs) -> anyhow::Result<u8> {
+fn run_check(args: &CheckArgs) -> anyhow::Result<u8> {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {

@@ -7,6 +7,8 @@ use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use plumb_syntax::bounded_arena::OverBudget;
+
+use crate::in_flight;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -398,7 +400,7 @@ fn outside_root_notice(
 /// (parsers and AST visitors recurse; the reservation is virtual, untouched pages cost nothing).
 fn worker_pool(settings: &Settings) -> Result<rayon::ThreadPool, CheckError> {
     rayon::ThreadPoolBuilder::new()
-        .num_threads(settings.threads)
+        .num_threads(in_flight::worker_threads(settings.threads))
         .stack_size(WORKER_STACK_BYTES)
         .build()
         .map_err(|error| CheckError::ThreadPool(error.to_string()))
@@ -526,7 +528,7 @@ fn parse_with_cache(
     let checked: Vec<(FileResult, Option<Cacheable<'_>>)> = pool.install(|| {
         jobs.into_par_iter()
             .map(|(file, entry)| {
-                let checked = check_file(file, entry, &stage);
+                let checked = in_flight::checking(&file.path, || check_file(file, entry, &stage));
                 settings.progress.file_done();
                 checked
             })
@@ -682,10 +684,11 @@ fn context_file<'c>(
 ) -> (IndexedFile, Option<Cacheable<'c>>) {
     // Only what project rules read: file rules do not run on context files.
     let needed = stage.needs.of_role(role_of(&file, stage.settings)).across();
-    let (facts, cacheable) = match facts_of(&file, needed, stored, stage) {
-        Ok((facts, cacheable, _)) => (Some(facts), cacheable),
-        Err(_) => (None, None),
-    };
+    let (facts, cacheable) =
+        match in_flight::checking(&file.path, || facts_of(&file, needed, stored, stage)) {
+            Ok((facts, cacheable, _)) => (Some(facts), cacheable),
+            Err(_) => (None, None),
+        };
     (indexed(file, stage.settings, facts, true), cacheable)
 }
 
@@ -696,6 +699,8 @@ enum FactsProblem {
     Crashed(String),
     /// Its parser needed more memory than its budget.
     OverBudget(OverBudget),
+    /// An earlier attempt of this run crashed while checking it; why.
+    Quarantined(&'static str),
 }
 
 /// A file's facts, what the cache needs to store them, and its text when it was read (file
@@ -712,6 +717,9 @@ fn facts_of<'c>(
     stored: Option<cache::Stored<'c>>,
     stage: &PerFile<'_>,
 ) -> Result<Facts<'c>, FactsProblem> {
+    if let Some(reason) = in_flight::quarantined(&file.path) {
+        return Err(FactsProblem::Quarantined(reason));
+    }
     let max_size = stage.settings.max_file_size;
     let stamp = if stage.caching {
         std::fs::metadata(&file.path)
@@ -802,9 +810,14 @@ fn index_only(
     options: ExtractOptions<'_>,
     context: bool,
 ) -> IndexedFile {
-    let facts = read_source(&file.path, settings.max_file_size)
-        .ok()
-        .and_then(|text| extract_facts(&text, &file, options).ok());
+    let facts = in_flight::checking(&file.path, || {
+        if in_flight::quarantined(&file.path).is_some() {
+            return None;
+        }
+        read_source(&file.path, settings.max_file_size)
+            .ok()
+            .and_then(|text| extract_facts(&text, &file, options).ok())
+    });
     indexed(file, settings, facts, context)
 }
 
@@ -1205,6 +1218,12 @@ fn check_file<'c>(
                     FileStatus::Unreadable,
                     format!("{over}; the file was not checked"),
                     "parser memory limit",
+                ),
+                FactsProblem::Quarantined(reason) => (
+                    UNREADABLE,
+                    FileStatus::Unreadable,
+                    reason.to_string(),
+                    "crash",
                 ),
             };
             let mut only = engine_only(file, settings, code, status, (reason, kind));

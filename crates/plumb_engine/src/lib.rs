@@ -9,6 +9,7 @@ mod changed;
 mod check;
 pub mod config;
 pub mod gate;
+pub mod in_flight;
 mod input_path;
 mod progress;
 pub mod settings;

@@ -41,7 +41,8 @@ mod tests {
             ..ExtractOptions::new(PythonVersion::DEFAULT)
         };
         extract(text, kind, options)
-            .unwrap().functions
+            .unwrap()
+            .functions
             .into_iter()
             .map(|function| (function.name, function.lines, function.is_test))
             .collect()
@@ -82,7 +83,8 @@ mod tests {
         };
         assert!(
             crate::extract("def f():\n    pass\n", kind, options)
-                .unwrap().functions
+                .unwrap()
+                .functions
                 .is_empty()
         );
     }
@@ -91,7 +93,9 @@ mod tests {
     fn line_count_is_physical_lines() {
         let kind = SourceKind::Python { is_stub: false };
         let count = |text: &str| {
-            crate::extract(text, kind, ExtractOptions::new(PythonVersion::DEFAULT)).unwrap().line_count
+            crate::extract(text, kind, ExtractOptions::new(PythonVersion::DEFAULT))
+                .unwrap()
+                .line_count
         };
         assert_eq!(count(""), 0);
         assert_eq!(count("a = 1"), 1);

@@ -198,7 +198,8 @@ mod tests {
     fn specifiers(text: &str) -> Vec<(String, EcmaImportKind, bool)> {
         let options = ExtractOptions::new(PythonVersion::DEFAULT);
         extract(text, SourceKind::Ecma(EcmaKind::Js), options)
-            .unwrap().ecma_imports
+            .unwrap()
+            .ecma_imports
             .into_iter()
             .map(|import| (import.specifier, import.kind, import.guarded))
             .collect()

@@ -427,7 +427,8 @@ mod tests {
     fn imports(text: &str) -> PythonImports {
         let options = ExtractOptions::new(PythonVersion::DEFAULT);
         extract(text, SourceKind::Python { is_stub: false }, options)
-            .unwrap().python_imports
+            .unwrap()
+            .python_imports
             .unwrap()
     }
 

@@ -238,7 +238,9 @@ mod tests {
             },
             ..ExtractOptions::new(PythonVersion::DEFAULT)
         };
-        extract(text, SourceKind::Python { is_stub: false }, options).unwrap().mock_sites
+        extract(text, SourceKind::Python { is_stub: false }, options)
+            .unwrap()
+            .mock_sites
     }
 
     #[test]

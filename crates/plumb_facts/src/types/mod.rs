@@ -236,12 +236,16 @@ mod tests {
 
     fn python(text: &str) -> Vec<TypeDefinition> {
         let options = ExtractOptions::new(PythonVersion::DEFAULT);
-        extract(text, SourceKind::Python { is_stub: false }, options).unwrap().type_definitions
+        extract(text, SourceKind::Python { is_stub: false }, options)
+            .unwrap()
+            .type_definitions
     }
 
     fn ts(text: &str, kind: EcmaKind) -> Vec<TypeDefinition> {
         let options = ExtractOptions::new(PythonVersion::DEFAULT);
-        extract(text, SourceKind::Ecma(kind), options).unwrap().type_definitions
+        extract(text, SourceKind::Ecma(kind), options)
+            .unwrap()
+            .type_definitions
     }
 
     fn summary(definitions: &[TypeDefinition]) -> Vec<(String, TypeKind, bool)> {
@@ -490,7 +494,8 @@ mod tests {
             SourceKind::Python { is_stub: false },
             options,
         )
-        .unwrap().type_definitions;
+        .unwrap()
+        .type_definitions;
         assert_eq!(found[0].kind, TypeKind::TypeAlias);
         assert_eq!(found[0].type_parameters, "[T]");
     }
