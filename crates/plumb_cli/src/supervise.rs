@@ -180,6 +180,7 @@ mod linux {
     pub(super) fn supervise(shared: &'static Shared, command: impl Fn() -> u8) -> ExitCode {
         let mut quarantined: Vec<(PathBuf, String)> = Vec::new();
         let mut one_at_a_time = false;
+        let supervisor = std::process::id();
         for _attempt in 0..=MAX_RETRIES {
             // SAFETY: the process has a single thread (checked by `Shared::map`, and nothing
             // since has started one: each attempt's threads live in its child), so the child
@@ -190,7 +191,7 @@ mod linux {
                 return ExitCode::from(command());
             }
             if child == 0 {
-                run_child(&quarantined, one_at_a_time, &command);
+                run_child(supervisor, &quarantined, one_at_a_time, &command);
             }
             let status = wait_for(child);
             if libc::WIFEXITED(status) {
@@ -212,7 +213,7 @@ mod linux {
                     eprintln!(
                         "plumb: warning: {name} ended the check while it was checking {}; \
                          checking again without that file (reported as IO001)",
-                        file.display()
+                        relative(&file).display()
                     );
                     quarantined.push((file, quarantine_reason(&name)));
                 }
@@ -236,6 +237,7 @@ mod linux {
     /// The child: records files in flight, skips the quarantined, runs the command, and exits
     /// with its code (never returning into the supervisor's loop).
     fn run_child(
+        supervisor: u32,
         quarantined: &[(PathBuf, String)],
         one_at_a_time: bool,
         command: impl Fn() -> u8,
@@ -243,6 +245,10 @@ mod linux {
         // SAFETY: `prctl` with `PR_SET_PDEATHSIG` takes a signal number; it has no pointers.
         // A supervisor that is killed takes its child with it, as if there were one process.
         unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) };
+        // Killed before that took effect: the child would outlive it.
+        if std::os::unix::process::parent_id() != supervisor {
+            std::process::exit(128 + libc::SIGKILL);
+        }
         plumb_engine::in_flight::set_recorder(record);
         plumb_engine::in_flight::quarantine(quarantined.to_vec());
         if one_at_a_time {
@@ -266,6 +272,14 @@ mod linux {
                 return libc::SIGABRT;
             }
         }
+    }
+
+    /// `file` relative to the working directory, as reports name it, when it is under it.
+    fn relative(file: &Path) -> &Path {
+        std::env::current_dir()
+            .ok()
+            .and_then(|cwd| file.strip_prefix(cwd).ok())
+            .unwrap_or(file)
     }
 
     /// Signals that mean the process failed, as opposed to being told to stop.
