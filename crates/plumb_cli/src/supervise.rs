@@ -19,7 +19,6 @@
 
 #![allow(unsafe_code)]
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Runs `command` in a supervised child process where that is possible, else in this one, and
@@ -36,24 +35,22 @@ pub(crate) fn run(command: impl Fn() -> u8) -> ExitCode {
     ExitCode::from(command())
 }
 
-/// Why a file is reported unchecked: a crash while it alone was being checked.
-fn quarantine_reason(signal: &str) -> String {
-    format!(
-        "plumb was ended by {signal} while checking this file, and checked the other files again \
-         without it; the file was not checked (please report it, with the file if you can share it)"
-    )
-}
-
 #[cfg(target_os = "linux")]
 mod linux {
     use std::ffi::OsStr;
     use std::os::unix::ffi::OsStrExt;
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
     use std::process::ExitCode;
     use std::sync::OnceLock;
     use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
-    use super::{PathBuf, quarantine_reason};
+    /// Why a file is reported unchecked: a crash while it alone was being checked.
+    fn quarantine_reason(signal: &str) -> String {
+        format!(
+            "plumb was ended by {signal} while checking this file, and checked the other files again \
+             without it; the file was not checked (please report it, with the file if you can share it)"
+        )
+    }
 
     /// Workers that can be recorded at once; a worker beyond them goes unrecorded (a crash
     /// while it checks a file is then not attributed, and not retried).

@@ -80,6 +80,8 @@ struct Project {
     /// Project-relative directory -> its parsed `package.json` (`None` when unreadable), for
     /// the `exports` of workspace packages, which every import of such a package reads.
     package_manifests: Memo<Option<Arc<serde_json::Value>>>,
+    /// A workspace package's directory and an import of it -> what the resolver made of it.
+    workspace_resolutions: Memo<Arc<Result<oxc_resolver::Resolution, ResolveError>>>,
     /// `name` of every `package.json` in the project (workspace packages), with the
     /// directories of the `package.json` files that have it.
     workspace_names: BTreeMap<String, Vec<String>>,
@@ -622,6 +624,7 @@ impl Project {
             tsconfig_repairs,
             packages: Memo::default(),
             package_manifests: Memo::default(),
+            workspace_resolutions: Memo::default(),
             workspace_names,
             path_prefixes,
             base_urls,
@@ -1008,14 +1011,19 @@ impl Project {
         let shown = if dir.is_empty() { "." } else { dir.as_str() };
         let json = self.package_manifest(dir)?;
         let exports = json.get("exports").filter(|exports| !exports.is_null());
-        let found = match exports {
-            Some(_) => self
-                .without_tsconfig
-                .resolve(self.fs.root().join(dir), specifier),
-            None => self
-                .without_tsconfig
-                .resolve(self.fs.root(), &format!("./{dir}{subpath}")),
-        };
+        // The same workspace specifier is imported from many files (`@ai-sdk/provider-utils`
+        // from thousands in vercel/ai); its resolution depends on the package alone.
+        let key = [dir.as_str(), "\0", specifier].concat();
+        let found = self.workspace_resolutions.get_or_insert_with(&key, || {
+            Arc::new(match exports {
+                Some(_) => self
+                    .without_tsconfig
+                    .resolve(self.fs.root().join(dir), specifier),
+                None => self
+                    .without_tsconfig
+                    .resolve(self.fs.root(), &format!("./{dir}{subpath}")),
+            })
+        });
         self.note(|| {
             format!(
                 "`{name}` is the workspace package {shown}/: {} {}",
@@ -1024,7 +1032,7 @@ impl Project {
                 } else {
                     "no `exports`, so as a path below it (`main`/`types`/`module`, `index`):"
                 },
-                match &found {
+                match found.as_ref() {
                     Ok(resolution) => {
                         let full = resolution.full_path();
                         let shown = full.strip_prefix(self.fs.root()).unwrap_or(&full);
@@ -1034,7 +1042,7 @@ impl Project {
                 }
             )
         });
-        let not_exported = match found {
+        let not_exported = match found.as_ref() {
             Ok(_) => return None,
             Err(ResolveError::PackagePathNotExported { .. }) => true,
             Err(ResolveError::NotFound(_) | ResolveError::ExtensionAlias(..)) => false,
