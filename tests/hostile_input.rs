@@ -765,6 +765,13 @@ fn parser_memory_blowup_is_cut_at_the_budget() {
         assert!(message.contains("memory budget of 32 MiB"), "{message}");
     }
     assert_eq!(verdict(&report, "fine.ts"), ("ok".to_string(), None));
+    // The arena's "out of memory" panic is the expected way out: no panic message on stderr.
+    let output = run_bounded(&root, &["check", "--no-cache", "--isolated", "."]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("out of memory"),
+        "{stderr}"
+    );
 }
 
 /// A crash no `catch_unwind` reaches (oxc aborts when an arena `Vec` cannot grow; a stack can
