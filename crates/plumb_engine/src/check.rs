@@ -5,10 +5,6 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-
-use plumb_syntax::bounded_arena::OverBudget;
-
-use crate::in_flight;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -25,11 +21,13 @@ use plumb_rules::{
     Violation,
 };
 use plumb_syntax::PythonVersion;
+use plumb_syntax::bounded_arena::OverBudget;
 use rayon::prelude::*;
 
 use crate::baseline::{Baseline, BaselineError};
 use crate::cache::{self, FactsCache};
 use crate::changed::{self, GitError};
+use crate::in_flight;
 use crate::input_path::physical;
 use crate::settings::Settings;
 use crate::settings::has_project_marker;
